@@ -1,0 +1,31 @@
+import type { ParsedFlags } from './parse-flags';
+
+/** Long-lived collaborators a command may need; created lazily so `--version` never touches the keychain. */
+export interface CliServices {
+  /** The absolute data folder for this run (from --data-dir, DROP_RUNNER_DATA_DIR or the platform default). */
+  dataDir: string;
+}
+
+/** What every CLI command receives. */
+export interface CliContext {
+  args: string[];
+  flags: ParsedFlags;
+  dataDir: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: NodeJS.ReadableStream;
+  services: CliServices;
+}
+
+/** One `drop-runner <name>` command. `run` resolves to the process exit code. */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Flags of this command that take a value (`--out file`); all others are booleans. */
+  valueFlags?: string[];
+  run: (ctx: CliContext) => Promise<number>;
+}
+
+/** Exit codes shared by every command; scripts on hospital VMs branch on them. */
+export const EXIT = { ok: 0, failed: 1, invalidInput: 2, environment: 3, cancelled: 130 } as const;
