@@ -25,6 +25,8 @@ export interface StepArtifact {
   action: string;
   sha256?: string;
   detail?: string;
+  /** SSISDB catalog.operations id returned by catalog.deploy_project etc.; text because it is a bigint. */
+  operationId?: string;
 }
 
 interface Base {
