@@ -1,0 +1,259 @@
+/**
+ * The one contract between the UI and the engine: every request the renderer can make (name → params →
+ * result) and every event it can receive. The Electron preload, the browser host and the renderer's client
+ * are all derived from this file, so a request cannot exist on one side only.
+ *
+ * Params and events have runtime schemas (zod): main validates every payload that crosses the trust
+ * boundary from the renderer before any handler runs. Results travel the other way, from the trusted
+ * engine to the UI, and are typed only.
+ */
+import { z } from 'zod';
+import type { ErrorShape } from './errors';
+import type { Drop, PackageFacts, SignatureState, StepType, VariableType } from './drop-model';
+import type { JournalEvent, PreflightCheck } from './journal-events';
+
+const id = z.string().min(1).max(200);
+const tenantId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'tenant id: letters, digits, dot, dash, underscore; up to 64');
+const pathString = z.string().min(1).max(4096);
+
+/** Runtime schemas of every request's params. */
+export const requestSchemas = {
+  'app.info': z.object({}).strict(),
+  'diagnostics.get': z.object({}).strict(),
+  'drop.open': z.object({ path: pathString }).strict(),
+  'drop.get': z.object({ dropId: id }).strict(),
+  'drop.recent': z.object({}).strict(),
+  'tenant.list': z.object({}).strict(),
+  'tenant.export': z.object({ tenantId, includeSecrets: z.boolean(), passphrase: z.string().min(8).max(1024), outPath: pathString.optional() }).strict(),
+  'tenant.importPreview': z.object({ path: pathString, passphrase: z.string().min(1).max(1024) }).strict(),
+  'tenant.importApply': z.object({ path: pathString, passphrase: z.string().min(1).max(1024) }).strict(),
+  'variables.forDrop': z.object({ dropId: id, tenantId }).strict(),
+  'variables.save': z
+    .object({
+      dropId: id,
+      tenantId,
+      values: z.array(z.object({ name: z.string().min(1).max(256), value: z.string().max(65536) }).strict()).max(5000),
+      remember: z.boolean(),
+    })
+    .strict(),
+  'variables.reveal': z.object({ tenantId, name: z.string().min(1).max(256) }).strict(),
+  'variables.forget': z.object({ tenantId, name: z.string().min(1).max(256) }).strict(),
+  'operator.get': z.object({}).strict(),
+  'operator.set': z.object({ name: z.string().trim().min(1).max(200) }).strict(),
+  'plan.get': z.object({ dropId: id, tenantId }).strict(),
+  'plan.changeRequest': z.object({ dropId: id, tenantId }).strict(),
+  'preflight.run': z.object({ dropId: id, tenantId }).strict(),
+  'deploy.start': z.object({ dropId: id, tenantId, skipUnsupported: z.array(id).max(500).optional() }).strict(),
+  'deploy.decide': z
+    .object({ deploymentId: id, stepId: id, decision: z.enum(['retry', 'skip', 'abort']), reason: z.string().max(2000).optional() })
+    .strict()
+    .refine((v) => v.decision !== 'skip' || (v.reason ?? '').trim().length > 0, { message: 'a skip needs a reason', path: ['reason'] }),
+  'deploy.cancel': z.object({ deploymentId: id, mode: z.enum(['graceful', 'immediate']) }).strict(),
+  'deploy.resume': z.object({ deploymentId: id }).strict(),
+  'deploy.journal': z.object({ deploymentId: id, afterSeq: z.number().int().min(0).optional() }).strict(),
+  'deploy.history': z.object({ tenantId: tenantId.optional() }).strict(),
+  'deploy.interrupted': z.object({}).strict(),
+  'report.preview': z.object({ deploymentId: id }).strict(),
+  'report.export': z.object({ deploymentId: id, formats: z.array(z.enum(['html', 'json', 'pdf'])).min(1), outDir: pathString.optional() }).strict(),
+} as const;
+
+export type RequestName = keyof typeof requestSchemas;
+export type RequestParams<K extends RequestName> = z.input<(typeof requestSchemas)[K]>;
+
+// ---- result types -------------------------------------------------------------------------------
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  host: 'electron' | 'web';
+  /** Set by `npm run demo`: the SQL Server is the bundled simulator, not a real one. */
+  simulatedServer?: { port: number; note: string };
+}
+
+export type DiagnosticStatus = 'ok' | 'warn' | 'fail';
+export interface DiagnosticItem {
+  id: string;
+  label: string;
+  status: DiagnosticStatus;
+  value: string;
+  /** Required items make `doctor` exit 3 when they fail. */
+  required: boolean;
+  hint?: string;
+}
+export interface Diagnostics {
+  ready: boolean;
+  generatedAt: string;
+  items: DiagnosticItem[];
+}
+
+/** A drop as the UI sees it: everything but the local extraction path, baked secrets masked. */
+export type DropView = Omit<Drop, 'root'>;
+
+export interface RecentDrop {
+  dropId: string;
+  sourcePath: string;
+  project: string;
+  release: string;
+  tenantId: string;
+  openedAt: string;
+  signature: SignatureState['state'];
+}
+
+export interface TenantSummary {
+  id: string;
+  name: string;
+  lastRelease?: string;
+  lastDeployedAt?: string;
+  valueCount: number;
+  secretCount: number;
+}
+
+export type VariableStatusKind = 'remembered' | 'new' | 'default-changed' | 'type-changed' | 'missing-required' | 'removed' | 'unchanged';
+export type ValueSource = 'remembered' | 'drop-default' | 'drop-baked' | 'entered' | 'none';
+
+export interface VariableItem {
+  name: string;
+  label: string;
+  help?: string;
+  group?: string;
+  type: VariableType;
+  required: boolean;
+  sensitive: boolean;
+  choices?: string[];
+  pattern?: string;
+  status: VariableStatusKind;
+  source: ValueSource;
+  /** The value for non-secret variables; never sent for secrets (use variables.reveal). */
+  value?: string;
+  hasValue: boolean;
+  /** The drop's default (unevaluated), for "reset to default". */
+  defaultValue?: string;
+  previousDefault?: string;
+  /** Why the current value is not acceptable, if it is not. */
+  problem?: string;
+}
+
+export interface VariablesView {
+  tenantId: string;
+  tenantName: string;
+  items: VariableItem[];
+  /** Remembered for this tenant but no longer in the drop: kept, shown apart, can be forgotten. */
+  removed: Array<{ name: string; sensitive: boolean }>;
+  secretsAvailable: boolean;
+  secretsProblem?: ErrorShape;
+}
+
+export interface DryRunItem {
+  label: string;
+  action: string;
+  detail?: string;
+}
+export interface PlanStep {
+  id: string;
+  name: string;
+  type: StepType | 'unsupported';
+  transactional: string;
+  /** Resolved settings, secrets shown as ********. */
+  settings: Record<string, unknown>;
+  dryRun: { summary: string; items: DryRunItem[]; error?: ErrorShape };
+  unsupportedReason?: string;
+}
+export interface PlanView {
+  dropId: string;
+  tenantId: string;
+  steps: PlanStep[];
+  variables: Array<{ name: string; source: ValueSource; sensitive: boolean; value: string }>;
+  problems: ErrorShape[];
+}
+
+export interface PreflightResult {
+  checks: PreflightCheck[];
+  blocked: boolean;
+}
+
+export interface DeploymentSummary {
+  deploymentId: string;
+  tenantId: string;
+  project: string;
+  release: string;
+  startedAt: string;
+  finishedAt?: string;
+  state: 'running' | 'awaiting-decision' | 'succeeded' | 'failed' | 'aborted' | 'cancelled' | 'interrupted';
+}
+
+export interface ExportedFile {
+  format: 'html' | 'json' | 'pdf';
+  path: string;
+}
+
+/** Every request's result type. */
+export interface RequestResults {
+  'app.info': AppInfo;
+  'diagnostics.get': Diagnostics;
+  'drop.open': DropView;
+  'drop.get': DropView;
+  'drop.recent': RecentDrop[];
+  'tenant.list': TenantSummary[];
+  'tenant.export': { path: string };
+  'tenant.importPreview': { tenantId: string; tenantName: string; changes: Array<{ name: string; change: 'added' | 'changed' | 'unchanged'; sensitive: boolean }> };
+  'tenant.importApply': { tenantId: string; applied: number };
+  'variables.forDrop': VariablesView;
+  'variables.save': VariablesView;
+  'variables.reveal': { value: string };
+  'variables.forget': VariablesView | { ok: true };
+  'operator.get': { name: string | null };
+  'operator.set': { name: string };
+  'plan.get': PlanView;
+  'plan.changeRequest': { html: string };
+  'preflight.run': PreflightResult;
+  'deploy.start': { deploymentId: string };
+  'deploy.decide': { ok: true };
+  'deploy.cancel': { ok: true };
+  'deploy.resume': { deploymentId: string };
+  'deploy.journal': { events: JournalEvent[]; state: DeploymentSummary['state']; pendingDecision?: PendingDecision };
+  'deploy.history': DeploymentSummary[];
+  'deploy.interrupted': DeploymentSummary[];
+  'report.preview': { html: string };
+  'report.export': { files: ExportedFile[]; warnings: string[] };
+}
+
+export type RequestResult<K extends RequestName> = RequestResults[K];
+
+/** What a host sends back for any request: never a thrown exception across the boundary. */
+export type Reply<K extends RequestName> = { ok: true; result: RequestResult<K> } | { ok: false; error: ErrorShape };
+
+// ---- events -------------------------------------------------------------------------------------
+
+export interface PendingDecision {
+  stepId: string;
+  error: ErrorShape;
+}
+
+export const eventSchemas = {
+  /** One new journal event of a running deployment (already redacted). */
+  journal: z.object({ deploymentId: z.string(), event: z.custom<JournalEvent>((v) => typeof v === 'object' && v !== null && 'seq' in v && 'type' in v) }),
+  /** The deployment's state changed (running, waiting for the operator, finished). */
+  'deployment-state': z.object({
+    deploymentId: z.string(),
+    state: z.enum(['running', 'awaiting-decision', 'succeeded', 'failed', 'aborted', 'cancelled', 'interrupted']),
+    pendingDecision: z.object({ stepId: z.string(), error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough() }).optional(),
+  }),
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<K extends EventName> = z.infer<(typeof eventSchemas)[K]>;
+
+/** The typed API both the Electron preload and the browser-host client give the renderer. */
+export interface DropRunnerApi {
+  invoke<K extends RequestName>(name: K, params: RequestParams<K>): Promise<Reply<K>>;
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+}
+
+/** The engine side: one async handler per request, params already validated. */
+export type ContractHandlers = { [K in RequestName]: (params: z.output<(typeof requestSchemas)[K]>) => Promise<RequestResult<K>> };
+
+/** Names, so hosts can refuse anything not in the contract. */
+export const requestNames = Object.keys(requestSchemas) as RequestName[];
+
+/** Re-exported for the UI's convenience. */
+export type { PackageFacts, PreflightCheck, JournalEvent };

@@ -1,0 +1,74 @@
+import type { DropRunnerApi, EventName, EventPayload, Reply, RequestName, RequestParams } from '../../common/contract';
+
+declare global {
+  interface Window {
+    /** Present only inside the Electron shell (exposed by the preload). */
+    dropRunner?: DropRunnerApi;
+  }
+}
+
+const TOKEN_KEY = 'drop-runner-token';
+
+/** Reads the browser host's per-launch token from the URL once, then hides it from the address bar. */
+function browserToken(): string {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.toString());
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+/** The browser host transport: POST /api/<name> for requests, one SSE stream for events. */
+function createHttpApi(): DropRunnerApi {
+  const token = browserToken();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let source: EventSource | null = null;
+  const ensureStream = () => {
+    if (source) return;
+    source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    source.onmessage = (message) => {
+      try {
+        const { name, payload } = JSON.parse(message.data) as { name: string; payload: unknown };
+        listeners.get(name)?.forEach((listener) => listener(payload));
+      } catch {
+        // A malformed frame is dropped; the next journal poll repairs any gap.
+      }
+    };
+  };
+  return {
+    async invoke<K extends RequestName>(name: K, params: RequestParams<K>): Promise<Reply<K>> {
+      try {
+        const response = await fetch(`/api/${name}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Drop-Runner-Token': token },
+          body: JSON.stringify(params ?? {}),
+        });
+        if (response.status === 403) {
+          return { ok: false, error: { code: 'HOST_FORBIDDEN', message: 'The Drop Runner host refused this page (missing or wrong token).', hint: 'Open the exact URL that `npm start` printed, including ?token=…' } };
+        }
+        return (await response.json()) as Reply<K>;
+      } catch (error) {
+        return { ok: false, error: { code: 'HOST_UNREACHABLE', message: `Cannot reach the Drop Runner host: ${(error as Error).message}`, hint: 'Check that the terminal running `npm start` is still open, then reload.' } };
+      }
+    },
+    on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void) {
+      ensureStream();
+      const set = listeners.get(name) ?? new Set();
+      set.add(listener as (payload: unknown) => void);
+      listeners.set(name, set);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+}
+
+let api: DropRunnerApi | null = null;
+
+/** The one API object the UI uses; it does not know whether Electron IPC or HTTP carries it. */
+export function getApi(): DropRunnerApi {
+  api ??= window.dropRunner ?? createHttpApi();
+  return api;
+}
