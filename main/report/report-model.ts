@@ -1,0 +1,515 @@
+/**
+ * The deployment report as data, derived from the journal alone. Every renderer (HTML, JSON, PDF, the
+ * Report screen) reads this model, so what IT files and what the engineer previewed cannot disagree,
+ * and nothing appears in a report that the journal cannot prove.
+ */
+import type {
+  CheckStatus,
+  DeploymentOutcome,
+  JournalEvent,
+  PreflightCheck,
+  StepArtifact,
+  StepOutcome,
+} from '../../common/journal-events';
+import { validateJournal } from './journal-validation';
+
+export const REPORT_KIND = 'drop-runner.deployment-report' as const;
+export const REPORT_SCHEMA_VERSION = 1 as const;
+/** What every sensitive value looks like in a report, whatever the journal held. */
+export const MASK = '********';
+
+/** 'incomplete' means the journal has no deployment-finished: the run was interrupted or is still going. */
+export type ReportOutcome = DeploymentOutcome | 'incomplete';
+/** 'incomplete': started but never finished; 'not-run': never started. */
+export type ReportStepOutcome = StepOutcome | 'incomplete' | 'not-run';
+
+export interface ReportDrop {
+  id: string;
+  format: 'native' | 'octopus';
+  project: { id: string; name: string };
+  release: { version: string; channel: string | null; notes: string | null };
+  /** Where the engineer opened the drop from. */
+  sourcePath: string;
+  /** sha256 of the zip as received; null when it was opened from a folder. */
+  sha256: string | null;
+  signature: { state: string; publisher: string | null };
+}
+
+export interface ReportExecution {
+  machine: string;
+  osUser: string;
+  operator: string;
+  startedAt: string;
+  /** null when the journal has no deployment-finished. */
+  finishedAt: string | null;
+  /** From deployment-finished; null when incomplete. */
+  durationMs: number | null;
+  outcome: ReportOutcome;
+  /** True only when the journal holds a deployment-finished event. */
+  complete: boolean;
+  /** Time of the last event in the journal: for an incomplete run, the last thing known to have happened. */
+  lastEventAt: string;
+  /** The deployment this one resumed, when it was a resume. */
+  resumedFrom: string | null;
+}
+
+export interface ReportSummary {
+  steps: { total: number; succeeded: number; failed: number; skipped: number; cancelled: number; incomplete: number; notRun: number };
+  warnings: number;
+  /** Failed attempts (each carries an error). */
+  errors: number;
+  retries: number;
+  skips: number;
+  cancelRequests: number;
+  interruptions: number;
+  preflight: { pass: number; warn: number; fail: number } | null;
+}
+
+export interface ReportPreflight {
+  at: string;
+  /** How many preflight runs the journal holds; the report shows the last one. */
+  runs: number;
+  checks: PreflightCheck[];
+}
+
+export interface ReportAttempt {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: ReportStepOutcome;
+  durationMs: number | null;
+  error: { code: string; message: string; hint: string } | null;
+}
+
+export interface ReportArtifact {
+  kind: StepArtifact['kind'] | string;
+  name: string;
+  action: string;
+  sha256: string | null;
+  detail: string | null;
+  operationId: string | null;
+  at: string;
+}
+
+/** The facts a change board asks "what exactly did it change?" about, pulled out of the artifacts. */
+export interface ReportApplied {
+  scripts: Array<{ name: string; sha256: string | null; action: string }>;
+  ssisFolders: string[];
+  ssisProjects: string[];
+  ssisOperationIds: string[];
+  /** SSIS environment variables created or changed, by name only. */
+  environmentVariables: string[];
+}
+
+export interface ReportStep {
+  /** 1-based position in the plan. */
+  index: number;
+  id: string;
+  name: string;
+  type: string;
+  transactional: string | null;
+  outcome: ReportStepOutcome;
+  attempts: ReportAttempt[];
+  /** Sum of the attempts' own durations; null when no attempt finished. */
+  durationMs: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  artifacts: ReportArtifact[];
+  applied: ReportApplied;
+  warnings: Array<{ at: string; message: string }>;
+  errors: Array<{ at: string; attempt: number; code: string; message: string; hint: string }>;
+  /** Why the operator skipped it, when they did. */
+  skipReason: string | null;
+}
+
+export interface ReportTimelineBar {
+  stepId: string;
+  attempt: number;
+  /** Offsets from the deployment start, in ms. */
+  startMs: number;
+  endMs: number;
+  /** False when the attempt never finished; endMs is then the last known event. */
+  finished: boolean;
+  outcome: ReportStepOutcome;
+}
+
+export interface ReportVariable {
+  name: string;
+  source: string;
+  sensitive: boolean;
+  /** Always MASK for sensitive variables. */
+  value: string;
+}
+
+export type ReportEventKind = 'retry' | 'skip' | 'abort' | 'cancel-requested' | 'interrupted' | 'resumed';
+
+/** An interruption or an operator decision, in journal order. */
+export interface ReportDecisionEvent {
+  kind: ReportEventKind;
+  at: string;
+  offsetMs: number;
+  stepId: string | null;
+  stepName: string | null;
+  by: string | null;
+  reason: string | null;
+  detail: string | null;
+}
+
+export interface ReportLogLine {
+  seq: number;
+  at: string;
+  offsetMs: number;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  stepId: string | null;
+  source: string | null;
+  message: string;
+}
+
+export interface DeploymentReport {
+  kind: typeof REPORT_KIND;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  generatedAt: string;
+  generator: { name: string; version: string | null };
+  deploymentId: string;
+  /** "Deployment report — <project> <release> — <tenant>". */
+  title: string;
+  drop: ReportDrop;
+  target: { tenantId: string; tenantName: string; environment: string };
+  execution: ReportExecution;
+  summary: ReportSummary;
+  preflight: ReportPreflight | null;
+  steps: ReportStep[];
+  timeline: { totalMs: number; bars: ReportTimelineBar[] };
+  variables: ReportVariable[];
+  decisions: ReportDecisionEvent[];
+  /** Warnings not tied to a step. */
+  warnings: Array<{ at: string; message: string }>;
+  log: ReportLogLine[];
+  /** Things the reader should know about the journal itself (masked leaks, unknown events, inconsistencies). */
+  notes: string[];
+  journal: { events: number; firstSeq: number; lastSeq: number; firstAt: string; lastAt: string };
+}
+
+export interface BuildReportOptions {
+  /** ISO time stamped on the report; defaults to now. */
+  generatedAt?: string;
+  appVersion?: string;
+}
+
+type Started = Extract<JournalEvent, { type: 'deployment-started' }>;
+
+/** Shorter secrets would mangle ordinary words if scrubbed from free text; they are still masked where declared. */
+const MIN_SCRUB_LENGTH = 4;
+
+/** Builds the report model from a deployment journal; throws REPORT_JOURNAL_INVALID for an empty or foreign journal. */
+export function buildReportModel(input: readonly JournalEvent[], opts: BuildReportOptions = {}): DeploymentReport {
+  const { events, notes } = validateJournal(input);
+  const started = events[0] as Started;
+  const t0 = Date.parse(started.at);
+  const offset = (at: string): number => Math.max(0, Date.parse(at) - t0);
+  const last = events[events.length - 1]!;
+  const finished = [...events].reverse().find((e) => e.type === 'deployment-finished') as
+    | Extract<JournalEvent, { type: 'deployment-finished' }>
+    | undefined;
+
+  // Steps in plan order; a later deployment-started (a resume in the same journal) may add steps.
+  const steps = new Map<string, ReportStep>();
+  const addStep = (s: { id: string; name: string; type: string; transactional?: string }): ReportStep => {
+    let step = steps.get(s.id);
+    if (!step) {
+      step = {
+        index: steps.size + 1,
+        id: s.id,
+        name: s.name,
+        type: s.type,
+        transactional: s.transactional ?? null,
+        outcome: 'not-run',
+        attempts: [],
+        durationMs: null,
+        startedAt: null,
+        finishedAt: null,
+        artifacts: [],
+        applied: { scripts: [], ssisFolders: [], ssisProjects: [], ssisOperationIds: [], environmentVariables: [] },
+        warnings: [],
+        errors: [],
+        skipReason: null,
+      };
+      steps.set(s.id, step);
+    }
+    return step;
+  };
+  started.steps.forEach(addStep);
+  const unknownSteps = new Set<string>();
+  const stepFor = (id: string): ReportStep => {
+    const known = steps.get(id);
+    if (known) return known;
+    unknownSteps.add(id);
+    return addStep({ id, name: id, type: 'unknown' });
+  };
+
+  const variables = new Map<string, ReportVariable>();
+  const leaked = new Set<string>();
+  const leakedNames: string[] = [];
+  const takeVariables = (list: Started['variables']): void => {
+    for (const v of list) {
+      if (v.sensitive && v.value !== MASK && v.value !== '') {
+        leaked.add(v.value);
+        leakedNames.push(v.name);
+      }
+      variables.set(v.name, { name: v.name, source: v.source, sensitive: v.sensitive, value: v.sensitive ? MASK : v.value });
+    }
+  };
+  takeVariables(started.variables);
+
+  let preflight: ReportPreflight | null = null;
+  let preflightRuns = 0;
+  const decisions: ReportDecisionEvent[] = [];
+  const warnings: Array<{ at: string; message: string }> = [];
+  const log: ReportLogLine[] = [];
+  const openAttempts = new Map<string, ReportAttempt>();
+  const skipAfter = new Map<string, number>();
+  const decision = (
+    kind: ReportEventKind,
+    e: JournalEvent,
+    fields: { stepId?: string | undefined; by?: string; reason?: string | undefined; detail?: string },
+  ): void => {
+    decisions.push({
+      kind,
+      at: e.at,
+      offsetMs: offset(e.at),
+      stepId: fields.stepId ?? null,
+      stepName: fields.stepId ? stepFor(fields.stepId).name : null,
+      by: fields.by ?? null,
+      reason: fields.reason ?? null,
+      detail: fields.detail ?? null,
+    });
+  };
+
+  for (const e of events.slice(1)) {
+    switch (e.type) {
+      case 'deployment-started':
+        e.steps.forEach(addStep);
+        takeVariables(e.variables);
+        if (e.deploymentId !== started.deploymentId || e.drop.release.version !== started.drop.release.version) {
+          notes.push(`A resumed session at seq ${e.seq} names deployment ${e.deploymentId} release ${e.drop.release.version}; this report keeps the identity of the first session.`);
+        }
+        decision('resumed', e, { by: e.operator, detail: `Resumed on ${e.machine} by ${e.operator}` });
+        break;
+      case 'preflight':
+        preflightRuns++;
+        preflight = { at: e.at, runs: preflightRuns, checks: e.checks.map((c) => ({ ...c })) };
+        break;
+      case 'step-started': {
+        const step = stepFor(e.stepId);
+        const attempt: ReportAttempt = { attempt: e.attempt, startedAt: e.at, finishedAt: null, outcome: 'incomplete', durationMs: null, error: null };
+        step.attempts.push(attempt);
+        step.startedAt ??= e.at;
+        openAttempts.set(e.stepId, attempt);
+        break;
+      }
+      case 'step-finished': {
+        const step = stepFor(e.stepId);
+        let attempt = openAttempts.get(e.stepId);
+        if (!attempt || attempt.attempt !== e.attempt) {
+          // A skip decided before the step ever ran is journalled as a finish without a start.
+          attempt = { attempt: e.attempt, startedAt: e.at, finishedAt: null, outcome: 'incomplete', durationMs: null, error: null };
+          step.attempts.push(attempt);
+        }
+        openAttempts.delete(e.stepId);
+        attempt.finishedAt = e.at;
+        attempt.outcome = e.outcome;
+        attempt.durationMs = e.durationMs;
+        if (e.error) {
+          attempt.error = { ...e.error };
+          step.errors.push({ at: e.at, attempt: e.attempt, ...e.error });
+        }
+        step.finishedAt = e.at;
+        break;
+      }
+      case 'artifact': {
+        const a = e.artifact;
+        stepFor(e.stepId).artifacts.push({
+          kind: a.kind,
+          name: a.name,
+          action: a.action,
+          sha256: a.sha256 ?? null,
+          detail: a.detail ?? null,
+          operationId: a.operationId ?? operationIdFromDetail(a.detail),
+          at: e.at,
+        });
+        break;
+      }
+      case 'warning':
+        if (e.stepId) stepFor(e.stepId).warnings.push({ at: e.at, message: e.message });
+        else warnings.push({ at: e.at, message: e.message });
+        break;
+      case 'log':
+        log.push({
+          seq: e.seq,
+          at: e.at,
+          offsetMs: offset(e.at),
+          level: e.level,
+          stepId: e.stepId ?? null,
+          source: e.source ?? null,
+          message: e.message,
+        });
+        break;
+      case 'decision':
+        decision(e.decision, e, { stepId: e.stepId, by: e.by, reason: e.reason });
+        if (e.decision === 'skip') {
+          stepFor(e.stepId).skipReason = e.reason ?? null;
+          skipAfter.set(e.stepId, e.seq);
+        }
+        break;
+      case 'cancel-requested':
+        decision('cancel-requested', e, { by: e.by, detail: e.mode === 'graceful' ? 'Graceful: stop after the current item' : 'Immediate' });
+        break;
+      case 'interrupted':
+        decision('interrupted', e, {
+          stepId: e.stepId,
+          detail: `${e.note} (detected ${e.detectedAt}; last journal entry before it: seq ${e.lastSeq})`,
+        });
+        break;
+      case 'progress':
+      case 'deployment-finished':
+        break;
+    }
+  }
+
+  for (const step of steps.values()) finishStep(step, skipAfter.get(step.id));
+  if (unknownSteps.size > 0) {
+    notes.push(`The journal has events for steps not in the plan: ${[...unknownSteps].join(', ')}.`);
+  }
+  if (finished?.outcome === 'succeeded' && [...steps.values()].some((s) => s.outcome === 'failed' || s.outcome === 'incomplete')) {
+    notes.push('The journal records the deployment as succeeded although a step did not finish successfully; check the step details.');
+  }
+  if (finished && finished !== last) {
+    notes.push(`The journal continues after deployment-finished (seq ${finished.seq}); the later events are listed but the outcome is the recorded one.`);
+  }
+  if (leakedNames.length > 0) {
+    notes.push(
+      `The journal held a clear-text value for the sensitive variable(s) ${[...new Set(leakedNames)].join(', ')}. The value is masked everywhere in this report; report the journal to the vendor as a redaction defect.`,
+    );
+  }
+
+  const stepList = [...steps.values()];
+  const bars = timelineBars(stepList, offset, offset(last.at));
+  const count = (o: ReportStepOutcome): number => stepList.filter((s) => s.outcome === o).length;
+  const checkCount = (s: CheckStatus): number => preflight?.checks.filter((c) => c.status === s).length ?? 0;
+  const title = `Deployment report — ${started.drop.project.name} ${started.drop.release.version} — ${started.tenant.name}`;
+
+  const report: DeploymentReport = {
+    kind: REPORT_KIND,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: opts.generatedAt ?? new Date().toISOString(),
+    generator: { name: 'Drop Runner', version: opts.appVersion ?? null },
+    deploymentId: started.deploymentId,
+    title,
+    drop: {
+      id: started.drop.id,
+      format: started.drop.format,
+      project: { ...started.drop.project },
+      release: {
+        version: started.drop.release.version,
+        channel: started.drop.release.channel ?? null,
+        notes: started.drop.release.notes ?? null,
+      },
+      sourcePath: started.drop.sourcePath,
+      sha256: started.drop.sha256,
+      signature: { state: started.drop.signature.state, publisher: started.drop.signature.publisher ?? null },
+    },
+    target: { tenantId: started.tenant.id, tenantName: started.tenant.name, environment: started.tenant.environment },
+    execution: {
+      machine: started.machine,
+      osUser: started.osUser,
+      operator: started.operator,
+      startedAt: started.at,
+      finishedAt: finished?.at ?? null,
+      durationMs: finished?.durationMs ?? null,
+      outcome: finished?.outcome ?? 'incomplete',
+      complete: finished !== undefined,
+      lastEventAt: last.at,
+      resumedFrom: started.resumedFrom ?? null,
+    },
+    summary: {
+      steps: {
+        total: stepList.length,
+        succeeded: count('succeeded'),
+        failed: count('failed'),
+        skipped: count('skipped'),
+        cancelled: count('cancelled'),
+        incomplete: count('incomplete'),
+        notRun: count('not-run'),
+      },
+      warnings: warnings.length + stepList.reduce((n, s) => n + s.warnings.length, 0),
+      errors: stepList.reduce((n, s) => n + s.errors.length, 0),
+      retries: decisions.filter((d) => d.kind === 'retry').length,
+      skips: decisions.filter((d) => d.kind === 'skip').length,
+      cancelRequests: decisions.filter((d) => d.kind === 'cancel-requested').length,
+      interruptions: decisions.filter((d) => d.kind === 'interrupted').length + (finished ? 0 : 1),
+      preflight: preflight ? { pass: checkCount('pass'), warn: checkCount('warn'), fail: checkCount('fail') } : null,
+    },
+    preflight,
+    steps: stepList,
+    timeline: { totalMs: Math.max(offset(last.at), finished?.durationMs ?? 0, ...bars.map((b) => b.endMs)), bars },
+    variables: [...variables.values()],
+    decisions,
+    warnings,
+    log,
+    notes,
+    journal: { events: events.length, firstSeq: started.seq, lastSeq: last.seq, firstAt: started.at, lastAt: last.at },
+  };
+  // Defence in depth: a secret that leaked into the journal's variable list has probably leaked into
+  // log lines or error messages too, so it is scrubbed from every string of the finished model.
+  return leaked.size > 0 ? scrubStrings(report, [...leaked].filter((v) => v.length >= MIN_SCRUB_LENGTH)) : report;
+}
+
+function finishStep(step: ReportStep, skipSeqSeen: number | undefined): void {
+  const lastAttempt = step.attempts.at(-1);
+  const durations = step.attempts.map((a) => a.durationMs).filter((d): d is number => d !== null);
+  step.durationMs = durations.length > 0 ? durations.reduce((a, b) => a + b, 0) : null;
+  if (!lastAttempt) step.outcome = skipSeqSeen !== undefined ? 'skipped' : 'not-run';
+  else if (lastAttempt.outcome === 'failed' && skipSeqSeen !== undefined) step.outcome = 'skipped';
+  else step.outcome = lastAttempt.outcome;
+
+  for (const a of step.artifacts) {
+    if (a.kind === 'script') step.applied.scripts.push({ name: a.name, sha256: a.sha256, action: a.action });
+    if (a.kind === 'ssis-folder') pushUnique(step.applied.ssisFolders, a.name);
+    if (a.kind === 'ssis-project') pushUnique(step.applied.ssisProjects, a.name);
+    if (a.kind === 'ssis-variable') pushUnique(step.applied.environmentVariables, a.name);
+    if (a.operationId) pushUnique(step.applied.ssisOperationIds, a.operationId);
+  }
+}
+
+function timelineBars(steps: ReportStep[], offset: (at: string) => number, lastMs: number): ReportTimelineBar[] {
+  const bars: ReportTimelineBar[] = [];
+  for (const step of steps) {
+    for (const a of step.attempts) {
+      const startMs = offset(a.startedAt);
+      const endMs = a.finishedAt ? Math.max(startMs, offset(a.finishedAt)) : Math.max(startMs, lastMs);
+      bars.push({ stepId: step.id, attempt: a.attempt, startMs, endMs, finished: a.finishedAt !== null, outcome: a.outcome });
+    }
+  }
+  return bars;
+}
+
+function pushUnique(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+/** Older SSIS executors wrote the catalog operation id only into the artifact's detail text. */
+function operationIdFromDetail(detail: string | undefined): string | null {
+  const match = detail?.match(/operation(?:[ _]?id)?\s*[:=#]?\s*(\d+)/i);
+  return match?.[1] ?? null;
+}
+
+function scrubStrings<T>(value: T, secrets: string[]): T {
+  if (secrets.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return secrets.reduce((s, secret) => s.split(secret).join(MASK), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

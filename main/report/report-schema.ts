@@ -1,0 +1,205 @@
+/**
+ * The JSON report's schema. Hospital IT tooling reads the JSON, so its shape is a published contract:
+ * docs/report.schema.json is generated from this file (`npm run schema:report`) and a test keeps the
+ * committed copy in step. The type assertions at the bottom tie the schema to the TypeScript model.
+ */
+import { z } from 'zod';
+import { REPORT_KIND, REPORT_SCHEMA_VERSION, type DeploymentReport } from './report-model';
+
+const iso = z.string().describe('ISO-8601 date and time, UTC.');
+const ms = z.number().nonnegative();
+const stepOutcome = z
+  .enum(['succeeded', 'failed', 'skipped', 'cancelled', 'incomplete', 'not-run'])
+  .describe("'incomplete': started but never finished (interrupted); 'not-run': never started.");
+
+const preflightCheck = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(['pass', 'warn', 'fail']),
+  detail: z.string(),
+  hint: z.string().optional(),
+  stepId: z.string().optional().describe('The step this check is about, when it is step-specific.'),
+});
+
+const attempt = z.object({
+  attempt: z.number().int().positive(),
+  startedAt: iso,
+  finishedAt: iso.nullable(),
+  outcome: stepOutcome,
+  durationMs: ms.nullable().describe('As measured by the step executor; null when the attempt never finished.'),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).nullable(),
+});
+
+const artifact = z.object({
+  kind: z.string().describe("script, ssis-folder, ssis-project, ssis-environment, ssis-variable, ssis-reference, ssis-parameter, dacpac, output-variable or other."),
+  name: z.string(),
+  action: z.string().describe("e.g. 'applied', 'skipped (already applied)', 'created', 'updated', 'unchanged', 'drift'."),
+  sha256: z.string().nullable(),
+  detail: z.string().nullable(),
+  operationId: z.string().nullable().describe('SSISDB catalog operation id, when the action produced one.'),
+  at: iso,
+});
+
+const step = z.object({
+  index: z.number().int().positive().describe('1-based position in the plan.'),
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  transactional: z.string().nullable().describe('What the step rolls back on failure, as declared by the plan.'),
+  outcome: stepOutcome,
+  attempts: z.array(attempt),
+  durationMs: ms.nullable().describe('Sum of the attempts that finished.'),
+  startedAt: iso.nullable(),
+  finishedAt: iso.nullable(),
+  artifacts: z.array(artifact).describe('Everything the step recorded as applied, in journal order.'),
+  applied: z
+    .object({
+      scripts: z.array(z.object({ name: z.string(), sha256: z.string().nullable(), action: z.string() })),
+      ssisFolders: z.array(z.string()),
+      ssisProjects: z.array(z.string()),
+      ssisOperationIds: z.array(z.string()),
+      environmentVariables: z.array(z.string()).describe('SSIS environment variables created or changed, by name only.'),
+    })
+    .describe('The artifacts a change board asks about, grouped.'),
+  warnings: z.array(z.object({ at: iso, message: z.string() })),
+  errors: z.array(z.object({ at: iso, attempt: z.number().int().positive(), code: z.string(), message: z.string(), hint: z.string() })),
+  skipReason: z.string().nullable(),
+});
+
+/** The zod schema of the JSON deployment report (schemaVersion 1). */
+export const deploymentReportSchema = z
+  .object({
+    kind: z.literal(REPORT_KIND),
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    generatedAt: iso,
+    generator: z.object({ name: z.string(), version: z.string().nullable() }),
+    deploymentId: z.string(),
+    title: z.string(),
+    drop: z
+      .object({
+        id: z.string(),
+        format: z.enum(['native', 'octopus']),
+        project: z.object({ id: z.string(), name: z.string() }),
+        release: z.object({ version: z.string(), channel: z.string().nullable(), notes: z.string().nullable() }),
+        sourcePath: z.string().describe('Where the engineer opened the drop from.'),
+        sha256: z.string().nullable().describe('sha256 of the drop zip as received; null when opened from a folder.'),
+        signature: z.object({
+          state: z.string().describe('verified, unsigned, unknown-publisher or invalid.'),
+          publisher: z.string().nullable(),
+        }),
+      })
+      .describe('What was deployed.'),
+    target: z.object({ tenantId: z.string(), tenantName: z.string(), environment: z.string() }).describe('Where it was deployed.'),
+    execution: z
+      .object({
+        machine: z.string(),
+        osUser: z.string(),
+        operator: z.string(),
+        startedAt: iso,
+        finishedAt: iso.nullable(),
+        durationMs: ms.nullable(),
+        outcome: z
+          .enum(['succeeded', 'failed', 'aborted', 'cancelled', 'incomplete'])
+          .describe("'incomplete': the journal has no deployment-finished event (interrupted or still running); never a success."),
+        complete: z.boolean(),
+        lastEventAt: iso,
+        resumedFrom: z.string().nullable(),
+      })
+      .describe('Who ran it, where, when, and how it ended.'),
+    summary: z.object({
+      steps: z.object({
+        total: z.number().int(),
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+        skipped: z.number().int(),
+        cancelled: z.number().int(),
+        incomplete: z.number().int(),
+        notRun: z.number().int(),
+      }),
+      warnings: z.number().int(),
+      errors: z.number().int(),
+      retries: z.number().int(),
+      skips: z.number().int(),
+      cancelRequests: z.number().int(),
+      interruptions: z.number().int(),
+      preflight: z.object({ pass: z.number().int(), warn: z.number().int(), fail: z.number().int() }).nullable(),
+    }),
+    preflight: z.object({ at: iso, runs: z.number().int().positive(), checks: z.array(preflightCheck) }).nullable(),
+    steps: z.array(step),
+    timeline: z.object({
+      totalMs: ms,
+      bars: z.array(
+        z.object({
+          stepId: z.string(),
+          attempt: z.number().int().positive(),
+          startMs: ms.describe('Offset from the deployment start.'),
+          endMs: ms,
+          finished: z.boolean(),
+          outcome: stepOutcome,
+        }),
+      ),
+    }),
+    variables: z
+      .array(
+        z.object({
+          name: z.string(),
+          source: z.string(),
+          sensitive: z.boolean(),
+          value: z.string().describe("Always '********' when sensitive."),
+        }),
+      )
+      .describe('The values used, with where each came from.'),
+    decisions: z
+      .array(
+        z.object({
+          kind: z.enum(['retry', 'skip', 'abort', 'cancel-requested', 'interrupted', 'resumed']),
+          at: iso,
+          offsetMs: ms,
+          stepId: z.string().nullable(),
+          stepName: z.string().nullable(),
+          by: z.string().nullable(),
+          reason: z.string().nullable(),
+          detail: z.string().nullable(),
+        }),
+      )
+      .describe('Interruptions and operator decisions, in journal order.'),
+    warnings: z.array(z.object({ at: iso, message: z.string() })).describe('Warnings not tied to a step.'),
+    log: z
+      .array(
+        z.object({
+          seq: z.number().int().positive(),
+          at: iso,
+          offsetMs: ms,
+          level: z.enum(['debug', 'info', 'warn', 'error']),
+          stepId: z.string().nullable(),
+          source: z.string().nullable(),
+          message: z.string(),
+        }),
+      )
+      .describe('The deployment log (redacted), the appendix of the report.'),
+    notes: z.array(z.string()).describe('Facts about the journal itself the reader should know.'),
+    journal: z.object({ events: z.number().int(), firstSeq: z.number().int(), lastSeq: z.number().int(), firstAt: iso, lastAt: iso }),
+  })
+  .meta({
+    title: 'Drop Runner deployment report',
+    description: 'A deployment report built from the Drop Runner deployment journal alone. Secret values never appear; sensitive variables show ********.',
+  });
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+// Fails to compile when the schema and the TypeScript model drift apart.
+const schemaMatchesModel: Equal<Pick<z.infer<typeof deploymentReportSchema>, 'kind'>, Pick<DeploymentReport, 'kind'>> &
+  (z.infer<typeof deploymentReportSchema> extends DeploymentReport ? true : false) &
+  (DeploymentReport extends z.infer<typeof deploymentReportSchema> ? true : false) = true;
+void schemaMatchesModel;
+
+/** The JSON Schema document (draft 2020-12) that docs/report.schema.json holds, as formatted text. */
+export function reportJsonSchemaText(): string {
+  const schema = z.toJSONSchema(deploymentReportSchema, { target: 'draft-2020-12' });
+  return `${JSON.stringify({ ...schema, $id: 'drop-runner/report.schema.json' }, null, 2)}\n`;
+}
+
+/** Serialises a report model as the JSON report, checking it against the schema first. */
+export function renderReportJson(model: DeploymentReport): string {
+  const checked = deploymentReportSchema.parse(model);
+  return `${JSON.stringify(checked, null, 2)}\n`;
+}
