@@ -1,0 +1,194 @@
+/**
+ * Octostache's built-in filters (`#{Name | Filter arg}`), with its argument rules. A filter returns null
+ * when its arguments are invalid; the evaluator then leaves the whole token as written, as Octostache does.
+ */
+import { createHash } from 'node:crypto';
+import { formatDotNetDate } from './dotnet-date-format';
+
+export interface FilterContext {
+  now: () => Date;
+}
+
+/** `value` is null when the chain started empty (`#{ | NowDate}`). */
+export type FilterFn = (value: string | null, args: string[], ctx: FilterContext) => string | null;
+
+const simple = (fn: (v: string) => string): FilterFn => (v, args) => (args.length === 0 ? fn(v ?? '') : null);
+
+const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+function jsonEscape(v: string): string {
+  return v.replace(/[\\"\u0000-\u001f]/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\\\';
+      case '"':
+        return '\\"';
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      case '\b':
+        return '\\b';
+      case '\f':
+        return '\\f';
+      default:
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    }
+  });
+}
+
+/** .NET's Uri.EscapeDataString also escapes the characters encodeURIComponent leaves alone. */
+const uriDataEscape = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function encodingOf(name: string): 'utf8' | 'utf16le' | null {
+  const n = name.toLowerCase();
+  if (n === 'utf8' || n === 'utf-8') return 'utf8';
+  if (n === 'unicode') return 'utf16le';
+  return null;
+}
+
+/** Strict base64 like .NET Convert.FromBase64String (length multiple of 4, only the base64 alphabet). */
+function decodeBase64Strict(v: string): Buffer | null {
+  const s = v.replace(/\s/g, '');
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
+  return Buffer.from(s, 'base64');
+}
+
+function hashFilter(algorithm: string): FilterFn {
+  return (v, args) => {
+    if (v === null || args.length > 2) return null;
+    let encoding: 'utf8' | 'utf16le' | 'base64' | undefined;
+    let size: number | undefined;
+    for (const a of args) {
+      if (/^-?\d+$/.test(a)) {
+        if (size !== undefined) return null;
+        size = Number(a);
+        if (size <= 0) return null;
+      } else {
+        if (encoding !== undefined) return null;
+        const e = a.toLowerCase() === 'base64' ? 'base64' : encodingOf(a);
+        if (!e) return null;
+        encoding = e;
+      }
+    }
+    let bytes: Buffer | null;
+    if (encoding === 'base64') bytes = decodeBase64Strict(v);
+    else bytes = Buffer.from(v, encoding ?? 'utf8');
+    if (!bytes) return null;
+    const digest = createHash(algorithm).update(bytes).digest();
+    return (size === undefined ? digest : digest.subarray(0, size)).toString('hex');
+  };
+}
+
+function textTest(test: (v: string, a: string) => boolean): FilterFn {
+  return (v, args) => (v === null || args.length !== 1 ? null : String(test(v, args[0]!)));
+}
+
+function safeRegex(pattern: string, flags: string): RegExp | null {
+  try {
+    return new RegExp(pattern, flags);
+  } catch {
+    return null;
+  }
+}
+
+function indent(v: string | null, args: string[]): string | null {
+  if (v === null || args.length > 2) return null;
+  let first = '    ';
+  let rest = '    ';
+  if (args.length === 2) [first, rest] = args as [string, string];
+  else if (args.length === 1) {
+    const a = args[0]!;
+    // "3" = three spaces on every line, "/3" = only on following lines, "3/2" = first/following.
+    const sized = /^(\d*)(?:\/(\d+))?$/.exec(a);
+    if (sized && (sized[1] || sized[2])) {
+      const f = sized[1] ? Number(sized[1]) : 0;
+      const r = sized[2] !== undefined ? Number(sized[2]) : f;
+      if (f > 255 || r > 255) first = rest = a;
+      else {
+        first = ' '.repeat(f);
+        rest = ' '.repeat(r);
+      }
+    } else first = rest = a;
+  }
+  if (v === '') return '';
+  return v
+    .split('\n')
+    .map((line, i) => (i === 0 ? first : rest) + line)
+    .join('\n');
+}
+
+const FILTERS: Record<string, FilterFn> = {
+  tolower: simple((v) => v.toLowerCase()),
+  toupper: simple((v) => v.toUpperCase()),
+  htmlescape: simple(xmlEscape),
+  xmlescape: simple(xmlEscape),
+  jsonescape: simple(jsonEscape),
+  uriescape: simple((v) => encodeURI(v)),
+  uridataescape: simple(uriDataEscape),
+  yamlsinglequoteescape: simple((v) => v.replace(/'/g, "''").replace(/(\r?\n)/g, '$1$1')),
+  yamldoublequoteescape: simple((v) => jsonEscape(v).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)),
+  tobase64: (v, args) => {
+    if (v === null || args.length > 1) return null;
+    const enc = args.length ? encodingOf(args[0]!) : 'utf8';
+    return enc ? Buffer.from(v, enc).toString('base64') : null;
+  },
+  frombase64: (v, args) => {
+    if (v === null || args.length > 1) return null;
+    const enc = args.length ? encodingOf(args[0]!) : 'utf8';
+    const bytes = decodeBase64Strict(v);
+    return enc && bytes ? bytes.toString(enc) : null;
+  },
+  trim: (v, args) => {
+    if (v === null || args.length > 1) return null;
+    if (args.length === 0) return v.trim();
+    const mode = args[0]!.toLowerCase();
+    if (mode === 'start') return v.trimStart();
+    if (mode === 'end') return v.trimEnd();
+    return null;
+  },
+  truncate: (v, args) => {
+    if (v === null || args.length !== 1 || !/^\d+$/.test(args[0]!)) return null;
+    const n = Number(args[0]);
+    return v.length > n ? `${v.slice(0, n)}...` : v;
+  },
+  substring: (v, args) => {
+    if (v === null || args.length === 0 || args.length > 2 || args.some((a) => !/^\d+$/.test(a))) return null;
+    const [a, b] = args.map(Number) as [number, number | undefined];
+    const start = b === undefined ? 0 : a;
+    const length = b === undefined ? a : b;
+    if (start + length > v.length) return null;
+    return v.substr(start, length);
+  },
+  replace: (v, args) => {
+    if (v === null || args.length === 0 || args.length > 2) return null;
+    const re = safeRegex(args[0]!, 'gu') ?? safeRegex(args[0]!, 'g');
+    return re ? v.replace(re, args[1] ?? '') : null;
+  },
+  match: textTest((v, a) => safeRegex(a, '')?.test(v) ?? false),
+  startswith: textTest((v, a) => v.startsWith(a)),
+  endswith: textTest((v, a) => v.endsWith(a)),
+  contains: textTest((v, a) => v.includes(a)),
+  append: (v, args) => (args.length === 0 ? null : (v ?? '') + args.join('')),
+  prepend: (v, args) => (args.length === 0 ? null : args.join('') + (v ?? '')),
+  indent,
+  md5: hashFilter('md5'),
+  sha1: hashFilter('sha1'),
+  sha256: hashFilter('sha256'),
+  sha384: hashFilter('sha384'),
+  sha512: hashFilter('sha512'),
+  nowdate: (v, args, ctx) => (v !== null || args.length > 1 ? null : formatDotNetDate(ctx.now(), args[0] ?? 'O', 'unspecified')),
+  nowdateutc: (v, args, ctx) => (v !== null || args.length > 1 ? null : formatDotNetDate(ctx.now(), args[0] ?? 'O', 'utc')),
+};
+
+/** Looks a filter up by name, case-insensitively; undefined when Octostache has no such filter (or we do not support it). */
+export function findFilter(name: string): FilterFn | undefined {
+  return FILTERS[name.toLowerCase()];
+}
+
+/** Names of every supported filter (lower case), for help text and tests. */
+export function supportedFilters(): string[] {
+  return Object.keys(FILTERS);
+}
