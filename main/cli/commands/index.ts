@@ -1,4 +1,5 @@
 import type { CliCommand } from '../cli-types';
+import { tenantCommand } from './tenant';
 
 /** Every command the CLI knows, in the order `drop-runner help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [tenantCommand];
