@@ -1,0 +1,119 @@
+/** Filtering, grouping, status and validation rules of the Variables screen (pure). */
+import type { ValueSource, VariableItem, VariableStatusKind } from '../../../common/contract';
+import type { BadgeIntent } from '../../ui/badge';
+import type { IconName } from '../../ui/icons';
+import { parseConnectionString } from './connection-string';
+
+export type VariableTab = 'all' | 'attention' | 'secrets';
+
+const ATTENTION: ReadonlySet<VariableStatusKind> = new Set(['new', 'default-changed', 'type-changed', 'missing-required']);
+
+/** Entered-but-unsaved values by variable name. */
+export type Draft = ReadonlyMap<string, string>;
+
+/** True when the engineer should look at this variable before deploying. */
+export function needsAttention(item: VariableItem, draft?: Draft): boolean {
+  if (draft?.has(item.name)) return validateValue(item, draft.get(item.name) ?? '') !== undefined;
+  return ATTENTION.has(item.status) || item.problem !== undefined;
+}
+
+/** Case-insensitive match on name, label, group and help text. */
+export function matchesQuery(item: VariableItem, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [item.name, item.label, item.group ?? '', item.help ?? ''].some((s) => s.toLowerCase().includes(q));
+}
+
+/** The items a tab and a search show, in drop order. */
+export function filterVariables(items: readonly VariableItem[], tab: VariableTab, query: string, draft?: Draft): VariableItem[] {
+  return items.filter((item) => {
+    if (tab === 'attention' && !needsAttention(item, draft)) return false;
+    if (tab === 'secrets' && !item.sensitive) return false;
+    return matchesQuery(item, query);
+  });
+}
+
+/** Counts for the tab labels. */
+export function countVariables(items: readonly VariableItem[], draft?: Draft): Record<VariableTab, number> {
+  let attention = 0;
+  let secrets = 0;
+  for (const item of items) {
+    if (needsAttention(item, draft)) attention++;
+    if (item.sensitive) secrets++;
+  }
+  return { all: items.length, attention, secrets };
+}
+
+export const UNGROUPED = 'General';
+
+/** Groups in order of first appearance; variables without a group go under "General". */
+export function groupVariables(items: readonly VariableItem[]): Array<{ group: string; items: VariableItem[] }> {
+  const groups = new Map<string, VariableItem[]>();
+  for (const item of items) {
+    const group = item.group?.trim() || UNGROUPED;
+    const list = groups.get(group);
+    if (list) list.push(item);
+    else groups.set(group, [item]);
+  }
+  return [...groups].map(([group, list]) => ({ group, items: list }));
+}
+
+export const STATUS_BADGES: Record<VariableStatusKind, { label: string; intent: BadgeIntent; icon: IconName; title: string } | null> = {
+  remembered: { label: 'Remembered', intent: 'success', icon: 'check', title: 'Value remembered on this machine from an earlier release' },
+  new: { label: 'New', intent: 'brand', icon: 'info', title: 'This release introduces the variable' },
+  'default-changed': { label: 'Default changed', intent: 'warning', icon: 'warning', title: 'The drop changed its default since the last release' },
+  'type-changed': { label: 'Type changed', intent: 'warning', icon: 'warning', title: 'The drop changed its type; the remembered value was re-validated' },
+  'missing-required': { label: 'Missing required', intent: 'danger', icon: 'error', title: 'Required, and no value yet' },
+  removed: { label: 'Removed', intent: 'neutral', icon: 'trash', title: 'No longer in the drop' },
+  unchanged: null,
+};
+
+export const SOURCE_LABELS: Record<ValueSource, string> = {
+  remembered: 'Remembered',
+  'drop-default': 'Drop default',
+  'drop-baked': 'From drop',
+  entered: 'Entered now',
+  none: 'No value',
+};
+
+/** Where the shown value comes from, counting unsaved edits as "entered". */
+export function effectiveSource(item: VariableItem, draft: Draft): ValueSource {
+  return draft.has(item.name) ? 'entered' : item.source;
+}
+
+/**
+ * Quick validation while typing, by type; the engine validates again on save and at deploy time. Values
+ * with #{…} references are evaluated later, so only "required" applies to them here.
+ */
+export function validateValue(item: Pick<VariableItem, 'type' | 'required' | 'choices' | 'pattern'>, value: string): string | undefined {
+  if (value.trim() === '') return item.required ? 'A value is required.' : undefined;
+  if (value.includes('#{')) return undefined;
+  switch (item.type) {
+    case 'number':
+      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value.trim())) return 'Enter a number, e.g. 30 or 2.5.';
+      break;
+    case 'boolean':
+      if (!/^(true|false)$/i.test(value.trim())) return 'Enter true or false.';
+      break;
+    case 'choice':
+      if (item.choices && item.choices.length > 0 && !item.choices.includes(value)) return `Choose one of: ${item.choices.join(', ')}.`;
+      break;
+    case 'connection-string': {
+      const parsed = parseConnectionString(value);
+      if (parsed.problem) return parsed.problem;
+      break;
+    }
+    default:
+      break;
+  }
+  if (item.pattern) {
+    let re: RegExp | null = null;
+    try {
+      re = new RegExp(`^(?:${item.pattern})$`);
+    } catch {
+      // A broken pattern is the drop's fault; the engine reports it. Don't block typing on it.
+    }
+    if (re && !re.test(value)) return `Does not match the required format (${item.pattern}).`;
+  }
+  return undefined;
+}

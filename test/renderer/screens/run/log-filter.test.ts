@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_LEVELS, filterLog, isIdentityFilter, splitForHighlight, textToCopy } from '../../../../renderer/screens/run/log-filter';
+import type { LogLine } from '../../../../renderer/screens/run/run-model';
+
+const log: LogLine[] = [
+  { seq: 1, at: '2025-01-01T10:00:00.000Z', level: 'info', message: 'Starting', source: 'runner' },
+  { seq: 2, at: '2025-01-01T10:00:01.000Z', level: 'debug', message: 'batch 1', stepId: 's1' },
+  { seq: 3, at: '2025-01-01T10:00:02.000Z', level: 'warn', message: 'Slow BATCH', stepId: 's1' },
+  { seq: 4, at: '2025-01-01T10:00:03.000Z', level: 'error', message: 'Failed', stepId: 's2' },
+];
+
+describe('log filter', () => {
+  it('recognises the pass-everything filter', () => {
+    expect(isIdentityFilter({ levels: ALL_LEVELS, query: '  ' })).toBe(true);
+    expect(isIdentityFilter({ levels: { ...ALL_LEVELS, debug: false }, query: '' })).toBe(false);
+  });
+  it('filters by level, step and case-insensitive text', () => {
+    expect(filterLog(log, { levels: { ...ALL_LEVELS, debug: false }, query: '' }).indices).toEqual([0, 2, 3]);
+    expect(filterLog(log, { levels: ALL_LEVELS, query: 'batch' }).indices).toEqual([1, 2]);
+    expect(filterLog(log, { levels: ALL_LEVELS, query: '', stepId: 's2' }).indices).toEqual([3]);
+    expect(filterLog(log, { levels: ALL_LEVELS, query: 'RUNNER' }).indices).toEqual([0]);
+  });
+  it('extends previous results for appended lines and restarts when the filter changes', () => {
+    const filter = { levels: ALL_LEVELS, query: 'batch' };
+    const first = filterLog(log.slice(0, 2), filter);
+    expect(first).toMatchObject({ indices: [1], scanned: 2 });
+    const extended = filterLog(log, filter, first);
+    expect(extended.indices).toEqual([1, 2]);
+    expect(first.indices).toEqual([1]);
+    const changed = filterLog(log, { levels: ALL_LEVELS, query: 'fail' }, extended);
+    expect(changed.indices).toEqual([3]);
+  });
+  it('copies selected lines, else the visible ones, as text', () => {
+    const names = (id: string) => (id === 's1' ? 'Staging DB' : id);
+    expect(textToCopy(log, [2, 3], new Set([3, 1]), names).text).toBe('2025-01-01T10:00:01.000Z DEBUG [Staging DB] batch 1\n2025-01-01T10:00:03.000Z ERROR [s2] Failed');
+    expect(textToCopy(log, [2], new Set(), names)).toEqual({ text: '2025-01-01T10:00:02.000Z WARN  [Staging DB] Slow BATCH', count: 1 });
+    expect(textToCopy(log, null, new Set()).count).toBe(4);
+  });
+  it('splits text around matches for highlighting', () => {
+    expect(splitForHighlight('Batch one batch', 'batch')).toEqual([
+      { text: 'Batch', match: true },
+      { text: ' one ', match: false },
+      { text: 'batch', match: true },
+    ]);
+    expect(splitForHighlight('abc', '')).toEqual([{ text: 'abc', match: false }]);
+  });
+});
