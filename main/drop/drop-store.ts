@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Layout of extracted drops in the data folder: `<dataDir>/drops/<id>/files/`. Extraction goes to
+ * `<dataDir>/drops/.tmp-<random>` and is renamed into place only once everything checked out.
+ */
+export const DROPS_FOLDER = 'drops';
+const TEMP_PREFIX = '.tmp-';
+const OLD_PREFIX = '.old-';
+// Leftovers of a crashed open are removed on a later open; a day keeps concurrent opens safe.
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** `<dataDir>/drops`. */
+export function dropsDir(dataDir: string): string {
+  return join(dataDir, DROPS_FOLDER);
+}
+
+/** The folder that holds one opened drop's verified files. */
+export function dropFilesDir(dataDir: string, id: string): string {
+  return join(dropsDir(dataDir), id, 'files');
+}
+
+/** A fresh temporary path under drops/ (not created: extractZipSafely creates it). */
+export async function newTempPath(dataDir: string): Promise<string> {
+  await mkdir(dropsDir(dataDir), { recursive: true });
+  return join(dropsDir(dataDir), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+}
+
+/** Removes temp folders that a crashed or killed open left behind more than a day ago. */
+export async function removeStaleTemps(dataDir: string, now = Date.now()): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dropsDir(dataDir));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX) && !name.startsWith(OLD_PREFIX)) continue;
+    const full = join(dropsDir(dataDir), name);
+    try {
+      if (now - (await stat(full)).mtimeMs > STALE_AFTER_MS) await rm(full, { recursive: true, force: true });
+    } catch {
+      // Another process may be removing it at the same moment; nothing to do.
+    }
+  }
+}
+
+/**
+ * Moves a verified temp folder to `drops/<id>/files`. The same zip opened again has the same id and
+ * identical content, so an earlier copy is replaced (it may have been altered since).
+ */
+export async function commitTemp(dataDir: string, tempPath: string, id: string): Promise<string> {
+  const target = dropFilesDir(dataDir, id);
+  await mkdir(join(dropsDir(dataDir), id), { recursive: true });
+  let old: string | undefined;
+  try {
+    await stat(target);
+    old = join(dropsDir(dataDir), `${OLD_PREFIX}${randomBytes(8).toString('hex')}`);
+    await rename(target, old);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await rename(tempPath, target);
+  if (old) await rm(old, { recursive: true, force: true });
+  return target;
+}
+
+/** A folder name that is readable and stable: project, version and the first 12 hex of a content hash. */
+export function makeDropId(projectId: string, version: string, contentSha256: string): string {
+  const slug = (s: string): string =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, '-')
+      .slice(0, 40)
+      .replace(/^[-.]+|[-.]+$/g, '') || 'x';
+  return `${slug(projectId)}-${slug(version)}-${contentSha256.slice(0, 12)}`;
+}
