@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-types';
 import { tenantCommand } from './tenant';
+import { sqlCommand } from './sql';
 
 /** Every command the CLI knows, in the order `drop-runner help` lists them. */
-export const commands: CliCommand[] = [tenantCommand];
+export const commands: CliCommand[] = [tenantCommand, sqlCommand];
