@@ -132,7 +132,8 @@ export function validateJournal(input: readonly unknown[]): ValidatedJournal {
         { position, type, path, ...(typeof seq === 'number' ? { seq } : {}) },
       );
     }
-    const event = parsed.data as JournalEvent;
+    // zod drops keys a schema does not name (the discriminant included), so the type is put back.
+    const event = { ...(parsed.data as object), type } as JournalEvent;
     if (event.seq <= lastSeq) {
       notes.push(`Journal event #${position} has seq ${event.seq}, not after ${lastSeq}; the journal may have been edited or merged.`);
     }
