@@ -53,14 +53,20 @@ export function createConfSettingsStore(dataDir: string, name: string): Settings
   if (!path.isAbsolute(dataDir)) {
     throw new AppError('SETTINGS_PATH_INVALID', `The data folder "${dataDir}" is not an absolute path.`, 'Pass an absolute --data-dir (or DROP_RUNNER_DATA_DIR).');
   }
-  const conf = new Conf<Record<string, unknown>>({
-    cwd: dataDir,
-    configName: name,
-    accessPropertiesByDotNotation: false,
-    // The file holds no secrets, but it names hospitals' servers and databases: keep it to the owner.
-    configFileMode: 0o600,
-    clearInvalidConfig: false,
-  });
+  let conf: Conf<Record<string, unknown>>;
+  try {
+    // conf reads the file in its constructor, so a corrupt file fails here already.
+    conf = new Conf<Record<string, unknown>>({
+      cwd: dataDir,
+      configName: name,
+      accessPropertiesByDotNotation: false,
+      // The file holds no secrets, but it names hospitals' servers and databases: keep it to the owner.
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+    });
+  } catch (error) {
+    throw toSettingsError(error, path.join(dataDir, `${name}.json`));
+  }
   return wrapConfLike(conf as unknown as ConfLike);
 }
 

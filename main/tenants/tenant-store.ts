@@ -14,6 +14,7 @@ import type { ErrorShape } from '../../common/errors';
 import type { TenantSummary, ValueSource, VariablesView } from '../../common/contract';
 import type { SettingsStore } from '../platform/settings-store';
 import type { SecretStore } from '../platform/secret-store';
+import { validateValue } from '../variables/validate-value';
 import { diffVariables, type ValueValidator } from './variable-diff';
 import {
   HISTORY_LIMIT,
@@ -57,7 +58,7 @@ export type DropVariables = Pick<Drop, 'variables' | 'baked'>;
 export interface TenantStoreOptions {
   settings: SettingsStore;
   secrets: SecretStore;
-  /** Re-validates values against their (possibly changed) template; see main/variables/validate-value.ts. */
+  /** Re-validates values against their (possibly changed) template; defaults to main/variables/validate-value.ts. */
   validate?: ValueValidator;
   now?: () => Date;
 }
@@ -102,6 +103,7 @@ const KEY_PREFIX = 'tenant:';
 /** Builds the tenant store over the given settings and secret stores. */
 export function createTenantStore(options: TenantStoreOptions): TenantStore {
   const { settings, secrets } = options;
+  const validate: ValueValidator = options.validate ?? ((template, value) => validateValue(template, value)?.message);
   const now = () => (options.now ? options.now() : new Date()).toISOString();
   // Values typed in this process, secrets included: they never leave main, and make the source "entered".
   const session = new Map<string, Map<string, string>>();
@@ -201,7 +203,7 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
         templates: drop.variables,
         baked: drop.baked,
         entered: session.get(tenantId),
-        ...(options.validate ? { validate: options.validate } : {}),
+        validate,
       });
       const needsKeychain = opts.probeSecrets ?? (items.some((i) => i.sensitive) || Object.keys(record?.secrets ?? {}).length > 0);
       const problem = needsKeychain ? await checkSecrets() : undefined;
