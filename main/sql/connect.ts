@@ -1,0 +1,280 @@
+/**
+ * One dedicated tedious connection per script run. Scripts rely on session state across batches
+ * (#temp tables, SET options), and mssql's pool would both hand out different connections and add
+ * a validation round trip before every request, so the runner talks to tedious directly.
+ */
+import { Connection, Request, TYPES, type ConnectionConfiguration } from 'tedious';
+import { AppError } from '../../common/errors';
+import { describeSqlTarget, toTediousConfig, type SqlConnectionSettings } from './connection-settings';
+
+/** An INFO (PRINT, RAISERROR severity <= 10) or ERROR token as the server sent it. */
+export interface SqlServerMessage {
+  number: number;
+  state: number;
+  class: number;
+  message: string;
+  /** Line within the batch (1-based) the server attributes the message to; 0 when unknown. */
+  lineNumber: number;
+  procName?: string;
+  serverName?: string;
+}
+
+/** Why a request did not succeed; the runner turns it into SQL_BATCH_FAILED with file and line. */
+export class SqlRequestFailure extends Error {
+  constructor(
+    message: string,
+    /** tedious code: EREQUEST (server error), ECANCEL, ETIMEOUT, ESOCKET, ECLOSE, EINVALIDSTATE. */
+    readonly driverCode: string,
+    /** Server errors in the order received; empty when the failure is not the server's. */
+    readonly errors: SqlServerMessage[],
+  ) {
+    super(message);
+    this.name = 'SqlRequestFailure';
+  }
+  get cancelled(): boolean {
+    return this.driverCode === 'ECANCEL';
+  }
+}
+
+export interface SqlParameter {
+  name: string;
+  type: 'nvarchar' | 'int' | 'bigint' | 'bit' | 'datetime2';
+  value: string | number | boolean | Date | null;
+}
+
+export interface SqlSessionOptions {
+  /** Receives PRINT / informational messages (and, for convenience, nothing else). */
+  onMessage?: (message: SqlServerMessage) => void;
+  /** Override the driver configuration (tests, e.g. custom TLS trust). Merged over the computed one. */
+  tediousOverrides?: Partial<ConnectionConfiguration['options']>;
+}
+
+/** A single open connection; requests run one after another. */
+export class SqlSession {
+  private busy: Request | undefined;
+  private closed = false;
+  private closeReason: string | undefined;
+  onMessage: ((message: SqlServerMessage) => void) | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    readonly target: string,
+    onMessage?: (message: SqlServerMessage) => void,
+  ) {
+    this.onMessage = onMessage;
+    connection.on('infoMessage', (token) => this.onMessage?.(toMessage(token)));
+    connection.on('end', () => {
+      this.closed = true;
+      this.closeReason ??= 'the connection was closed';
+    });
+    connection.on('error', (error: Error) => {
+      this.closed = true;
+      this.closeReason = error.message;
+    });
+  }
+
+  /** True until the connection ends or fails. */
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** True while the server reports an open transaction (tracked from its ENVCHANGE tokens). */
+  get inTransaction(): boolean {
+    return this.connection.inTransaction;
+  }
+
+  /** Sends one batch as-is (SQL_BATCH); resolves with the row counts of its statements. */
+  batch(text: string): Promise<{ rowCount: number }> {
+    return new Promise((resolve, reject) => {
+      let rowCount = 0;
+      const request = new Request(text, (error, count) => {
+        this.busy = undefined;
+        if (error) reject(toFailure(error));
+        else {
+          rowCount = count ?? rowCount;
+          resolve({ rowCount });
+        }
+      });
+      this.start(request, () => this.connection.execSqlBatch(request), reject);
+    });
+  }
+
+  /** Runs a parameterised statement (sp_executesql) and returns its rows as objects. */
+  query(sql: string, parameters: SqlParameter[] = []): Promise<Array<Record<string, unknown>>> {
+    return new Promise((resolve, reject) => {
+      const rows: Array<Record<string, unknown>> = [];
+      const request = new Request(sql, (error) => {
+        this.busy = undefined;
+        if (error) reject(toFailure(error));
+        else resolve(rows);
+      });
+      for (const p of parameters) request.addParameter(p.name, tediousType(p.type), p.value);
+      request.on('row', (columns: Array<{ value: unknown; metadata: { colName: string } }>) => {
+        const row: Record<string, unknown> = {};
+        for (const c of columns) row[c.metadata.colName] = c.value;
+        rows.push(row);
+      });
+      this.start(request, () => this.connection.execSql(request), reject);
+    });
+  }
+
+  /** BEGIN TRANSACTION through the TDS transaction manager (the driver then tracks the descriptor). */
+  beginTransaction(name = ''): Promise<void> {
+    return this.transactionCall((cb) => this.connection.beginTransaction(cb, name));
+  }
+
+  /** COMMIT of the innermost transaction begun with beginTransaction. */
+  commit(name = ''): Promise<void> {
+    return this.transactionCall((cb) => this.connection.commitTransaction(cb, name));
+  }
+
+  /** ROLLBACK of the whole transaction. */
+  rollback(name = ''): Promise<void> {
+    return this.transactionCall((cb) => this.connection.rollbackTransaction(cb, name));
+  }
+
+  /** Cancels the running request: the driver sends ATTENTION and the request fails with ECANCEL. */
+  cancelCurrent(): boolean {
+    if (!this.busy) return false;
+    return this.connection.cancel();
+  }
+
+  /** Closes the connection; safe to call twice. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.connection.once('end', () => resolve());
+      this.connection.close();
+    });
+  }
+
+  private start(request: Request, send: () => void, reject: (e: unknown) => void): void {
+    if (this.closed) {
+      reject(new SqlRequestFailure(`The connection to ${this.target} is closed: ${this.closeReason ?? 'closed'}.`, 'ECLOSE', []));
+      return;
+    }
+    if (this.busy) {
+      reject(new SqlRequestFailure('Another request is still running on this connection.', 'EINVALIDSTATE', []));
+      return;
+    }
+    this.busy = request;
+    try {
+      send();
+    } catch (error) {
+      this.busy = undefined;
+      reject(toFailure(error));
+    }
+  }
+
+  private transactionCall(call: (cb: (error: Error | null | undefined) => void) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new SqlRequestFailure(`The connection to ${this.target} is closed: ${this.closeReason ?? 'closed'}.`, 'ECLOSE', []));
+        return;
+      }
+      try {
+        call((error) => (error ? reject(toFailure(error)) : resolve()));
+      } catch (error) {
+        reject(toFailure(error));
+      }
+    });
+  }
+}
+
+/** Opens the dedicated connection; failures are SQL_CONNECT_FAILED or SQL_LOGIN_FAILED with a hint. */
+export function openSqlSession(settings: SqlConnectionSettings, options: SqlSessionOptions = {}): Promise<SqlSession> {
+  const config = toTediousConfig(settings);
+  if (options.tediousOverrides) config.options = { ...config.options, ...options.tediousOverrides };
+  const target = describeSqlTarget(settings);
+  return new Promise((resolve, reject) => {
+    let connection: Connection;
+    try {
+      connection = new Connection(config);
+    } catch (error) {
+      reject(new AppError('SQL_SETTINGS_INVALID', `The SQL Server connection settings are not usable: ${(error as Error).message}`, 'Check the server, port and authentication settings.'));
+      return;
+    }
+    const loginErrors: SqlServerMessage[] = [];
+    const onError = (token: unknown) => loginErrors.push(toMessage(token));
+    connection.on('errorMessage', onError);
+    // A connect-phase 'error' event is also delivered to the connect callback; this keeps it from being unhandled.
+    const swallow = () => {};
+    connection.on('error', swallow);
+    connection.connect((error) => {
+      connection.removeListener('errorMessage', onError);
+      connection.removeListener('error', swallow);
+      if (error) {
+        connection.close();
+        reject(connectError(error, loginErrors, target, settings));
+        return;
+      }
+      resolve(new SqlSession(connection, target, options.onMessage));
+    });
+  });
+}
+
+function connectError(error: Error, loginErrors: SqlServerMessage[], target: string, s: SqlConnectionSettings): AppError {
+  const code = (error as { code?: string }).code ?? '';
+  const login = loginErrors.find((e) => e.number === 18456) ?? loginErrors[0];
+  const details = { target, driverCode: code, ...(login ? { number: login.number, state: login.state, class: login.class } : {}) };
+  if (code === 'ELOGIN' || login) {
+    const hint =
+      login?.number === 18456
+        ? s.authentication === 'windows'
+          ? 'The server rejected the Windows account: check DOMAIN\\user and its password, and that the account has a login on this server.'
+          : 'Check the SQL login name and password, that SQL Server authentication is enabled on the server, and that the login may open the database.'
+        : login?.number === 4060
+          ? 'The database does not exist or the login may not open it: check the database name.'
+          : 'Check the credentials and that the login has access to the database.';
+    return new AppError('SQL_LOGIN_FAILED', `Login to ${target} failed: ${login?.message ?? error.message}`, hint, details);
+  }
+  const message = error.message;
+  let hint = 'Check the server name and port, and that SQL Server accepts TCP connections from this machine.';
+  if (code === 'ETIMEOUT') hint = 'The server did not answer in time: check the server name, port and firewall, or raise the connect timeout.';
+  else if (code === 'EINSTLOOKUP') hint = 'The named instance could not be found: check the instance name and that the SQL Server Browser service (UDP 1434) is reachable, or give the port instead.';
+  else if (/certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY/i.test(message)) hint = 'The server\'s TLS certificate is not trusted: install the issuing CA on this machine, or set "trust server certificate" if hospital IT confirms the server.';
+  else if (code === 'EENCRYPT') hint = 'The server and the encrypt setting disagree: set encrypt to "mandatory" or "strict" when the server requires encryption.';
+  else if (/ECONNREFUSED/.test(message)) hint = 'Nothing listens on that port: check the port (default 1433) and that the SQL Server service runs and has TCP/IP enabled.';
+  else if (/ENOTFOUND|EAI_AGAIN/.test(message)) hint = 'The server name does not resolve: check the spelling or use the IP address.';
+  return new AppError('SQL_CONNECT_FAILED', `Cannot connect to ${target}: ${message}`, hint, details);
+}
+
+function toMessage(token: unknown): SqlServerMessage {
+  const t = token as { number: number; state: number; class: number; message: string; lineNumber?: number; procName?: string; serverName?: string };
+  return {
+    number: t.number,
+    state: t.state,
+    class: t.class,
+    message: t.message,
+    lineNumber: t.lineNumber ?? 0,
+    ...(t.procName ? { procName: t.procName } : {}),
+    ...(t.serverName ? { serverName: t.serverName } : {}),
+  };
+}
+
+function toFailure(error: unknown): SqlRequestFailure {
+  if (error instanceof SqlRequestFailure) return error;
+  if (error instanceof AggregateError) {
+    const errors = error.errors.map((e) => toMessage(e));
+    return new SqlRequestFailure(errors[0]?.message ?? error.message, 'EREQUEST', errors);
+  }
+  const e = error as { message?: string; code?: string; number?: number };
+  const code = e.code ?? 'EREQUEST';
+  const errors = typeof e.number === 'number' ? [toMessage(e)] : [];
+  return new SqlRequestFailure(e.message ?? String(error), code, errors);
+}
+
+function tediousType(type: SqlParameter['type']) {
+  switch (type) {
+    case 'nvarchar':
+      return TYPES.NVarChar;
+    case 'int':
+      return TYPES.Int;
+    case 'bigint':
+      return TYPES.BigInt;
+    case 'bit':
+      return TYPES.Bit;
+    case 'datetime2':
+      return TYPES.DateTime2;
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * The core of the `sql-scripts` step: pick the package's scripts, compare them with the journal
+ * table in the target database, and run what is pending on ONE connection, batch by batch, with a
+ * transaction per script (default), per step, or none. Every script is split (and every variable
+ * resolved) before the first batch is sent, so a typo in a variable name never leaves a database
+ * half-deployed.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AppError } from '../../common/errors';
+import type { JournalEventInput, StepArtifact } from '../../common/journal-events';
+import { locateBatchLine, type SqlBatch } from './batch-splitter';
+import { openSqlSession, SqlRequestFailure, type SqlServerMessage, type SqlSession, type SqlSessionOptions } from './connect';
+import type { SqlConnectionSettings } from './connection-settings';
+import { ensureJournalTable, parseJournalTableName, readJournal, recordScript, type JournalTableName } from './journal-table';
+import { splitSqlBytes } from './script-file';
+import { selectScripts, type ScriptSelectionSettings, type SelectedScript } from './script-selection';
+
+export type TransactionMode = 'per-script' | 'step' | 'none';
+
+export interface SqlScriptsSettings extends ScriptSelectionSettings {
+  /** `[schema].[table]`; default `[dbo].[SchemaVersions]`. */
+  journalTable?: string;
+  transaction?: TransactionMode;
+  /** What a changed, already-applied script is: a warning (default) or an error (SQL_SCRIPT_DRIFT). */
+  drift?: 'warn' | 'error';
+}
+
+/** Cancel requests: `graceful` stops before the next batch, `immediate` also interrupts the running one (ATTENTION). */
+export interface ScriptRunCancel {
+  graceful?: AbortSignal;
+  immediate?: AbortSignal;
+}
+
+export interface RunSqlScriptsOptions {
+  stepId: string;
+  /** Absolute folder holding the step's scripts (its package); `:r` includes stay inside it. */
+  packageRoot: string;
+  connection: SqlConnectionSettings;
+  settings?: SqlScriptsSettings;
+  /** sqlcmd variables for `$(name)`: step settings and tenant variables. */
+  variables?: Record<string, string>;
+  /** Release version recorded in the journal table. */
+  release?: string;
+  /** List what would run, in order, reading the journal table read-only; nothing is executed. */
+  dryRun?: boolean;
+  onEvent?: (event: JournalEventInput) => void;
+  /** Masks secrets in everything this emits or throws (the deployment's Redactor). */
+  redact?: (text: string) => string;
+  cancel?: ScriptRunCancel;
+  /** Driver overrides (tests). */
+  sessionOptions?: Pick<SqlSessionOptions, 'tediousOverrides'>;
+}
+
+export type PlannedAction = 'apply' | 'run-always' | 'skip-applied' | 'skip-drift';
+
+export interface PlannedScript {
+  name: string;
+  action: PlannedAction;
+  sha256: string;
+  /** Batches that will be sent (after GO repeat counts), for the plan and progress. */
+  batchCount: number;
+}
+
+export interface RunSqlScriptsResult {
+  outcome: 'succeeded' | 'cancelled';
+  plan: PlannedScript[];
+  /** Scripts actually run to completion (committed when in a transaction), in order. */
+  ran: string[];
+  journalTableCreated: boolean;
+}
+
+interface PreparedScript extends PlannedScript {
+  script: SelectedScript;
+  batches: SqlBatch[];
+}
+
+/** Runs (or, with dryRun, plans) a sql-scripts step on one dedicated connection; throws AppError on failure. */
+export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunSqlScriptsResult> {
+  const redact = options.redact ?? ((s: string) => s);
+  const emit = (event: JournalEventInput) => options.onEvent?.(event);
+  const { stepId } = options;
+  const settings = options.settings ?? {};
+  const mode: TransactionMode = settings.transaction ?? 'per-script';
+  if (!['per-script', 'step', 'none'].includes(mode)) {
+    throw new AppError('SQL_SETTINGS_INVALID', `The transaction mode "${mode}" is not known.`, 'Use transaction per-script, step or none.');
+  }
+  const journalName = parseJournalTableName(settings.journalTable);
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => emit({ type: 'log', stepId, level, message: redact(message), source: 'sql' });
+
+  const selected = selectScripts(options.packageRoot, settings);
+  const files = selected.map((script) => {
+    const bytes = readScript(script);
+    return { script, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+
+  let session: SqlSession | undefined;
+  const cancelGraceful = () => options.cancel?.graceful?.aborted === true || options.cancel?.immediate?.aborted === true;
+  const onImmediate = () => session?.cancelCurrent();
+  options.cancel?.immediate?.addEventListener('abort', onImmediate);
+  let currentScript = '';
+  try {
+    session = await openSqlSession(options.connection, {
+      ...options.sessionOptions,
+      onMessage: (m) => log('info', currentScript ? `${currentScript}: ${m.message}` : m.message),
+    });
+    log('info', `Connected to ${session.target}.`);
+
+    const journal = await readJournal(session, journalName);
+    const applied = new Map(journal.entries.map((e) => [e.scriptName.toLowerCase(), e]));
+
+    // Decide, then split everything that will run before sending anything.
+    const plan: PreparedScript[] = [];
+    for (const f of files) {
+      const previous = applied.get(f.script.name.toLowerCase());
+      let action: PlannedAction;
+      if (f.script.runAlways) action = 'run-always';
+      else if (!previous) action = 'apply';
+      else if (previous.contentHash && previous.contentHash.toLowerCase() !== f.sha256) action = 'skip-drift';
+      else action = 'skip-applied';
+      let batches: SqlBatch[] = [];
+      if (action === 'apply' || action === 'run-always') {
+        batches = splitSqlBytes(f.bytes, f.script.path, { packageRoot: options.packageRoot, displayName: f.script.name, ...(options.variables ? { variables: options.variables } : {}) }).batches;
+      }
+      plan.push({ name: f.script.name, action, sha256: f.sha256, batchCount: batches.reduce((n, b) => n + b.repeat, 0), script: f.script, batches });
+    }
+    const publicPlan = plan.map(({ name, action, sha256, batchCount }) => ({ name, action, sha256, batchCount }));
+
+    const drifted = plan.filter((p) => p.action === 'skip-drift');
+    for (const d of drifted) {
+      const message = `${d.name} was changed after it was applied (its content hash differs from the journal table); it is not run again.`;
+      if (settings.drift === 'error' && !options.dryRun) {
+        throw new AppError('SQL_SCRIPT_DRIFT', message, 'Ship changes as a new script instead of editing an applied one, or ask the vendor; set drift to "warn" to continue anyway.', { script: d.name, sha256: d.sha256 });
+      }
+      emit({ type: 'warning', stepId, message: redact(message) });
+    }
+
+    if (options.dryRun) {
+      for (const p of publicPlan) {
+        log('info', `${p.action === 'apply' ? 'would apply' : p.action === 'run-always' ? 'would run (always)' : p.action === 'skip-drift' ? 'skipped (changed since applied)' : 'skipped (already applied)'}: ${p.name}${p.batchCount ? ` (${p.batchCount} batches)` : ''}`);
+      }
+      if (!journal.exists) log('info', `The journal table ${journalName.quoted} does not exist yet; every script is pending.`);
+      return { outcome: 'succeeded', plan: publicPlan, ran: [], journalTableCreated: false };
+    }
+
+    for (const p of plan) {
+      if (p.action === 'skip-applied') emit({ type: 'artifact', stepId, artifact: artifact(p, 'skipped (already applied)') });
+      if (p.action === 'skip-drift') emit({ type: 'artifact', stepId, artifact: artifact(p, 'drift') });
+    }
+
+    if (!journal.exists) {
+      await ensureJournalTable(session, journalName);
+      log('info', `Created the journal table ${journalName.quoted}.`);
+    } else await ensureJournalTable(session, journalName);
+
+    const toRun = plan.filter((p) => p.action === 'apply' || p.action === 'run-always');
+    const totalBatches = toRun.reduce((n, p) => n + p.batchCount, 0) || 1;
+    let doneBatches = 0;
+    const ran: string[] = [];
+    const s = session;
+
+    if (mode === 'step' && toRun.length > 0) await s.beginTransaction();
+    for (const p of toRun) {
+      if (cancelGraceful()) return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
+      currentScript = p.name;
+      const started = Date.now();
+      log('info', `${p.action === 'run-always' ? 'Running (always)' : 'Applying'} ${p.name} (${p.batchCount} batches).`);
+      if (mode === 'per-script') await s.beginTransaction();
+      let sent = 0;
+      for (const batch of p.batches) {
+        for (let r = 0; r < batch.repeat; r++) {
+          if (cancelGraceful()) return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
+          sent++;
+          emit({ type: 'progress', stepId, percent: Math.floor((doneBatches * 100) / totalBatches), item: `${p.name} — batch ${sent}/${p.batchCount}` });
+          try {
+            await s.batch(batch.text);
+          } catch (error) {
+            if (!(error instanceof SqlRequestFailure)) throw error;
+            if (error.cancelled) return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
+            const failure = batchError(error, p.name, batch, redact);
+            if (batch.onError === 'ignore' && error.driverCode === 'EREQUEST') {
+              emit({ type: 'warning', stepId, message: `${failure.message} (ignored: the script says :on error ignore)` });
+            } else {
+              if (mode !== 'none' && s.isOpen && s.inTransaction) {
+                await s.rollback().catch(() => undefined);
+                log('warn', `Rolled back ${mode === 'step' ? 'the step\'s transaction' : `${p.name}`}.`);
+              }
+              throw failure;
+            }
+          }
+          doneBatches++;
+        }
+      }
+      const durationMs = Date.now() - started;
+      if (mode !== 'none' && !s.inTransaction) {
+        throw new AppError(
+          'SQL_TRANSACTION_LOST',
+          `${p.name} ended the ${mode === 'step' ? "step's" : "script's"} transaction itself (a COMMIT or ROLLBACK inside the script), so its changes cannot be applied atomically.`,
+          'Remove the transaction control from the script, or set the step\'s transaction mode to "none".',
+          { script: p.name },
+        );
+      }
+      if (p.action === 'apply') {
+        await recordScript(s, journalName, { scriptName: p.name, contentHash: p.sha256, release: options.release ?? null, durationMs, applied: new Date() });
+      }
+      if (mode === 'per-script') await s.commit();
+      ran.push(p.name);
+      emit({ type: 'artifact', stepId, artifact: artifact(p, p.action === 'apply' ? 'applied' : 'ran (always)') });
+      log('info', `${p.name} done in ${durationMs} ms.`);
+    }
+    if (mode === 'step' && toRun.length > 0) {
+      if (!s.inTransaction) {
+        throw new AppError('SQL_TRANSACTION_LOST', "A script ended the step's transaction itself (a COMMIT or ROLLBACK inside a script).", 'Remove the transaction control from the scripts, or set the transaction mode to "none".');
+      }
+      await s.commit();
+    }
+    currentScript = '';
+    emit({ type: 'progress', stepId, percent: 100, item: `${toRun.length} script${toRun.length === 1 ? '' : 's'} run` });
+    return { outcome: 'succeeded', plan: publicPlan, ran, journalTableCreated: !journal.exists };
+  } catch (error) {
+    if (error instanceof SqlRequestFailure) {
+      throw new AppError('SQL_REQUEST_FAILED', redact(`A request on ${session?.target ?? 'the server'} failed: ${error.message}`), 'Check the server log and the connection, then retry the step.', { driverCode: error.driverCode });
+    }
+    throw error;
+  } finally {
+    options.cancel?.immediate?.removeEventListener('abort', onImmediate);
+    await session?.close().catch(() => undefined);
+  }
+}
+
+async function cancelled(
+  s: SqlSession,
+  mode: TransactionMode,
+  plan: PlannedScript[],
+  ran: string[],
+  created: boolean,
+  log: (level: 'warn', message: string) => void,
+): Promise<RunSqlScriptsResult> {
+  if (mode !== 'none' && s.isOpen && s.inTransaction) {
+    await s.rollback().catch(() => undefined);
+    log('warn', 'Cancelled: the open transaction was rolled back.');
+  } else log('warn', mode === 'none' ? 'Cancelled: the script that was running may be partly applied (transaction mode none).' : 'Cancelled.');
+  return { outcome: 'cancelled', plan, ran, journalTableCreated: created };
+}
+
+function artifact(p: PlannedScript, action: string): StepArtifact {
+  return { kind: 'script', name: p.name, action, sha256: p.sha256 };
+}
+
+function readScript(script: SelectedScript): Buffer {
+  try {
+    return readFileSync(script.path);
+  } catch (error) {
+    throw new AppError('SQL_SCRIPT_UNREADABLE', `The script ${script.name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the drop was extracted completely.', { script: script.name });
+  }
+}
+
+/** SQL_BATCH_FAILED naming the file, batch, file line, and the server's number/class/state/message. */
+function batchError(error: SqlRequestFailure, scriptName: string, batch: SqlBatch, redact: (s: string) => string): AppError {
+  const first: SqlServerMessage | undefined = error.errors[0];
+  if (!first) {
+    return new AppError(
+      'SQL_BATCH_FAILED',
+      redact(`${scriptName} batch ${batch.index} (lines ${batch.firstLine}-${batch.lastLine}) failed: ${error.message}`),
+      error.driverCode === 'ETIMEOUT' ? 'The batch ran longer than the step\'s command timeout; raise or remove the timeout.' : 'The connection failed while the batch ran; check the server and retry the step.',
+      { file: scriptName, batch: batch.index, line: batch.firstLine, driverCode: error.driverCode },
+    );
+  }
+  // Inside a called procedure the server's line is the procedure's, not the batch's.
+  const inProcedure = Boolean(first.procName);
+  const where = inProcedure ? { file: batch.file, line: batch.firstLine } : locateBatchLine(batch, Math.max(1, first.lineNumber));
+  const message = redact(
+    `${where.file} line ${where.line} (batch ${batch.index}): Msg ${first.number}, Level ${first.class}, State ${first.state}${inProcedure ? `, Procedure ${first.procName}, Line ${first.lineNumber}` : ''}: ${first.message}`,
+  );
+  return new AppError('SQL_BATCH_FAILED', message, hintFor(first), {
+    file: where.file,
+    script: scriptName,
+    batch: batch.index,
+    line: where.line,
+    number: first.number,
+    class: first.class,
+    state: first.state,
+    ...(first.procName ? { procedure: first.procName } : {}),
+    ...(error.errors.length > 1 ? { more: error.errors.slice(1).map((e) => ({ number: e.number, class: e.class, state: e.state, line: e.lineNumber, message: redact(e.message) })) } : {}),
+  });
+}
+
+function hintFor(e: SqlServerMessage): string {
+  if (e.number === 208) return 'An object the script uses does not exist: check that earlier scripts ran and that the step targets the right database.';
+  if (e.number === 229 || e.number === 262 || e.number === 297 || e.number === 300) return 'The login lacks a permission the script needs; ask hospital IT for the rights listed in the release notes.';
+  if (e.number === 1205) return 'The batch was chosen as a deadlock victim; retry the step.';
+  if (e.number === 574 || e.number === 226) return 'This statement cannot run inside a transaction; set the step\'s transaction mode to "none".';
+  return 'Fix the script or the database state, then retry the step; the script\'s changes were rolled back unless the transaction mode is "none".';
+}
