@@ -182,5 +182,10 @@ export type ManifestVariable = z.infer<typeof variableTemplateSchema>;
 /** The JSON Schema of drop.json, as committed in docs/drop.schema.json. */
 export function dropManifestJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(dropManifestSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { $id: 'https://drop-runner.invalid/schemas/drop.schema.json', title: 'Drop Runner drop.json', ...schema };
+  return { title: 'Drop Runner drop.json', ...schema };
+}
+
+/** The exact text of docs/drop.schema.json (two-space JSON and a final newline). */
+export function dropManifestJsonSchemaText(): string {
+  return `${JSON.stringify(dropManifestJsonSchema(), null, 2)}\n`;
 }

@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../../main/drop/manifest';
+import { dropManifestJsonSchemaText, dropManifestSchema } from '../../../main/drop/manifest-schema';
+import { manifestBytes, manifestFor } from '../../support/fixtures/native-drop';
+import { repoRoot } from '../../support/fixtures/sample-drop';
+
+const messageOf = (fn: () => unknown): string => {
+  try {
+    fn();
+    return '';
+  } catch (error) {
+    expect((error as { code?: string }).code).toBe('DROP_MANIFEST_INVALID');
+    return (error as Error).message;
+  }
+};
+
+describe('drop.json schema', () => {
+  it('docs/drop.schema.json is the file generated from the zod schema (run `npm run schema:drop`)', () => {
+    const committed = join(repoRoot(), 'docs', 'drop.schema.json');
+    expect(existsSync(committed)).toBe(true);
+    expect(readFileSync(committed, 'utf8')).toBe(dropManifestJsonSchemaText());
+  });
+
+  it('accepts the sample drop manifest once it has a files list', () => {
+    const source = JSON.parse(readFileSync(join(repoRoot(), 'examples', 'sample-drop', 'drop.json'), 'utf8')) as Record<string, unknown>;
+    expect(dropManifestSchema.safeParse({ ...source, files: [] }).success).toBe(true);
+    expect(messageOf(() => parseManifest(manifestBytes(source)))).toContain('files');
+  });
+
+  it.each([
+    ['unknown top-level key', { extra: true }, 'extra: unknown key'],
+    ['wrong format version', { formatVersion: '2' }, 'formatVersion'],
+    ['choice without choices', { variables: [{ name: 'Mode', label: 'Mode', type: 'choice' }] }, 'variables[0].choices'],
+    ['choices on a text variable', { variables: [{ name: 'A', label: 'A', type: 'text', choices: ['x'] }] }, 'variables[0].choices'],
+    ['duplicate variable (case-insensitive)', { variables: [{ name: 'Conn', label: 'a', type: 'text' }, { name: 'CONN', label: 'b', type: 'text' }] }, 'variables[1].name'],
+    ['bad regular expression', { variables: [{ name: 'A', label: 'A', type: 'text', pattern: '([' }] }, 'variables[0].pattern'],
+    ['unknown variable type', { variables: [{ name: 'A', label: 'A', type: 'password' }] }, 'variables[0].type'],
+    ['no steps', { steps: [] }, 'steps'],
+    ['unknown step type', { steps: [{ id: 's', name: 'S', type: 'powershell', settings: {} }] }, 'steps[0].type'],
+    ['duplicate step id', { steps: [{ id: 's', name: 'A', type: 'manual-check', settings: { instructions: 'x' } }, { id: 's', name: 'B', type: 'manual-check', settings: { instructions: 'y' } }] }, 'steps[1].id'],
+    ['unsafe package path', { steps: [{ id: 's', name: 'S', type: 'sql-scripts', package: '../x', settings: { connection: 'c' } }] }, 'steps[0].package'],
+    ['bad transaction mode', { steps: [{ id: 's', name: 'S', type: 'sql-scripts', package: 'sql', settings: { connection: 'c', transaction: 'all' } }] }, 'steps[0].settings.transaction'],
+    [
+      'binding with both variable and value',
+      { steps: [{ id: 's', name: 'S', type: 'ssis-project', package: 'sql', settings: { connection: 'c', ispac: 'a.ispac', folder: 'f', environment: 'e', parameterBindings: [{ objectType: 'project', parameter: 'p', variable: 'v', value: 'x' }] } }] },
+      'steps[0].settings.parameterBindings[0]',
+    ],
+    [
+      'package binding without package',
+      { steps: [{ id: 's', name: 'S', type: 'ssis-project', package: 'sql', settings: { connection: 'c', ispac: 'a.ispac', folder: 'f', environment: 'e', parameterBindings: [{ objectType: 'package', parameter: 'p', value: 'x' }] } }] },
+      'steps[0].settings.parameterBindings[0].package',
+    ],
+    ['manifest listing itself', { files: [{ path: 'drop.json', size: 1, sha256: 'a'.repeat(64) }] }, 'files[0].path'],
+    ['upper-case hash', { files: [{ path: 'a', size: 1, sha256: 'A'.repeat(64) }] }, 'files[0].sha256'],
+    ['bad created date', { release: { version: '1', created: '20/11/2026' } }, 'release.created'],
+  ])('refuses %s, naming the JSON path', (_label, override, path) => {
+    expect(messageOf(() => parseManifest(manifestBytes(manifestFor({}, override as Record<string, unknown>))))).toContain(path);
+  });
+
+  it('accepts a UTF-8 byte-order mark', () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), manifestBytes(manifestFor({ 'sql/a.sql': 'x' }))]);
+    expect(parseManifest(bytes).project.id).toBe('test-project');
+  });
+});
