@@ -48,6 +48,9 @@ export function selectScripts(packageRoot: string, settings: ScriptSelectionSett
       if (rel.startsWith('..') || path.isAbsolute(rel)) {
         throw new AppError('SQL_SCRIPT_OUTSIDE_PACKAGE', `The script "${entry}" is outside the package folder.`, 'List scripts by their path inside the package.', { script: entry });
       }
+      const normal = rel.split(path.sep).join('/');
+      if (seen.has(normal.toLowerCase())) throw new AppError('SQL_SCRIPT_DUPLICATE', `The script "${entry}" is listed twice.`, 'List each script once.', { script: entry });
+      seen.add(normal.toLowerCase());
       let isFile = false;
       try {
         isFile = statSync(full).isFile();
@@ -55,9 +58,6 @@ export function selectScripts(packageRoot: string, settings: ScriptSelectionSett
         isFile = false;
       }
       if (!isFile) throw new AppError('SQL_SCRIPT_MISSING', `The script "${entry}" listed in the step does not exist in the package.`, 'Check the script list against the files in the drop.', { script: entry });
-      const normal = rel.split(path.sep).join('/');
-      if (seen.has(normal.toLowerCase())) throw new AppError('SQL_SCRIPT_DUPLICATE', `The script "${entry}" is listed twice.`, 'List each script once.', { script: entry });
-      seen.add(normal.toLowerCase());
       return { name: normal, path: full, runAlways: isAlways(normal) };
     });
   }
