@@ -1,3 +1,4 @@
+import type { ErrorShape } from '../../common/errors';
 import type { DropRunnerApi, EventName, EventPayload, Reply, RequestName, RequestParams } from '../../common/contract';
 
 declare global {
@@ -53,6 +54,18 @@ function createHttpApi(): DropRunnerApi {
         return (await response.json()) as Reply<K>;
       } catch (error) {
         return { ok: false, error: { code: 'HOST_UNREACHABLE', message: `Cannot reach the Drop Runner host: ${(error as Error).message}`, hint: 'Check that the terminal running `npm start` is still open, then reload.' } };
+      }
+    },
+    async fileToPath(file: File) {
+      try {
+        const response = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/octet-stream', 'X-Drop-Runner-Token': token },
+          body: file,
+        });
+        return (await response.json()) as { ok: true; path: string } | { ok: false; error: ErrorShape };
+      } catch (error) {
+        return { ok: false as const, error: { code: 'UPLOAD_FAILED', message: `Could not hand the file to Drop Runner: ${(error as Error).message}`, hint: 'Type the path of the drop into the path field instead.' } };
       }
     },
     on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void) {

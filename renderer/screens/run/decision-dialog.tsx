@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import type { PendingDecision } from '../../../common/contract';
+import { useAction } from '../../api/use-action';
+import { Button } from '../../ui/button';
+import { Dialog } from '../../ui/dialog';
+import { Field } from '../../ui/field';
+import { ErrorBar, MessageBar } from '../../ui/message-bar';
+import { TextArea } from '../../ui/text-input';
+
+/**
+ * Guided failure: a step failed and the runner waits. Retry, skip (a reason is required; it goes into the
+ * report) or abort. "Read the log first" hides the dialog without deciding.
+ */
+export function DecisionDialog({ deploymentId, pending, stepName, transactional, onHide }: { deploymentId: string; pending: PendingDecision; stepName: string; transactional?: string; onHide: () => void }) {
+  const decide = useAction('deploy.decide');
+  const [mode, setMode] = useState<'choose' | 'skip' | 'abort'>('choose');
+  const [reason, setReason] = useState('');
+
+  const send = async (decision: 'retry' | 'skip' | 'abort') => {
+    await decide.run({ deploymentId, stepId: pending.stepId, decision, ...(decision === 'skip' ? { reason: reason.trim() } : {}) });
+  };
+
+  return (
+    <Dialog
+      open
+      modalType="alert"
+      title={`"${stepName}" failed`}
+      onClose={onHide}
+      dismissible={!decide.busy}
+      actions={
+        mode === 'choose' ? (
+          <>
+            <Button onClick={onHide}>Read the log first</Button>
+            <Button appearance="danger" onClick={() => setMode('abort')}>
+              Abort…
+            </Button>
+            <Button onClick={() => setMode('skip')}>Skip…</Button>
+            <Button appearance="primary" icon="refresh" disabled={decide.busy} onClick={() => void send('retry')} data-autofocus>
+              {decide.busy ? 'Retrying…' : 'Retry'}
+            </Button>
+          </>
+        ) : mode === 'skip' ? (
+          <>
+            <Button onClick={() => setMode('choose')} disabled={decide.busy}>
+              Back
+            </Button>
+            <Button appearance="primary" disabled={decide.busy || reason.trim() === ''} onClick={() => void send('skip')}>
+              {decide.busy ? 'Skipping…' : 'Skip this step'}
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button onClick={() => setMode('choose')} disabled={decide.busy}>
+              Back
+            </Button>
+            <Button appearance="danger" icon="stop" disabled={decide.busy} onClick={() => void send('abort')} data-autofocus>
+              {decide.busy ? 'Aborting…' : 'Abort the deployment'}
+            </Button>
+          </>
+        )
+      }
+    >
+      <MessageBar intent="error" title={<code className="error-code">{pending.error.code}</code>}>
+        <span>{pending.error.message}</span>
+        <span className="muted">{pending.error.hint}</span>
+      </MessageBar>
+      {transactional && <p className="small muted">Transactional: {transactional}. What this step committed before failing stays committed.</p>}
+      {mode === 'choose' && <p>Fix the cause (for example a permission or a locked object) and retry, skip the step with a reason, or abort.</p>}
+      {mode === 'skip' && (
+        <Field label="Why is this step skipped?" required hint="Goes into the deployment report for the hospital's IT department.">
+          {(p) => <TextArea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-autofocus />}
+        </Field>
+      )}
+      {mode === 'abort' && <p>Aborting stops here; the remaining steps do not run. The report records what ran and what did not.</p>}
+      {decide.error && <ErrorBar title="The decision was not accepted" error={decide.error} />}
+    </Dialog>
+  );
+}

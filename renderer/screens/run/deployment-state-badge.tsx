@@ -1,0 +1,23 @@
+import type { DeploymentSummary } from '../../../common/contract';
+import { Badge, type BadgeIntent } from '../../ui/badge';
+import type { IconName } from '../../ui/icons';
+
+const STATES: Record<DeploymentSummary['state'], { label: string; intent: BadgeIntent; icon: IconName }> = {
+  running: { label: 'Running', intent: 'brand', icon: 'play' },
+  'awaiting-decision': { label: 'Waiting for you', intent: 'danger', icon: 'warning' },
+  succeeded: { label: 'Succeeded', intent: 'success', icon: 'check' },
+  failed: { label: 'Failed', intent: 'danger', icon: 'error' },
+  aborted: { label: 'Aborted', intent: 'danger', icon: 'stop' },
+  cancelled: { label: 'Cancelled', intent: 'warning', icon: 'stop' },
+  interrupted: { label: 'Interrupted', intent: 'warning', icon: 'warning' },
+};
+
+/** A deployment's state as a badge (word + icon + colour). */
+export function DeploymentStateBadge({ state }: { state: DeploymentSummary['state'] }) {
+  const s = STATES[state];
+  return (
+    <Badge intent={s.intent} icon={s.icon}>
+      {s.label}
+    </Badge>
+  );
+}

@@ -1,0 +1,242 @@
+import { memo, useCallback, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { formatTime } from '../../format/format';
+import { createLatencyProbe } from '../../perf/perf';
+import { Button } from '../../ui/button';
+import { copyText } from '../../ui/clipboard';
+import { Select } from '../../ui/select';
+import { Switch } from '../../ui/checkbox';
+import { SearchInput } from '../../ui/text-input';
+import { Toolbar, ToolbarDivider, ToolbarSpacer } from '../../ui/toolbar';
+import { VirtualList } from '../../ui/virtual-list';
+import { ALL_LEVELS, filterLog, isIdentityFilter, splitForHighlight, textToCopy, type FilteredLog, type LogFilter } from './log-filter';
+import { LOG_LEVELS, type LogLevel, type LogLine } from './run-model';
+
+const ROW_HEIGHT = 20;
+const probeScroll = createLatencyProbe('run-log-scroll-latency');
+const probeInput = createLatencyProbe('run-log-input-latency');
+
+export interface LogViewProps {
+  log: readonly LogLine[];
+  /** Changes whenever lines were appended (the array itself is appended in place). */
+  version: number;
+  steps: ReadonlyArray<{ id: string; name: string }>;
+  stepFilter?: string;
+  onStepFilterChange: (stepId: string | undefined) => void;
+}
+
+/**
+ * The live log: a virtual list (only visible rows exist, so 100,000 lines scroll like 50), level and step
+ * filters, search with highlighting, selection (click, Shift/Ctrl+click, arrows), copy, and follow-tail.
+ */
+export function LogView({ log, version, steps, stepFilter, onStepFilterChange }: LogViewProps) {
+  const [levels, setLevels] = useState<Record<LogLevel, boolean>>(ALL_LEVELS);
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const [follow, setFollow] = useState(true);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  const [active, setActive] = useState(-1);
+  const [anchor, setAnchor] = useState(-1);
+  const [copyStatus, setCopyStatus] = useState('');
+  const previousFilter = useRef<FilteredLog | undefined>(undefined);
+
+  const filter: LogFilter = useMemo(() => ({ levels, query: deferredQuery, ...(stepFilter ? { stepId: stepFilter } : {}) }), [levels, deferredQuery, stepFilter]);
+  const identity = isIdentityFilter(filter);
+  const filtered = useMemo(() => {
+    if (identity) return null;
+    const next = filterLog(log, filter, previousFilter.current);
+    previousFilter.current = next;
+    return next;
+    // `version` stands for the log's length: the array is appended in place.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [log, filter, identity, version]);
+  const count = filtered ? filtered.indices.length : log.length;
+  const indexAt = useCallback((pos: number) => (filtered ? (filtered.indices[pos] ?? -1) : pos), [filtered]);
+  const stepNames = useMemo(() => new Map(steps.map((s) => [s.id, s.name])), [steps]);
+  const stepName = useCallback((id: string) => stepNames.get(id) ?? id, [stepNames]);
+
+  const select = (pos: number, mode: 'single' | 'toggle' | 'range') => {
+    const index = indexAt(pos);
+    if (index < 0) return;
+    setActive(pos);
+    if (mode === 'single') {
+      setSelected(new Set([index]));
+      setAnchor(pos);
+    } else if (mode === 'toggle') {
+      setSelected((prev) => {
+        const next = new Set(prev);
+        if (next.has(index)) next.delete(index);
+        else next.add(index);
+        return next;
+      });
+      setAnchor(pos);
+    } else {
+      const from = Math.min(anchor < 0 ? pos : anchor, pos);
+      const to = Math.max(anchor < 0 ? pos : anchor, pos);
+      const next = new Set<number>();
+      for (let p = from; p <= to; p++) next.add(indexAt(p));
+      setSelected(next);
+    }
+  };
+
+  const onListClick = (event: MouseEvent<HTMLDivElement>) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('[data-pos]');
+    if (!row) return;
+    const pos = Number(row.dataset.pos);
+    select(pos, event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'single');
+    setFollow(false);
+  };
+
+  const copy = async () => {
+    const { text, count: lines } = textToCopy(log, filtered ? filtered.indices : null, selected, stepName);
+    const ok = lines > 0 && (await copyText(text));
+    setCopyStatus(ok ? `Copied ${lines.toLocaleString()} line${lines === 1 ? '' : 's'}` : lines === 0 ? 'Nothing to copy' : 'Copy failed: select the lines and press Ctrl+C');
+    window.setTimeout(() => setCopyStatus(''), 4000);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const page = 20;
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
+    let next: number | null = null;
+    if (event.key in moves) next = Math.max(0, Math.min(count - 1, (active < 0 ? 0 : active) + (moves[event.key] ?? 0)));
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = count - 1;
+    else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c') {
+      event.preventDefault();
+      void copy();
+      return;
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'a') {
+      event.preventDefault();
+      setSelected(new Set(filtered ? filtered.indices : log.map((_, i) => i)));
+      return;
+    } else if (event.key === 'Escape') {
+      setSelected(new Set());
+      return;
+    }
+    if (next === null || count === 0) return;
+    event.preventDefault();
+    setFollow(next === count - 1);
+    select(next, event.shiftKey ? 'range' : 'single');
+  };
+
+  const renderRow = (pos: number) => {
+    const index = indexAt(pos);
+    const line = log[index];
+    if (!line) return null;
+    return (
+      <LogRow
+        key={pos}
+        pos={pos}
+        line={line}
+        selected={selected.has(index)}
+        active={pos === active}
+        stepName={line.stepId ? stepName(line.stepId) : undefined}
+        query={deferredQuery}
+      />
+    );
+  };
+
+  const activeLine = active >= 0 ? log[indexAt(active)] : undefined;
+
+  return (
+    <section className="log-panel" aria-label="Deployment log">
+      <Toolbar label="Log filters" className="log-toolbar">
+        {LOG_LEVELS.map((level) => (
+          <Button
+            key={level}
+            size="small"
+            appearance={levels[level] ? 'secondary' : 'subtle'}
+            aria-pressed={levels[level]}
+            className={`level-toggle level-toggle--${level}`}
+            onClick={() => setLevels((l) => ({ ...l, [level]: !l[level] }))}
+          >
+            {level}
+          </Button>
+        ))}
+        <ToolbarDivider />
+        <Select
+          aria-label="Step"
+          className="log-step-select"
+          value={stepFilter ?? ''}
+          onChange={(e) => onStepFilterChange(e.target.value || undefined)}
+          options={[{ value: '', label: 'All steps' }, ...steps.map((s) => ({ value: s.id, label: s.name }))]}
+        />
+        <SearchInput
+          aria-label="Search the log"
+          placeholder="Search"
+          className="log-search"
+          value={query}
+          onChange={(e) => {
+            probeInput(e.timeStamp);
+            setQuery(e.target.value);
+          }}
+        />
+        <ToolbarSpacer />
+        <span className="muted small" aria-live="polite">
+          {identity ? `${log.length.toLocaleString()} lines` : `${count.toLocaleString()} of ${log.length.toLocaleString()} lines`}
+          {selected.size > 0 ? `, ${selected.size.toLocaleString()} selected` : ''}
+        </span>
+        <Button size="small" icon="copy" onClick={() => void copy()} title="Copies the selected lines, or every line shown when none is selected">
+          {selected.size > 0 ? 'Copy selected' : 'Copy shown'}
+        </Button>
+        <Switch label="Auto-scroll" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+      </Toolbar>
+      <span className="visually-hidden" role="status">
+        {copyStatus}
+      </span>
+      {copyStatus && <div className="log-copy-status small">{copyStatus}</div>}
+      <VirtualList
+        className="log-list"
+        count={count}
+        rowHeight={ROW_HEIGHT}
+        renderRow={renderRow}
+        followTail={follow}
+        onFollowTailChange={setFollow}
+        revealIndex={active}
+        onScrollTimed={probeScroll}
+        overscan={15}
+        tabIndex={0}
+        role="listbox"
+        aria-label="Log lines"
+        aria-multiselectable="true"
+        aria-activedescendant={active >= 0 && active < count ? `log-row-${active}` : undefined}
+        onClick={onListClick}
+        onKeyDown={onKeyDown}
+        data-testid="log-list"
+      />
+      <div className="log-detail" aria-live="off">
+        {activeLine ? (
+          <>
+            <span className="muted">
+              #{activeLine.seq} · {activeLine.at} · {activeLine.level}
+              {activeLine.stepId ? ` · ${stepName(activeLine.stepId)}` : ''}
+              {activeLine.source ? ` · ${activeLine.source}` : ''}
+            </span>
+            <pre>{activeLine.message}</pre>
+          </>
+        ) : (
+          <span className="muted">Select a line to see it in full. Shift+click selects a range; Ctrl+C copies.</span>
+        )}
+      </div>
+    </section>
+  );
+}
+
+const LogRow = memo(function LogRow({ pos, line, selected, active, stepName, query }: { pos: number; line: LogLine; selected: boolean; active: boolean; stepName?: string; query: string }) {
+  return (
+    <div
+      id={`log-row-${pos}`}
+      data-pos={pos}
+      role="option"
+      aria-selected={selected}
+      className={['log-row', `log-row--${line.level}`, selected && 'log-row--selected', active && 'log-row--active'].filter(Boolean).join(' ')}
+      title={line.message.length > 120 ? line.message : undefined}
+    >
+      <span className="log-row__time">{formatTime(line.at)}</span>
+      <span className="log-row__level">{line.level}</span>
+      {stepName && <span className="log-row__step">{stepName}</span>}
+      <span className="log-row__msg">
+        {splitForHighlight(line.message, query).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : part.text))}
+      </span>
+    </div>
+  );
+});

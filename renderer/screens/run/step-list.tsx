@@ -1,0 +1,80 @@
+import { formatClock, formatDuration } from '../../format/format';
+import type { IconName } from '../../ui/icons';
+import { ProgressBar } from '../../ui/progress-bar';
+import { Stepper, type StepperItem } from '../../ui/stepper';
+import { STEP_TYPE_LABELS } from '../overview/overview-model';
+import { stepElapsedMs, type StepState } from './run-model';
+
+type Display = StepState['status'] | 'awaiting-decision';
+
+const DISPLAY: Record<Display, { icon: IconName; label: string }> = {
+  pending: { icon: 'circle', label: 'Waiting' },
+  running: { icon: 'play', label: 'Running' },
+  succeeded: { icon: 'check-circle', label: 'Succeeded' },
+  failed: { icon: 'error', label: 'Failed' },
+  skipped: { icon: 'skip', label: 'Skipped' },
+  cancelled: { icon: 'stop', label: 'Cancelled' },
+  interrupted: { icon: 'warning', label: 'Interrupted' },
+  'awaiting-decision': { icon: 'warning', label: 'Failed — waiting for your decision' },
+};
+
+/** The steps as a vertical stepper: status, a progress bar each, elapsed time and the item being worked on. */
+export function StepList({ steps, currentStepId, decisionStepId, now, onShowLog }: { steps: StepState[]; currentStepId?: string; decisionStepId?: string; now: number; onShowLog: (stepId: string) => void }) {
+  const items: StepperItem[] = steps.map((step) => {
+    const display: Display = step.id === decisionStepId ? 'awaiting-decision' : step.status;
+    const elapsed = stepElapsedMs(step, now);
+    const typeLabel = STEP_TYPE_LABELS[step.type as keyof typeof STEP_TYPE_LABELS] ?? step.type;
+    const lastSkip = [...step.decisions].reverse().find((d) => d.decision === 'skip');
+    return {
+      key: step.id,
+      status: display,
+      icon: DISPLAY[display].icon,
+      statusLabel: DISPLAY[display].label,
+      title: (
+        <button type="button" className="link-button" onClick={() => onShowLog(step.id)} title="Show this step's log lines">
+          {step.name}
+        </button>
+      ),
+      aside: <span className="run-step__time">{elapsed === undefined ? '' : step.status === 'running' ? formatClock(elapsed) : formatDuration(elapsed)}</span>,
+      children: (
+        <>
+          <ProgressBar
+            label={`${step.name} progress`}
+            value={step.status === 'pending' ? 0 : step.status === 'running' ? step.percent : step.status === 'succeeded' ? 100 : (step.percent ?? 100)}
+            intent={display === 'failed' || display === 'awaiting-decision' ? 'error' : step.status === 'succeeded' ? 'success' : step.status === 'skipped' || step.status === 'cancelled' || step.status === 'interrupted' ? 'warning' : undefined}
+          />
+          <div className="stepper__meta">
+            <span className="stepper__item-text">
+              {DISPLAY[display].label} · {typeLabel}
+              {step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}
+              {step.warnings > 0 ? ` · ${step.warnings} warning${step.warnings === 1 ? '' : 's'}` : ''}
+            </span>
+            {step.status === 'running' && step.percent !== undefined && <span>{Math.round(step.percent)}%</span>}
+          </div>
+          {step.status === 'running' && step.item && (
+            <div className="stepper__meta">
+              <span className="stepper__item-text mono" title={step.item}>
+                {step.item}
+              </span>
+            </div>
+          )}
+          {step.error && step.status === 'failed' && (
+            <div className="stepper__meta" style={{ color: 'var(--danger-fg)' }}>
+              <span className="stepper__item-text" title={`${step.error.code}: ${step.error.message}`}>
+                {step.error.code}: {step.error.message}
+              </span>
+            </div>
+          )}
+          {step.status === 'skipped' && lastSkip?.reason && (
+            <div className="stepper__meta">
+              <span className="stepper__item-text" title={lastSkip.reason}>
+                Skipped by {lastSkip.by}: {lastSkip.reason}
+              </span>
+            </div>
+          )}
+        </>
+      ),
+    };
+  });
+  return <Stepper items={items} current={decisionStepId ?? currentStepId} label="Steps" />;
+}
