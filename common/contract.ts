@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
+import type { EVENT_NAMES, REQUEST_NAMES } from './contract-names';
 import type { Drop, PackageFacts, SignatureState, StepType, VariableType } from './drop-model';
 import type { JournalEvent, PreflightCheck } from './journal-events';
 
@@ -21,6 +22,7 @@ export const requestSchemas = {
   'app.info': z.object({}).strict(),
   'diagnostics.get': z.object({}).strict(),
   'drop.open': z.object({ path: pathString }).strict(),
+  'dialog.openDrop': z.object({}).strict(),
   'drop.get': z.object({ dropId: id }).strict(),
   'drop.recent': z.object({}).strict(),
   'tenant.list': z.object({}).strict(),
@@ -191,6 +193,8 @@ export interface RequestResults {
   'app.info': AppInfo;
   'diagnostics.get': Diagnostics;
   'drop.open': DropView;
+  /** Electron shows the OS file dialog; the browser host cannot and says so (path null, unsupported true). */
+  'dialog.openDrop': { path: string | null; unsupported?: boolean };
   'drop.get': DropView;
   'drop.recent': RecentDrop[];
   'tenant.list': TenantSummary[];
@@ -238,6 +242,8 @@ export const eventSchemas = {
     state: z.enum(['running', 'awaiting-decision', 'succeeded', 'failed', 'aborted', 'cancelled', 'interrupted']),
     pendingDecision: z.object({ stepId: z.string(), error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough() }).optional(),
   }),
+  /** The application menu asked the UI to do something (Electron only). */
+  'menu-command': z.object({ command: z.enum(['open-drop', 'go-home', 'show-diagnostics']) }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;
@@ -247,6 +253,11 @@ export type EventPayload<K extends EventName> = z.infer<(typeof eventSchemas)[K]
 export interface DropRunnerApi {
   invoke<K extends RequestName>(name: K, params: RequestParams<K>): Promise<Reply<K>>;
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+  /**
+   * Turns a file dropped on the window into a path the engine can open: Electron asks the OS for the
+   * file's real path; the browser host uploads the bytes into the data folder first.
+   */
+  fileToPath(file: File): Promise<{ ok: true; path: string } | { ok: false; error: ErrorShape }>;
 }
 
 /** The engine side: one async handler per request, params already validated. */
@@ -254,6 +265,13 @@ export type ContractHandlers = { [K in RequestName]: (params: z.output<(typeof r
 
 /** Names, so hosts can refuse anything not in the contract. */
 export const requestNames = Object.keys(requestSchemas) as RequestName[];
+
+// Compile-time proof that the schema-free name lists (used by the preload) match the schemas exactly.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const requestNamesMatch: Same<(typeof REQUEST_NAMES)[number], RequestName> = true;
+const eventNamesMatch: Same<(typeof EVENT_NAMES)[number], EventName> = true;
+void requestNamesMatch;
+void eventNamesMatch;
 
 /** Re-exported for the UI's convenience. */
 export type { PackageFacts, PreflightCheck, JournalEvent };

@@ -1,0 +1,14 @@
+/**
+ * The names of every request and event of the contract, without their schemas. The sandboxed preload
+ * imports only this file, so it stays small; contract.ts proves at compile time that the lists match.
+ */
+export const REQUEST_NAMES = [
+  'app.info', 'diagnostics.get', 'drop.open', 'dialog.openDrop', 'drop.get', 'drop.recent',
+  'tenant.list', 'tenant.export', 'tenant.importPreview', 'tenant.importApply',
+  'variables.forDrop', 'variables.save', 'variables.reveal', 'variables.forget',
+  'operator.get', 'operator.set', 'plan.get', 'plan.changeRequest', 'preflight.run',
+  'deploy.start', 'deploy.decide', 'deploy.cancel', 'deploy.resume', 'deploy.journal', 'deploy.history', 'deploy.interrupted',
+  'report.preview', 'report.export',
+] as const;
+
+export const EVENT_NAMES = ['journal', 'deployment-state', 'menu-command'] as const;

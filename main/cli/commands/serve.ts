@@ -1,0 +1,33 @@
+import { findChromium } from '../../platform/find-chromium';
+import { createKeytarSecretStore } from '../../platform/secret-store';
+import { createService } from '../../service';
+import { startWebHost } from '../../web/web-host';
+import { EXIT, type CliCommand } from '../cli-types';
+
+/** `drop-runner serve`: the browser host — the UI and the engine on 127.0.0.1 with a per-launch token. */
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Start the browser host: the Drop Runner UI on http://127.0.0.1 (for machines without the desktop shell)',
+  usage: 'drop-runner serve [--port <n>] [--data-dir <dir>]',
+  valueFlags: ['port'],
+  run: async (ctx) => {
+    const portFlag = ctx.flags.get('port');
+    const port = portFlag === undefined ? 0 : Number(portFlag);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      ctx.stderr(`error INVALID_ARGUMENTS: --port must be a number from 0 to 65535, not "${portFlag}".\nhint: Leave --port out to pick a free port.\n`);
+      return EXIT.invalidInput;
+    }
+    const secrets = createKeytarSecretStore();
+    const service = createService({ dataDir: ctx.dataDir, host: 'web', probeKeychain: () => secrets.probe(), findChromium: () => findChromium() });
+    const host = await startWebHost({ service, dataDir: ctx.dataDir, port });
+    ctx.stdout(`Drop Runner browser host listening. Open this URL in a browser on this machine:\n${host.url}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await host.close();
+    await service.close();
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,78 @@
+import { app, BrowserWindow, dialog, safeStorage } from 'electron';
+import { join } from 'node:path';
+import { resolveDataDir } from '../platform/data-dir';
+import { findChromium } from '../platform/find-chromium';
+import { createKeytarSecretStore } from '../platform/secret-store';
+import { createService, type Service } from '../service';
+import { APP_ORIGIN, registerAppScheme, rendererDirFrom, serveRenderer } from './app-protocol';
+import { installMenu } from './app-menu';
+import { createElectronSettingsStore } from './electron-settings-store';
+import { bridgeIpc } from './ipc-bridge';
+import { applySecurityPolicy } from './security-policy';
+
+// The Electron shell: one window, our own protocol, the contract over IPC. Everything else is the engine.
+registerAppScheme();
+void safeStorage; // not used: secrets go to the OS keychain through keytar, one item per secret (docs/security.md)
+
+const dataDirFlag = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+if (dataDirFlag || process.env.DROP_RUNNER_DATA_DIR) app.setPath('userData', resolveDataDir(dataDirFlag));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | null = null;
+  let service: Service | null = null;
+
+  app.on('second-instance', () => {
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => void service?.close());
+
+  void app.whenReady().then(async () => {
+    applySecurityPolicy();
+    serveRenderer(rendererDirFrom(app.getAppPath()));
+    const dataDir = app.getPath('userData');
+    const secrets = createKeytarSecretStore();
+    window = new BrowserWindow({
+      width: 1280,
+      height: 800,
+      minWidth: 1024,
+      minHeight: 640,
+      title: 'Drop Runner',
+      show: false,
+      webPreferences: {
+        preload: join(app.getAppPath(), 'dist', 'preload', 'preload.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        spellcheck: false,
+        navigateOnDragDrop: false,
+      },
+    });
+    const owner = window;
+    service = createService({
+      dataDir,
+      host: 'electron',
+      settings: createElectronSettingsStore(dataDir, 'settings'),
+      probeKeychain: () => secrets.probe(),
+      findChromium: () => findChromium(),
+      pickDropFile: async () => {
+        const result = await dialog.showOpenDialog(owner, { title: 'Open a drop', properties: ['openFile'], filters: [{ name: 'Drops', extensions: ['zip'] }] });
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+    });
+    bridgeIpc(service, window);
+    installMenu(service, window);
+    window.once('ready-to-show', () => window?.show());
+    await window.loadURL(`${APP_ORIGIN}/index.html`);
+  });
+}

@@ -1,0 +1,39 @@
+// Builds everything `npm start` and the installer need: the engine and hosts (esbuild), the sandboxed
+// preload (one CommonJS file, as Electron's sandbox requires) and the renderer (Vite).
+import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { rmSync } from 'node:fs';
+
+const only = process.argv.includes('--main-only') ? 'main' : 'all';
+rmSync('dist/main', { recursive: true, force: true });
+rmSync('dist/preload', { recursive: true, force: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  // Bundled ESM has no require(); a few CommonJS-only paths (keytar) use createRequire explicitly.
+  banner: { js: '// Drop Runner — built file, edit the TypeScript sources instead.' },
+};
+
+await Promise.all([
+  build({ ...node, entryPoints: { cli: 'main/cli/cli-entry.ts' }, outdir: 'dist/main' }),
+  build({ ...node, entryPoints: { 'electron-main': 'main/electron/electron-main.ts' }, outdir: 'dist/main', external: ['electron'] }),
+  build({
+    entryPoints: { preload: 'preload/preload.ts' },
+    outdir: 'dist/preload',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron'],
+    logLevel: 'warning',
+  }),
+]);
+if (only === 'all') await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+console.log('build: dist/main, dist/preload' + (only === 'all' ? ', dist/renderer' : ''));

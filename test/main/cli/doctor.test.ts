@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hasKeyringSession, runDropRunner } from '../../support/run-cli';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'dr-doctor-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('drop-runner --version and help', () => {
+  it('prints the package version', async () => {
+    const run = await runDropRunner(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('rejects an unknown command with exit 2 and a hint', async () => {
+    const run = await runDropRunner(['frobnicate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error UNKNOWN_COMMAND');
+    expect(run.stderr).toContain('hint:');
+  });
+});
+
+describe.skipIf(!hasKeyringSession)('drop-runner doctor inside a keyring session', () => {
+  it('exits 0 and reports the keychain reachable', async () => {
+    const run = await runDropRunner(['doctor', '--json', '--data-dir', dataDir]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.ready).toBe(true);
+    expect(report.items.find((i: { id: string }) => i.id === 'keychain')).toMatchObject({ status: 'ok' });
+    expect(report.items.find((i: { id: string }) => i.id === 'data-dir').value).toContain(dataDir);
+    expect(report.items.find((i: { id: string }) => i.id === 'sql-client').value).toMatch(/mssql 12\.\d+\.\d+, tedious 19\.2\.\d+/);
+  });
+});
+if (!hasKeyringSession) console.warn('SKIPPED doctor keyring test: no D-Bus session (run under scripts/with-keyring.sh)');
+
+describe('drop-runner doctor without a Secret Service', () => {
+  it('exits 3 with SECRETS_UNAVAILABLE and a one-line hint', async () => {
+    const run = await runDropRunner(['doctor', '--data-dir', dataDir], {
+      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-no-bus', DISPLAY: '' },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^error SECRETS_UNAVAILABLE: /m);
+    expect(run.stderr).toMatch(/^hint: .+/m);
+    expect(run.stdout).toContain('NOT ready');
+  });
+
+  it('exits 3 when the data folder cannot be written', async () => {
+    // A path below a regular file can never be created, even by root (chmod does not stop root).
+    const blocker = join(dataDir, 'plain-file');
+    writeFileSync(blocker, 'not a folder');
+    const run = await runDropRunner(['doctor', '--data-dir', join(blocker, 'data')], { env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-no-bus', DISPLAY: '' } });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/FAIL\s+Data folder/);
+  });
+});

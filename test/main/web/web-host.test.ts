@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createService, type Service } from '../../../main/service';
+import { startWebHost, type WebHost } from '../../../main/web/web-host';
+import { rawRequest } from '../../support/http-request';
+
+describe('browser host request guard', () => {
+  let dataDir: string;
+  let service: Service;
+  let host: WebHost;
+  let goodHost: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'dr-web-'));
+    service = createService({ dataDir, host: 'web', probeKeychain: async () => {}, findChromium: () => null });
+    host = await startWebHost({ service, dataDir, port: 0, rendererDir: null });
+    goodHost = `127.0.0.1:${host.port}`;
+  });
+  afterAll(async () => {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const post = (headers: Record<string, string>, path = '/api/app.info', body = '{}') =>
+    rawRequest({ port: host.port, path, method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+
+  it('prints a loopback URL with a long random token', () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[A-Za-z0-9_-]{32}$`));
+  });
+
+  it('answers a request with the right token, Host and Origin', async () => {
+    const res = await post({ Host: goodHost, Origin: `http://${goodHost}`, 'X-Drop-Runner-Token': host.token });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, result: { host: 'web' } });
+  });
+
+  it('accepts the token as a query parameter (EventSource cannot send headers)', async () => {
+    const res = await post({ Host: goodHost }, `/api/app.info?token=${host.token}`);
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses a request without the token with 403', async () => {
+    const res = await post({ Host: goodHost });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).error.code).toBe('HOST_FORBIDDEN');
+  });
+
+  it('refuses a wrong token of the same length with 403', async () => {
+    const wrong = host.token.slice(0, -1) + (host.token.endsWith('A') ? 'B' : 'A');
+    expect((await post({ Host: goodHost, 'X-Drop-Runner-Token': wrong })).status).toBe(403);
+  });
+
+  it('refuses a foreign Origin with 403 even with the token', async () => {
+    const res = await post({ Host: goodHost, Origin: 'http://evil.example', 'X-Drop-Runner-Token': host.token });
+    expect(res.status).toBe(403);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) with 403 even with the token', async () => {
+    const res = await post({ Host: 'evil.example', 'X-Drop-Runner-Token': host.token });
+    expect(res.status).toBe(403);
+    const asLocalhost = await post({ Host: `localhost:${host.port}`, 'X-Drop-Runner-Token': host.token });
+    expect(asLocalhost.status).toBe(403);
+  });
+
+  it('refuses static pages for a foreign Host too', async () => {
+    const res = await rawRequest({ port: host.port, path: '/', headers: { Host: 'evil.example' } });
+    expect(res.status).toBe(403);
+  });
+
+  it('answers an unknown request name with UNKNOWN_REQUEST and a bad payload with INVALID_REQUEST', async () => {
+    const unknown = await post({ Host: goodHost, 'X-Drop-Runner-Token': host.token }, '/api/nope.nothing');
+    expect(JSON.parse(unknown.body).error.code).toBe('UNKNOWN_REQUEST');
+    const invalid = await post({ Host: goodHost, 'X-Drop-Runner-Token': host.token }, '/api/drop.open', JSON.stringify({ path: 42 }));
+    expect(JSON.parse(invalid.body)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    const notJson = await post({ Host: goodHost, 'X-Drop-Runner-Token': host.token }, '/api/app.info', '{not json');
+    expect(notJson.status).toBe(400);
+  });
+
+  it('sends security headers on API replies', async () => {
+    const res = await post({ Host: goodHost, 'X-Drop-Runner-Token': host.token });
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('streams contract events over SSE to a client with the token', async () => {
+    const received = new Promise<string>((resolve, reject) => {
+      import('node:http').then(({ request }) => {
+        const req = request({ host: '127.0.0.1', port: host.port, path: `/api/events?token=${host.token}`, headers: { Host: goodHost } }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            if (text.includes('menu-command')) {
+              resolve(text);
+              req.destroy();
+            }
+          });
+          setTimeout(() => service.events.emit('menu-command', { command: 'go-home' }), 50);
+        });
+        req.on('error', (e) => (e.message.includes('socket hang up') ? undefined : reject(e)));
+        req.end();
+      });
+    });
+    expect(await received).toContain('"command":"go-home"');
+  });
+});
