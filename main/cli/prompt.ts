@@ -80,7 +80,10 @@ export function promptCancelled(): AppError {
 /** Asks for one line of input (echoed). Resolves null when input has ended. */
 export async function promptLine(stdin: NodeJS.ReadableStream, stderr: (s: string) => void, question: string): Promise<string | null> {
   stderr(question);
-  return lineReader(stdin).next();
+  const line = await lineReader(stdin).next();
+  // Piped input is not echoed, so end the prompt's line ourselves: what follows starts on its own line.
+  if (!(stdin as TtyStream).isTTY) stderr('\n');
+  return line;
 }
 
 /** Asks a yes/no question; only "y"/"yes" (any case) is yes. End of input counts as no. */
@@ -95,6 +98,7 @@ export async function promptSecret(stdin: NodeJS.ReadableStream, stderr: (s: str
   stderr(question);
   if (!tty.isTTY || typeof tty.setRawMode !== 'function') {
     const line = await lineReader(stdin).next();
+    stderr('\n');
     if (line === null) throw promptCancelled();
     return line;
   }

@@ -15,7 +15,7 @@
  *  57   …  ciphertext, then the 16-byte GCM tag
  * The whole header is GCM additional data, so a changed header fails authentication.
  *
- * scrypt with N=2^15, r=8, p=1 costs 32 MiB and roughly 0.1 s per attempt on the build machines:
+ * scrypt with N=2^15, r=8, p=1 costs 32 MiB and about 0.1 s per attempt on an idle modern core:
  * cheap for one import, expensive for guessing. It derives 64 bytes: 32 for AES, 32 for the check.
  * The check lets a wrong passphrase be told apart from a damaged file (GCM alone cannot); it gives an
  * attacker nothing GCM's tag would not, since either one confirms a guess at the same scrypt cost.

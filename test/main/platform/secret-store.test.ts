@@ -102,6 +102,7 @@ describe.skipIf(!keyringAvailable)('createKeytarSecretStore against gnome-keyrin
 });
 
 if (!keyringAvailable) {
+  console.warn(keyringSkipMessage);
   describe('createKeytarSecretStore against gnome-keyring', () => {
     it.skip(keyringSkipMessage, () => undefined);
   });

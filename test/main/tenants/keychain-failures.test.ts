@@ -1,0 +1,155 @@
+/**
+ * The keychain is missing, empty or locked: every case runs in a child process with its own D-Bus
+ * session (or none), because libsecret binds to one bus per process. Each must end in a coded
+ * SECRETS_UNAVAILABLE with a hint, a normal exit (3 for the CLI) and a process that kept running;
+ * commands that need no secret must still work. These tests build their own sessions, so they need
+ * dbus-run-session and gnome-keyring-daemon but not the outer with-keyring.sh session.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildChildren, filesContaining, lockedKeyringWrap, removeChildren, runNode, scratchDir, sessionToolsAvailable, uniqueSecret, writeNoProviderBusConfig, type Children } from './tenant-test-support';
+
+interface DriverLine {
+  ok?: boolean;
+  alive?: boolean;
+  tenants?: number;
+  error?: { code: string; message: string; hint: string; details?: Record<string, unknown> };
+}
+/** The driver prints exactly two JSON lines: the result, then proof of life. */
+const lines = (stdout: string): [DriverLine, DriverLine] => {
+  const parsed = stdout.trim().split('\n').map((l) => JSON.parse(l) as DriverLine);
+  expect(parsed).toHaveLength(2);
+  return [parsed[0]!, parsed[1]!];
+};
+
+describe.skipIf(!sessionToolsAvailable)('keychain unavailable or locked', () => {
+  let children: Children;
+  const used: string[] = [];
+  const dataDirs: string[] = [];
+  const dataDir = (label: string) => {
+    const d = scratchDir(`kc-${label}`);
+    dataDirs.push(d);
+    return d;
+  };
+  const cli = (dir: string, args: string[], options: Parameters<typeof runNode>[2] = {}) => runNode(children.cli, [...args, '--data-dir', dir], options);
+
+  beforeAll(async () => {
+    children = await buildChildren();
+  });
+  afterAll(() => {
+    for (const d of dataDirs) expect(filesContaining(d, used)).toEqual([]);
+    removeChildren(children);
+  });
+
+  const expectUnavailable = (r: ReturnType<typeof runNode>, reasonText: RegExp) => {
+    expect(r.signal).toBeNull(); // not killed (findCredentials would segfault here: exit 139)
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/^error SECRETS_UNAVAILABLE: /m);
+    expect(r.stderr).toMatch(reasonText);
+    expect(r.stderr).toMatch(/^hint: .*gnome-keyring.*unlock the login keyring.*D-Bus session/m);
+  };
+
+  describe.each([
+    ['no session bus at all', { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined }, 'no-dbus', /no D-Bus session bus.*autolaunch/],
+    ['a bus address pointing to a dead socket', { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-dead-bus' }, 'no-dbus', /no D-Bus session bus.*Could not connect/],
+  ] as const)('%s', (_title, env, reason, text) => {
+    it('probe reports SECRETS_UNAVAILABLE with the reason; the process carries on', () => {
+      const dir = dataDir('nobus');
+      const r = runNode(children.driver, [dir, 'probe'], { env: { ...env } });
+      expect(r.signal).toBeNull();
+      const [result, alive] = lines(r.stdout);
+      expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason } } });
+      expect(alive).toEqual({ alive: true, tenants: 0 });
+    });
+
+    it('the CLI exits 3 for a secret, and still works for everything else', () => {
+      const dir = dataDir('nobus-cli');
+      const s = uniqueSecret('nobus');
+      used.push(s);
+      expectUnavailable(cli(dir, ['tenant', 'set', 'st-marys', `DbPassword=${s}`, '--secret'], { env: { ...env } }), text);
+      const plain = cli(dir, ['tenant', 'set', 'st-marys', 'DbServer=sql01'], { env: { ...env } });
+      expect(plain.status, plain.stderr).toBe(0);
+      const list = cli(dir, ['tenant', 'list'], { env: { ...env } });
+      expect(list.status).toBe(0);
+      expect(list.stdout).toContain('st-marys');
+      const show = cli(dir, ['tenant', 'show', 'st-marys', '--json'], { env: { ...env } });
+      expect(show.status).toBe(0);
+      expect(JSON.parse(show.stdout).variables).toEqual([expect.objectContaining({ name: 'DbServer', value: 'sql01', source: 'remembered' })]);
+    });
+  });
+
+  it('a session bus with no Secret Service provider: SECRETS_UNAVAILABLE (no-provider), exit 3', () => {
+    const dir = dataDir('noprov');
+    const wrap = ['dbus-run-session', `--config-file=${writeNoProviderBusConfig(dir)}`, '--'];
+    const r = runNode(children.driver, [dir, 'probe'], { wrap });
+    expect(r.signal).toBeNull();
+    const [result, alive] = lines(r.stdout);
+    expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'no-provider' } } });
+    expect(alive.alive).toBe(true);
+    const s = uniqueSecret('noprov');
+    used.push(s);
+    expectUnavailable(runNode(children.cli, ['tenant', 'set', 'st-marys', `Pw=${s}`, '--secret', '--data-dir', dir], { wrap }), /no Secret Service provider/);
+  });
+
+  describe('a keyring locked after the secrets were stored', () => {
+    const dir = scratchDir('kc-locked');
+    dataDirs.push(dir);
+    const stored = uniqueSecret('locked');
+    used.push(stored);
+    const wrap = () => {
+      const set = `"${process.execPath}" "${children.cli}" tenant set st-marys "DbPassword=${stored}" DbUser=svc_pas --secret --data-dir "${dir}" >/dev/null`;
+      const plain = `"${process.execPath}" "${children.cli}" tenant set st-marys DbServer=sql01 --data-dir "${dir}" >/dev/null`;
+      return lockedKeyringWrap(path.join(dir, 'session'), `${set}\n${plain}`);
+    };
+
+    it('probe says locked: set fails with "Cannot create an item in a locked collection"', () => {
+      const r = runNode(children.driver, [dir, 'probe'], { wrap: wrap() });
+      expect(r.signal).toBeNull();
+      const [result, alive] = lines(r.stdout);
+      expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'locked' } } });
+      expect(result.error?.message).toContain('locked collection');
+      expect(alive).toEqual({ alive: true, tenants: 1 });
+    });
+
+    it('reading an indexed secret is SECRETS_UNAVAILABLE, not an empty value', () => {
+      const r = runNode(children.driver, [dir, 'reveal', 'st-marys', 'DbPassword'], { wrap: wrap() });
+      const [result, alive] = lines(r.stdout);
+      expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'indexed-secret-unreadable' } } });
+      expect(alive.alive).toBe(true);
+      expect(r.stdout).not.toContain(stored);
+    });
+
+    it('CLI: set/forget/export of secrets exit 3 and change nothing; list and show still work', () => {
+      const w = wrap();
+      expectUnavailable(runNode(children.cli, ['tenant', 'set', 'st-marys', 'Other=x', '--secret', '--data-dir', dir], { wrap: w }), /keychain is locked/);
+      expectUnavailable(runNode(children.cli, ['tenant', 'forget', 'st-marys', '--var', 'DbPassword', '--data-dir', dir], { wrap: w }), /keychain is locked/);
+      const passFile = path.join(dir, 'pass.txt');
+      spawnSync('sh', ['-c', `printf 'correct horse battery' > "${passFile}"`]);
+      expectUnavailable(
+        runNode(children.cli, ['tenant', 'export', 'st-marys', '--out', path.join(dir, 'out.drt'), '--include-secrets', '--passphrase-file', passFile, '--data-dir', dir], { wrap: w }),
+        /locked/,
+      );
+      const show = runNode(children.cli, ['tenant', 'show', 'st-marys', '--json', '--data-dir', dir], { wrap: w });
+      expect(show.status, show.stderr).toBe(0);
+      const vars = JSON.parse(show.stdout).variables as Array<{ name: string; value: string }>;
+      expect(vars.map((v) => [v.name, v.value])).toEqual([
+        ['DbPassword', '********'],
+        ['DbServer', 'sql01'],
+        ['DbUser', '********'],
+      ]);
+      const list = runNode(children.cli, ['tenant', 'list', '--json', '--data-dir', dir], { wrap: w });
+      expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: 'st-marys', secretCount: 2, valueCount: 1 })]);
+      // Export without secrets needs no keychain.
+      const exported = runNode(children.cli, ['tenant', 'export', 'st-marys', '--out', path.join(dir, 'plain.drt'), '--passphrase-file', passFile, '--data-dir', dir], { wrap: w });
+      expect(exported.status, exported.stderr).toBe(0);
+      for (const r of [show, list, exported]) expect(r.stdout + r.stderr).not.toContain(stored);
+    });
+  });
+});
+
+if (!sessionToolsAvailable) {
+  describe('keychain unavailable or locked', () => {
+    it.skip('SKIPPED: dbus-run-session, gnome-keyring-daemon or dbus-send is not installed', () => undefined);
+  });
+}
