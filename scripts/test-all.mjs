@@ -1,0 +1,66 @@
+// `npm test`: the whole suite in one command — typecheck, lint, build, unit + integration (vitest) and
+// end-to-end (Playwright in Debian Chromium). It ends with the plain line `N passed, N failed, N skipped`
+// that CI reads, counting every test case plus one case each for typecheck, lint and build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+mkdirSync('test-results', { recursive: true });
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+
+function run(label, command, args, env = {}) {
+  console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  return { ok: result.status === 0, seconds };
+}
+
+function gate(label, command, args) {
+  const { ok, seconds } = run(label, command, args);
+  totals[ok ? 'passed' : 'failed'] += 1;
+  lines.push(`${label}: ${ok ? 'passed' : 'FAILED'} (${seconds} s)`);
+  return ok;
+}
+
+gate('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+gate('lint', 'npx', ['eslint', '.']);
+const built = gate('build', 'node', ['scripts/build.mjs']);
+
+rmSync('test-results/vitest.json', { force: true });
+const vitest = run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']);
+if (existsSync('test-results/vitest.json')) {
+  const r = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests;
+  totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  // A file that fails to load has no test results; count it so it cannot pass silently.
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+  totals.failed += brokenFiles;
+  lines.push(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped${brokenFiles ? `, ${brokenFiles} files failed to load` : ''} (${vitest.seconds} s)`);
+} else {
+  totals.failed += 1;
+  lines.push('vitest: no results file (the run crashed)');
+}
+
+if (built) {
+  rmSync('test-results/playwright.json', { force: true });
+  const pw = run('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json' });
+  if (existsSync('test-results/playwright.json')) {
+    const s = JSON.parse(readFileSync('test-results/playwright.json', 'utf8')).stats;
+    totals.passed += s.expected;
+    totals.failed += s.unexpected + (s.flaky ?? 0);
+    totals.skipped += s.skipped;
+    lines.push(`playwright: ${s.expected} passed, ${s.unexpected} failed, ${s.flaky ?? 0} flaky, ${s.skipped} skipped (${pw.seconds} s)`);
+  } else {
+    totals.failed += 1;
+    lines.push('playwright: no results file (the run crashed)');
+  }
+} else {
+  lines.push('playwright: not run (the build failed)');
+}
+
+console.log('\n=== summary');
+for (const line of lines) console.log(line);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed === 0 ? 0 : 1);
