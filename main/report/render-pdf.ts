@@ -157,6 +157,12 @@ export async function renderPdf(html: string, outPath: string, opts: RenderPdfOp
       configured: opts.chromiumPath,
     });
   }
+  // Checked first so a wrong folder fails in milliseconds, not after the browser has laid out the document.
+  if (!existsSync(dirname(outPath))) {
+    throw new AppError('REPORT_WRITE_FAILED', `Could not write the PDF to ${outPath}: the folder does not exist.`, 'Choose an output folder that exists and that you can write to.', {
+      path: outPath,
+    });
+  }
   const work = await mkdtemp(join(tmpdir(), 'drop-runner-pdf-'));
   try {
     const htmlPath = join(work, 'report.html');
