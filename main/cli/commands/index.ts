@@ -1,7 +1,11 @@
 import type { CliCommand } from '../cli-types';
 import { tenantCommand } from './tenant';
 import { sqlCommand } from './sql';
+import { inspectCommand } from './inspect';
+import { packCommand } from './pack';
+import { keygenCommand } from './keygen';
+import { trustCommand } from './trust';
 import { reportCommand } from './report';
 
 /** Every command the CLI knows, in the order `drop-runner help` lists them. */
-export const commands: CliCommand[] = [tenantCommand, sqlCommand, reportCommand];
+export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand];

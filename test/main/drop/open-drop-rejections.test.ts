@@ -76,7 +76,7 @@ describe('openDrop rejects broken zips', () => {
     const zip = craftZip(nativeEntries({ 'sql/001_a.sql': text }));
     // The payload of the second entry starts after its 30-byte header and name; damage it in the middle.
     const nameAt = zip.indexOf('sql/001_a.sql');
-    for (let i = 0; i < 16; i++) zip[nameAt + 13 + 200 + i] ^= 0xff;
+    for (let i = 0; i < 16; i++) zip[nameAt + 13 + 200 + i] = (zip[nameAt + 13 + 200 + i] ?? 0) ^ 0xff;
     const path = join(env.inDir, 'flipped.zip');
     await writeFile(path, zip);
     const error = await expectRejected(env, path, 'DROP_CORRUPT_ENTRY');

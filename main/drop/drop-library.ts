@@ -1,0 +1,78 @@
+import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RecentDrop } from '../../common/contract';
+import type { Drop } from '../../common/drop-model';
+import { AppError } from '../../common/errors';
+import type { SettingsStore } from '../platform/settings-store';
+import { dropsDir } from './drop-store';
+import { openDrop, type OpenDropOptions } from './open-drop';
+
+/** How many recently opened drops the Home screen lists. */
+export const RECENT_LIMIT = 20;
+const RECENT_KEY = 'recentDrops';
+const MODEL_FILE = 'drop-model.json';
+
+/**
+ * The drops this machine has opened, by id: the verified model is kept beside the extracted files so a
+ * plan, a deployment or a resume after a crash can find the exact drop again without re-reading the zip.
+ */
+export class DropLibrary {
+  private readonly cache = new Map<string, Drop>();
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly settings: SettingsStore,
+    private readonly openOptions: () => Omit<OpenDropOptions, 'dataDir'>,
+  ) {}
+
+  /** Opens and verifies a drop (zip or folder), remembers it, and lists it first among the recent drops. */
+  async open(path: string): Promise<Drop> {
+    const drop = await openDrop(path, { dataDir: this.dataDir, ...this.openOptions() });
+    const folder = join(dropsDir(this.dataDir), drop.id);
+    if (existsSync(folder)) {
+      // Written through a temp file: a crash mid-write must not leave a half model that a resume would trust.
+      const file = join(folder, MODEL_FILE);
+      writeFileSync(`${file}.tmp`, JSON.stringify(drop));
+      renameSync(`${file}.tmp`, file);
+    }
+    this.cache.set(drop.id, drop);
+    const recent: RecentDrop = {
+      dropId: drop.id,
+      sourcePath: drop.provenance.sourcePath,
+      project: drop.project.name,
+      release: drop.release.version,
+      tenantId: drop.target.tenantId,
+      openedAt: new Date().toISOString(),
+      signature: drop.provenance.signature.state,
+    };
+    const others = this.recent().filter((r) => r.dropId !== drop.id);
+    this.settings.set(RECENT_KEY, [recent, ...others].slice(0, RECENT_LIMIT));
+    return drop;
+  }
+
+  /** A drop opened earlier (in this or an earlier run); DROP_NOT_FOUND when it is no longer on this machine. */
+  get(dropId: string): Drop {
+    const cached = this.cache.get(dropId);
+    if (cached) return cached;
+    if (!/^[\w.-]+$/.test(dropId)) throw notFound(dropId);
+    const file = join(dropsDir(this.dataDir), dropId, MODEL_FILE);
+    let drop: Drop;
+    try {
+      drop = JSON.parse(readFileSync(file, 'utf8')) as Drop;
+    } catch {
+      throw notFound(dropId);
+    }
+    if (!existsSync(drop.root)) throw notFound(dropId);
+    this.cache.set(dropId, drop);
+    return drop;
+  }
+
+  /** Recently opened drops, newest first. */
+  recent(): RecentDrop[] {
+    return this.settings.get<RecentDrop[]>(RECENT_KEY) ?? [];
+  }
+}
+
+function notFound(dropId: string): AppError {
+  return new AppError('DROP_NOT_FOUND', `The drop "${dropId}" is not on this machine any more.`, 'Open the drop zip again from the Open screen (or pass its path to the command).', { dropId });
+}
