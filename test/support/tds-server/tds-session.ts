@@ -405,7 +405,8 @@ export class TdsSession {
       spec = { error: { number: 50000, class: 16, message: `TDS double responder threw: ${err instanceof Error ? err.message : String(err)}` } };
     }
     if (spec?.drop) {
-      this.socket.destroy();
+      // A TCP reset, like a server process dying: tedious then fails the request with ESOCKET.
+      this.socket.resetAndDestroy();
       return;
     }
     if (spec) {
