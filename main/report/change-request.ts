@@ -132,7 +132,7 @@ ${cell('Environment', esc(plan.tenant.environment))}${cell('Planned window', pla
       ]
         .filter(Boolean)
         .join(', ');
-      return `<tr><td class="num">${i + 1}</td><th scope="row">${esc(s.name)}</th><td>${esc(s.type)}</td><td>${esc(what || '—')}</td><td>${esc(s.transactional ?? '—')}</td></tr>`;
+      return `<tr><td class="num">${i + 1}</td><th scope="row">${esc(s.name)}</th><td>${esc(s.type)}</td><td>${esc(what || '—')}</td><td>${s.transactional ? esc(s.transactional) : '<span class="muted">not declared</span>'}</td></tr>`;
     })
     .join('');
   const overview = `<section aria-labelledby="plan-h"><h2 id="plan-h">${num()}. Planned steps</h2><p>The steps run in this order. If a step fails, the engineer can retry it, skip it with a recorded reason, or abort.</p>

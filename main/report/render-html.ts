@@ -75,7 +75,7 @@ function verdict(m: DeploymentReport): string {
   switch (m.execution.outcome) {
     case 'succeeded':
       return s.skipped > 0
-        ? `Completed: ${s.succeeded} of ${s.total} steps succeeded, ${s.skipped} skipped by the operator.`
+        ? `Completed: ${s.succeeded} of ${s.total} steps succeeded, ${s.skipped} skipped.`
         : `Completed: all ${s.total} steps succeeded.`;
     case 'incomplete':
       return 'The journal ends without a "deployment finished" record: this deployment did not complete and must not be treated as successful.';
@@ -107,7 +107,7 @@ function summaryBox(m: DeploymentReport): string {
       : e.outcome !== 'succeeded'
         ? `<div class="banner" role="note">${esc(statusOf(e.outcome).label.toUpperCase())} — see the step details and the operator decisions below.</div>`
         : s.steps.skipped > 0
-          ? `<div class="banner warn" role="note">${s.steps.skipped} step(s) skipped by the operator — the reasons are in the step details and under operator decisions.</div>`
+          ? `<div class="banner warn" role="note">${s.steps.skipped} step(s) skipped — not everything in this release was applied. Reasons are in the step details and under operator decisions.</div>`
           : '';
   return `<section class="summary" aria-labelledby="summary-h">
 <h2 id="summary-h" class="visually-hidden">Summary</h2>
@@ -202,7 +202,11 @@ function stepBlock(s: ReportStep): string {
     }${s.transactional ? ` · Rollback: ${esc(s.transactional)}` : ''}</div>`,
   );
   if (s.outcome === 'skipped') {
-    parts.push(`<div class="warn-box"><strong>Skipped by the operator.</strong> Reason: ${s.skipReason ? esc(s.skipReason) : '<em>none given</em>'}</div>`);
+    parts.push(
+      s.skippedBy
+        ? `<div class="warn-box"><strong>Skipped by ${esc(s.skippedBy)}.</strong> Reason: ${s.skipReason ? esc(s.skipReason) : '<em>none given</em>'}</div>`
+        : '<div class="warn-box"><strong>Skipped.</strong> No operator decision is recorded for this step; see the warnings.</div>',
+    );
   }
   if (s.outcome === 'incomplete') {
     parts.push('<div class="warn-box"><strong>Did not finish.</strong> The deployment stopped while this step was running; what it changed before stopping is not known from the journal.</div>');
@@ -288,7 +292,7 @@ function notesSection(m: DeploymentReport, no: number): string {
 }
 
 function signOffSection(no: number): string {
-  return `<section aria-labelledby="sign-h"><h2 id="sign-h">${no}. Review and sign-off</h2>
+  return `<section class="keep" aria-labelledby="sign-h"><h2 id="sign-h">${no}. Review and sign-off</h2>
 <p>For the change record: the reviewer confirms that this report matches the approved change.</p>
 <div class="signoff-block"><div class="signoff">
 <div class="field"><span>Reviewed by (name, role)</span></div><div class="field"><span>Change reference</span></div>

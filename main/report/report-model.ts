@@ -120,6 +120,8 @@ export interface ReportStep {
   errors: Array<{ at: string; attempt: number; code: string; message: string; hint: string }>;
   /** Why the operator skipped it, when they did. */
   skipReason: string | null;
+  /** Who decided to skip it; null when the step was skipped without an operator decision (e.g. by a dependency). */
+  skippedBy: string | null;
 }
 
 export interface ReportTimelineBar {
@@ -233,6 +235,7 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
         warnings: [],
         errors: [],
         skipReason: null,
+        skippedBy: null,
       };
       steps.set(s.id, step);
     }
@@ -358,6 +361,7 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
         decision(e.decision, e, { stepId: e.stepId, by: e.by, reason: e.reason });
         if (e.decision === 'skip') {
           stepFor(e.stepId).skipReason = e.reason ?? null;
+          stepFor(e.stepId).skippedBy = e.by;
           skipAfter.set(e.stepId, e.seq);
         }
         break;

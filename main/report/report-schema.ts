@@ -64,6 +64,7 @@ const step = z.object({
   warnings: z.array(z.object({ at: iso, message: z.string() })),
   errors: z.array(z.object({ at: iso, attempt: z.number().int().positive(), code: z.string(), message: z.string(), hint: z.string() })),
   skipReason: z.string().nullable(),
+  skippedBy: z.string().nullable().describe('Who decided to skip the step; null when it was skipped without an operator decision.'),
 });
 
 /** The zod schema of the JSON deployment report (schemaVersion 1). */

@@ -92,6 +92,7 @@ table.log tr.lvl-error td.msg { font-weight: 600; }
 
 .doc-footer { margin-top: 18px; padding-top: 8px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 8pt; }
 .appendix { break-before: page; }
+.keep { break-inside: avoid; }
 
 @media screen and (max-width: 800px) { body { padding: 16px; } .summary-grid { grid-template-columns: 1fr 1fr; } }
 @media print {

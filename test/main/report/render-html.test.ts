@@ -63,6 +63,9 @@ describe('renderReportHtml', () => {
     expect(docs.failed).toContain('ETL is deployed by the BI team separately (change CHG-1182)');
     expect(docs.failed).toContain('SQL_BATCH_FAILED');
     expect(docs.failed).toContain('>Retry<');
+    // Only a recorded decision is attributed to the operator.
+    expect(docs.failed).toContain('<strong>Skipped by Jana de Vries.</strong> Reason: ETL is deployed');
+    expect(docs.failed).toContain('<strong>Skipped.</strong> No operator decision is recorded for this step');
   });
 
   it('reports an interrupted run as incomplete, never as success', () => {

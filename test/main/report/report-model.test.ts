@@ -101,6 +101,8 @@ describe('buildReportModel — a failed step, a retry and a skip with a reason',
     const ssis = m.steps[1]!;
     expect(ssis.outcome).toBe('skipped');
     expect(ssis.skipReason).toBe('ETL is deployed by the BI team separately (change CHG-1182)');
+    expect(ssis.skippedBy).toBe('Jana de Vries');
+    expect(m.steps[2]!.skippedBy).toBeNull();
     expect(ssis.errors[0]!.code).toBe('SSIS_FOLDER_MISSING');
     expect(m.steps[2]!.outcome).toBe('skipped');
   });
