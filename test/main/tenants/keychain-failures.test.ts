@@ -5,7 +5,7 @@
  * commands that need no secret must still work. These tests build their own sessions, so they need
  * dbus-run-session and gnome-keyring-daemon but not the outer with-keyring.sh session.
  */
-import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChildren, filesContaining, lockedKeyringWrap, removeChildren, runNode, scratchDir, sessionToolsAvailable, uniqueSecret, writeNoProviderBusConfig, type Children } from './tenant-test-support';
@@ -17,6 +17,31 @@ interface DriverLine {
   error?: { code: string; message: string; hint: string; details?: Record<string, unknown> };
 }
 /** The driver prints exactly two JSON lines: the result, then proof of life. */
+/** What the step runner reports for each command it ran inside the session. */
+interface StepResult {
+  status: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A tiny program that runs `node <argv…>` for each step, in order, and prints all results as JSON. */
+function writeStepRunner(dir: string): string {
+  const file = path.join(dir, 'run-steps.cjs');
+  writeFileSync(
+    file,
+    `const { spawnSync } = require('node:child_process');
+const steps = JSON.parse(process.argv[2]);
+const results = steps.map((argv) => {
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', input: '', timeout: 60000 });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+});
+process.stdout.write(JSON.stringify(results));
+`,
+  );
+  return file;
+}
+
 const lines = (stdout: string): [DriverLine, DriverLine] => {
   const parsed = stdout.trim().split('\n').map((l) => JSON.parse(l) as DriverLine);
   expect(parsed).toHaveLength(2);
@@ -42,7 +67,7 @@ describe.skipIf(!sessionToolsAvailable)('keychain unavailable or locked', () => 
     removeChildren(children);
   });
 
-  const expectUnavailable = (r: ReturnType<typeof runNode>, reasonText: RegExp) => {
+  const expectUnavailable = (r: Pick<StepResult, 'status' | 'signal' | 'stderr'>, reasonText: RegExp) => {
     expect(r.signal).toBeNull(); // not killed (findCredentials would segfault here: exit 139)
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/^error SECRETS_UNAVAILABLE: /m);
@@ -97,40 +122,54 @@ describe.skipIf(!sessionToolsAvailable)('keychain unavailable or locked', () => 
     dataDirs.push(dir);
     const stored = uniqueSecret('locked');
     used.push(stored);
-    const wrap = () => {
-      const set = `"${process.execPath}" "${children.cli}" tenant set st-marys "DbPassword=${stored}" DbUser=svc_pas --secret --data-dir "${dir}" >/dev/null`;
-      const plain = `"${process.execPath}" "${children.cli}" tenant set st-marys DbServer=sql01 --data-dir "${dir}" >/dev/null`;
-      return lockedKeyringWrap(path.join(dir, 'session'), `${set}\n${plain}`);
-    };
+    const passFile = path.join(dir, 'pass.txt');
+    writeFileSync(passFile, 'correct horse battery staple');
+    let results: StepResult[] = [];
+
+    // One D-Bus session for the whole scenario (starting sessions and processes is the slow part):
+    // store while unlocked, lock, then run every step in that locked session.
+    beforeAll(() => {
+      const driver = (...args: string[]) => [children.driver, dir, ...args];
+      const cliArgs = (...args: string[]) => [children.cli, ...args, '--data-dir', dir];
+      const setup = [driver('set', 'st-marys', 'DbPassword', stored, '1'), driver('set', 'st-marys', 'DbUser', 'svc_pas', '1'), driver('set', 'st-marys', 'DbServer', 'sql01', '0')]
+        .map((argv) => `"${process.execPath}" ${argv.map((a) => `'${a}'`).join(' ')} >/dev/null`)
+        .join('\n');
+      const steps = [
+        driver('probe'),
+        driver('reveal', 'st-marys', 'DbPassword'),
+        cliArgs('tenant', 'set', 'st-marys', 'Other=x', '--secret'),
+        cliArgs('tenant', 'forget', 'st-marys', '--var', 'DbPassword'),
+        cliArgs('tenant', 'export', 'st-marys', '--out', path.join(dir, 'out.drt'), '--include-secrets', '--passphrase-file', passFile),
+        cliArgs('tenant', 'show', 'st-marys', '--json'),
+        cliArgs('tenant', 'list', '--json'),
+        cliArgs('tenant', 'export', 'st-marys', '--out', path.join(dir, 'plain.drt'), '--passphrase-file', passFile),
+      ];
+      const r = runNode(writeStepRunner(dir), [JSON.stringify(steps)], { wrap: lockedKeyringWrap(path.join(dir, 'session'), setup) });
+      expect(r.status, r.stderr).toBe(0);
+      results = JSON.parse(r.stdout) as StepResult[];
+      expect(results).toHaveLength(steps.length);
+    }, 240_000);
 
     it('probe says locked: set fails with "Cannot create an item in a locked collection"', () => {
-      const r = runNode(children.driver, [dir, 'probe'], { wrap: wrap() });
-      expect(r.signal).toBeNull();
-      const [result, alive] = lines(r.stdout);
+      const [result, alive] = lines(results[0]!.stdout);
+      expect(results[0]!.signal).toBeNull();
       expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'locked' } } });
       expect(result.error?.message).toContain('locked collection');
       expect(alive).toEqual({ alive: true, tenants: 1 });
     });
 
     it('reading an indexed secret is SECRETS_UNAVAILABLE, not an empty value', () => {
-      const r = runNode(children.driver, [dir, 'reveal', 'st-marys', 'DbPassword'], { wrap: wrap() });
-      const [result, alive] = lines(r.stdout);
+      const [result, alive] = lines(results[1]!.stdout);
       expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'indexed-secret-unreadable' } } });
       expect(alive.alive).toBe(true);
-      expect(r.stdout).not.toContain(stored);
     });
 
-    it('CLI: set/forget/export of secrets exit 3 and change nothing; list and show still work', () => {
-      const w = wrap();
-      expectUnavailable(runNode(children.cli, ['tenant', 'set', 'st-marys', 'Other=x', '--secret', '--data-dir', dir], { wrap: w }), /keychain is locked/);
-      expectUnavailable(runNode(children.cli, ['tenant', 'forget', 'st-marys', '--var', 'DbPassword', '--data-dir', dir], { wrap: w }), /keychain is locked/);
-      const passFile = path.join(dir, 'pass.txt');
-      spawnSync('sh', ['-c', `printf 'correct horse battery' > "${passFile}"`]);
-      expectUnavailable(
-        runNode(children.cli, ['tenant', 'export', 'st-marys', '--out', path.join(dir, 'out.drt'), '--include-secrets', '--passphrase-file', passFile, '--data-dir', dir], { wrap: w }),
-        /locked/,
-      );
-      const show = runNode(children.cli, ['tenant', 'show', 'st-marys', '--json', '--data-dir', dir], { wrap: w });
+    it('CLI: set/forget/export of secrets exit 3 and change nothing; list, show and a plain export still work', () => {
+      const [set, forget, exportSecrets, show, list, exportPlain] = results.slice(2) as [StepResult, StepResult, StepResult, StepResult, StepResult, StepResult];
+      expectUnavailable(set, /keychain is locked/);
+      expectUnavailable(forget, /keychain is locked/);
+      expectUnavailable(exportSecrets, /locked/);
+      expect(existsSync(path.join(dir, 'out.drt'))).toBe(false);
       expect(show.status, show.stderr).toBe(0);
       const vars = JSON.parse(show.stdout).variables as Array<{ name: string; value: string }>;
       expect(vars.map((v) => [v.name, v.value])).toEqual([
@@ -138,12 +177,12 @@ describe.skipIf(!sessionToolsAvailable)('keychain unavailable or locked', () => 
         ['DbServer', 'sql01'],
         ['DbUser', '********'],
       ]);
-      const list = runNode(children.cli, ['tenant', 'list', '--json', '--data-dir', dir], { wrap: w });
       expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: 'st-marys', secretCount: 2, valueCount: 1 })]);
-      // Export without secrets needs no keychain.
-      const exported = runNode(children.cli, ['tenant', 'export', 'st-marys', '--out', path.join(dir, 'plain.drt'), '--passphrase-file', passFile, '--data-dir', dir], { wrap: w });
-      expect(exported.status, exported.stderr).toBe(0);
-      for (const r of [show, list, exported]) expect(r.stdout + r.stderr).not.toContain(stored);
+      expect(exportPlain.status, exportPlain.stderr).toBe(0);
+    });
+
+    it('no step printed the stored secret', () => {
+      for (const r of results) expect(r.stdout + r.stderr).not.toContain(stored);
     });
   });
 });

@@ -3,6 +3,7 @@
  * operation in a fresh process and prints one JSON line with the result or the error shape, then a
  * second line proving the process is still alive and can still read settings.
  * Usage: node driver.mjs <dataDir> probe | reveal <tenant> <name> | resolve <tenant> <drop.json> | diff <tenant> <drop.json>
+ *        | set <tenant> <name> <value> <secret: 0|1>
  */
 import { readFileSync } from 'node:fs';
 import { toErrorShape } from '../../../common/errors';
@@ -27,6 +28,9 @@ async function main(): Promise<unknown> {
       const drop = JSON.parse(readFileSync(args[1]!, 'utf8')) as Drop;
       return { view: await store.diffForDrop(args[0]!, drop) };
     }
+    case 'set':
+      await store.saveValues(args[0]!, [{ name: args[1]!, value: args[2]!, sensitive: args[3] === '1' }], { remember: true });
+      return { saved: true };
     default:
       throw new Error(`unknown op ${op}`);
   }
