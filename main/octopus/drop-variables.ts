@@ -1,0 +1,127 @@
+/**
+ * Splits the variables of an Octopus drop into values baked into the drop and prompts the tenant must
+ * answer. Octopus resolves a deployment's variables when it builds the drop, so what is still empty or
+ * an unresolved #{…} is exactly what the hospital has to supply: those become VariableTemplates
+ * (origin 'octopus'), remembered per tenant like native ones. Everything else is baked.
+ */
+import type { BakedVariable, VariableTemplate } from '../../common/drop-model';
+import { evaluate } from '../variables/evaluator';
+import type { LoadedStep } from './octopus-step';
+import { isTemplateParameter, type MappedStep } from './step-mapping';
+
+const SECRET_NAME = /pass(word)?|pwd|secret|token|api.?key/i;
+
+interface Candidate {
+  name: string;
+  required: boolean;
+  sensitive: boolean;
+  steps: Set<string>;
+  help: string;
+}
+
+/** System and environment variables are never tenant prompts. */
+function isSystemName(name: string): boolean {
+  return /^(octopus\.|env:)/i.test(name);
+}
+
+/** Baked values and tenant prompts for the drop. */
+export function splitDropVariables(steps: readonly LoadedStep[], mapped: readonly MappedStep[]): { baked: BakedVariable[]; templates: VariableTemplate[] } {
+  const candidates = new Map<string, Candidate>();
+  const propose = (name: string, step: string, required: boolean, sensitive: boolean, help: string) => {
+    if (isSystemName(name)) return;
+    const key = name.toLowerCase();
+    const c = candidates.get(key) ?? { name, required: false, sensitive: false, steps: new Set<string>(), help };
+    c.required ||= required;
+    c.sensitive ||= sensitive || SECRET_NAME.test(name);
+    c.steps.add(step);
+    candidates.set(key, c);
+  };
+
+  // What the mapped steps' settings need and the drop does not provide.
+  for (const { step, source } of mapped) {
+    if (step.type === 'unsupported') continue;
+    for (const text of stringsIn(step.settings)) {
+      const r = evaluate(text, source.vars);
+      for (const name of r.missing) propose(name, source.name, true, false, `Needed by step "${source.name}"; the Octopus drop has no value for it.`);
+      for (const name of referencedNames(text)) {
+        const entry = source.vars.getEntry(name);
+        if (entry && (entry.value ?? '') === '') propose(entry.name, source.name, true, entry.sensitive, `Needed by step "${source.name}"; it is empty in the Octopus drop.`);
+      }
+    }
+  }
+
+  // Variables the drop left empty or unresolved.
+  for (const step of steps) {
+    for (const entry of step.vars.list()) {
+      if (isSystemName(entry.name)) continue;
+      const raw = entry.value ?? '';
+      if (raw === '') {
+        if (!isTemplateParameter(entry.name)) propose(entry.name, step.name, false, entry.sensitive, 'Empty in the Octopus drop: supply the value for this tenant.');
+        continue;
+      }
+      if (!raw.includes('#{')) continue;
+      const r = evaluate(raw, step.vars);
+      if (r.unresolved.length === 0) continue;
+      if (/^#\{[^{}]*\}$/.test(raw.trim()) && r.missing.length > 0) {
+        propose(entry.name, step.name, true, entry.sensitive, `Octopus could not resolve its value ${entry.sensitive ? '' : `(${raw.trim()}) `}when it built the drop: supply it for this tenant.`);
+      } else {
+        for (const name of r.missing) propose(name, step.name, false, entry.sensitive, `Referenced by "${entry.name}"; the Octopus drop has no value for it.`);
+      }
+    }
+  }
+
+  const templates: VariableTemplate[] = [...candidates.values()].map((c) => {
+    const template: VariableTemplate = {
+      name: c.name,
+      label: c.name,
+      help: c.help,
+      group: c.steps.size === 1 ? [...c.steps][0]! : 'Octopus variables',
+      type: /connection\s*string/i.test(c.name) ? 'connection-string' : c.sensitive ? 'sensitive' : 'text',
+      required: c.required,
+      sensitive: c.sensitive,
+      origin: 'octopus',
+    };
+    return template;
+  });
+  const prompted = new Set(candidates.keys());
+  return { baked: bakedVariables(steps, prompted), templates };
+}
+
+function bakedVariables(steps: readonly LoadedStep[], prompted: Set<string>): BakedVariable[] {
+  const byName = new Map<string, Array<{ step: string; name: string; value: string; sensitive: boolean }>>();
+  for (const step of steps) {
+    for (const entry of step.vars.list()) {
+      const key = entry.name.toLowerCase();
+      if (prompted.has(key)) continue;
+      const list = byName.get(key) ?? [];
+      list.push({ step: step.name, name: entry.name, value: entry.value ?? '', sensitive: entry.sensitive });
+      byName.set(key, list);
+    }
+  }
+  const baked: BakedVariable[] = [];
+  for (const list of byName.values()) {
+    const first = list[0]!;
+    const same = list.every((v) => v.value === first.value && v.sensitive === first.sensitive);
+    // Values shared by every step that has them are drop-wide; differing ones stay with their step.
+    if (same && (steps.length === 1 || !isStepScopedName(first.name))) {
+      baked.push({ name: first.name, value: first.value, sensitive: first.sensitive });
+    } else for (const v of list) baked.push({ name: v.name, value: v.value, sensitive: v.sensitive, step: v.step });
+  }
+  return baked;
+}
+
+/** Octopus.Action.* / Octopus.Step.* describe one step even when only that step's file has them. */
+function isStepScopedName(name: string): boolean {
+  return /^octopus\.(action|step)\./i.test(name) && !/^octopus\.action\[/i.test(name);
+}
+
+function* stringsIn(value: unknown): Generator<string> {
+  if (typeof value === 'string') yield value;
+  else if (Array.isArray(value)) for (const v of value) yield* stringsIn(v);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) yield* stringsIn(v);
+}
+
+/** Plain `#{Name}` references in a text (no filters), for spotting settings that point at empty variables. */
+function referencedNames(text: string): string[] {
+  return [...text.matchAll(/#\{\s*([^{}|#]+?)\s*\}/g)].map((m) => m[1]!).filter((n) => !/^(if|unless|each|else|\/)/.test(n));
+}
