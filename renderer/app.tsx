@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
+import { getApi } from './api/client';
 import { useRequest } from './api/use-request';
 import { flowStepOf, FLOW_STEPS, type Route } from './router/routes';
-import { useRoute } from './router/use-route';
+import { navigate, useRoute } from './router/use-route';
 import { HomeScreen } from './screens/home/home-screen';
 import { NotFoundScreen } from './screens/home/not-found-screen';
 import { OpenScreen } from './screens/open/open-screen';
@@ -15,7 +16,7 @@ import { VariablesScreen } from './screens/variables/variables-screen';
 import { ThemeContext } from './theme/theme-context';
 import { useTheme } from './theme/use-theme';
 import { Badge } from './ui/badge';
-import { Icon } from './ui/icons';
+import { Icon, IconSprite } from './ui/icons';
 import { FlowSteps } from './ui/stepper';
 
 /** The application shell: header (brand, flow position, settings), one screen per route. */
@@ -24,6 +25,16 @@ export function App() {
   const theme = useTheme();
   const info = useRequest('app.info', {});
   const mainRef = useRef<HTMLElement>(null);
+
+  // The desktop app's menu drives navigation through the contract's 'menu-command' event.
+  useEffect(
+    () =>
+      getApi().on('menu-command', ({ command }) => {
+        if (command === 'open-drop') navigate({ name: 'open' });
+        else navigate({ name: 'home' });
+      }),
+    [],
+  );
 
   // Moving between screens puts focus at the top of the new content, as a page load would.
   useEffect(() => {
@@ -35,6 +46,7 @@ export function App() {
   return (
     <ThemeContext.Provider value={theme}>
       <div className="app">
+        <IconSprite />
         <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), mainRef.current?.focus())}>
           Skip to content
         </a>

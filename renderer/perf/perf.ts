@@ -3,6 +3,7 @@ import { summarize, type PerfSummary } from './perf-summary';
 /** Names of the figures the e2e run reads (issue 8, "Figures"). */
 export type PerfName =
   | 'variables-first-render'
+  | 'variables-full-render'
   | 'variables-input-latency'
   | 'run-log-first-render'
   | 'run-log-scroll-latency'

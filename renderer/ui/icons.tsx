@@ -170,7 +170,23 @@ const paths: Record<IconName, ReactNode> = {
   ),
 };
 
-/** An inline SVG icon; pass `label` only when the icon alone carries meaning. */
+/**
+ * Every icon once, as <symbol>s in a hidden sprite rendered at the app root; each Icon is then just an
+ * <svg><use/></svg>, which keeps screens with hundreds of badges (Variables) cheap to create.
+ */
+export function IconSprite() {
+  return (
+    <svg aria-hidden="true" focusable="false" style={{ position: 'absolute', width: 0, height: 0, overflow: 'hidden' }}>
+      {(Object.keys(paths) as IconName[]).map((name) => (
+        <symbol key={name} id={`icon-${name}`} viewBox="0 0 20 20">
+          {paths[name]}
+        </symbol>
+      ))}
+    </svg>
+  );
+}
+
+/** An icon from the sprite; pass `label` only when the icon alone carries meaning. */
 export function Icon({ name, label, className }: { name: IconName; label?: string; className?: string }) {
   return (
     <svg
@@ -186,7 +202,7 @@ export function Icon({ name, label, className }: { name: IconName; label?: strin
       aria-label={label}
       focusable="false"
     >
-      {paths[name]}
+      <use href={`#icon-${name}`} />
     </svg>
   );
 }

@@ -3,10 +3,10 @@ import { Icon } from '../../ui/icons';
 import { pathFromDropData } from './drop-path';
 
 /**
- * A drag-and-drop target. Browsers expose a dropped file's bytes but not its path, so this reads a path
- * from file:// URIs or text when the source offers them and otherwise asks for the path (onUnresolved).
+ * A drag-and-drop target. A dropped file goes to `onFile` (the host turns it into a path: Electron asks the
+ * OS, the browser host uploads it); a dragged path or file:// URI without a file goes to `onPath`.
  */
-export function DropZone({ onPath, onUnresolved, disabled }: { onPath: (path: string) => void; onUnresolved: (fileName: string | null) => void; disabled?: boolean }) {
+export function DropZone({ onPath, onFile, onUnresolved, disabled }: { onPath: (path: string) => void; onFile: (file: File) => void; onUnresolved: () => void; disabled?: boolean }) {
   const [over, setOver] = useState(false);
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
@@ -15,11 +15,10 @@ export function DropZone({ onPath, onUnresolved, disabled }: { onPath: (path: st
     if (disabled) return;
     const data = event.dataTransfer;
     const file = data.files[0];
-    // ELECTRON FILE PATH: the preload will resolve `file` to its path (webUtils.getPathForFile) once the
-    // contract carries it; until then the URI list / text path is all a renderer can see.
-    const path = pathFromDropData({ uriList: data.getData('text/uri-list'), text: data.getData('text/plain'), filePath: null });
+    if (file) return onFile(file);
+    const path = pathFromDropData({ uriList: data.getData('text/uri-list'), text: data.getData('text/plain') });
     if (path) onPath(path);
-    else onUnresolved(file ? file.name : null);
+    else onUnresolved();
   };
 
   return (
@@ -36,7 +35,7 @@ export function DropZone({ onPath, onUnresolved, disabled }: { onPath: (path: st
     >
       <Icon name="file-zip" className="drop-zone__icon" />
       <div className="drop-zone__title">Drag the drop zip here</div>
-      <div className="muted">or enter its path below</div>
+      <div className="muted">or choose it, or enter its path below</div>
     </div>
   );
 }

@@ -1,5 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import type { ErrorShape } from '../../../common/errors';
+import { getApi } from '../../api/client';
 import { useAction } from '../../api/use-action';
+import { useRequest } from '../../api/use-request';
 import { navigate } from '../../router/use-route';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
@@ -12,21 +15,47 @@ import { DropZone } from './drop-zone';
 import { looksLikeZip, normalizePathInput } from './drop-path';
 
 /**
- * Opening a drop: drag it onto the zone or type its path. The engine streams, verifies and extracts it,
- * which takes seconds for a large zip, so the screen shows that it is working and never opens twice.
+ * Opening a drop: drag it onto the zone, choose it, or type its path. The engine streams, verifies and
+ * extracts it, which takes seconds for a large zip, so the screen shows that it is working and never opens twice.
+ *
+ * Hosts differ only in how a file becomes a path: the desktop app has the OS file dialog (dialog.openDrop)
+ * and real paths for dropped files; the browser host uploads a dropped or chosen file into the data folder
+ * first, and the path field opens a drop in place without copying it.
  */
 export function OpenScreen({ initialPath }: { initialPath?: string }) {
   const [path, setPath] = useState(initialPath ?? '');
   const [notice, setNotice] = useState<string | null>(null);
+  const [transfer, setTransfer] = useState<{ name: string } | null>(null);
+  const [transferError, setTransferError] = useState<ErrorShape | null>(null);
   const open = useAction('drop.open');
+  const dialog = useAction('dialog.openDrop');
+  const info = useRequest('app.info', {});
+  const fileInput = useRef<HTMLInputElement>(null);
   const target = normalizePathInput(path);
+  const electron = info.state.status === 'ok' && info.state.data.host === 'electron';
+  const busy = open.busy || transfer !== null || dialog.busy;
 
-  const submit = async (event?: FormEvent) => {
-    event?.preventDefault();
-    if (!target || open.busy) return;
+  const openPath = async (p: string) => {
     setNotice(null);
-    const drop = await open.run({ path: target });
+    setTransferError(null);
+    const drop = await open.run({ path: p });
     if (drop) navigate({ name: 'overview', dropId: drop.id });
+  };
+
+  const openFile = async (file: File) => {
+    setNotice(null);
+    setTransferError(null);
+    setTransfer({ name: file.name });
+    const result = await getApi().fileToPath(file);
+    setTransfer(null);
+    if (!result.ok) return setTransferError(result.error);
+    setPath(result.path);
+    await openPath(result.path);
+  };
+
+  const submit = (event?: FormEvent) => {
+    event?.preventDefault();
+    if (target && !busy) void openPath(target);
   };
 
   return (
@@ -40,29 +69,52 @@ export function OpenScreen({ initialPath }: { initialPath?: string }) {
 
       <Card>
         <DropZone
-          disabled={open.busy}
+          disabled={busy}
+          onFile={(file) => void openFile(file)}
           onPath={(p) => {
             setPath(p);
-            setNotice(null);
-            void (async () => {
-              const drop = await open.run({ path: p });
-              if (drop) navigate({ name: 'overview', dropId: drop.id });
-            })();
+            void openPath(p);
           }}
-          onUnresolved={(name) => {
-            setNotice(
-              name
-                ? `The browser does not reveal where "${name}" is stored. Paste its full path below (in Explorer: Shift + right-click the file → Copy as path).`
-                : 'That was not a file. Drop the zip file itself, or paste its path below.',
-            );
-          }}
+          onUnresolved={() => setNotice('That was not a file. Drop the zip file itself, or enter its path below.')}
         />
+        <div className="row">
+          {electron ? (
+            <Button
+              icon="folder"
+              disabled={busy}
+              onClick={async () => {
+                const result = await dialog.run({});
+                if (result?.path) {
+                  setPath(result.path);
+                  await openPath(result.path);
+                }
+              }}
+            >
+              Browse…
+            </Button>
+          ) : (
+            <>
+              <Button icon="folder" disabled={busy} onClick={() => fileInput.current?.click()}>
+                Choose file…
+              </Button>
+              <input
+                ref={fileInput}
+                type="file"
+                accept=".zip,application/zip"
+                hidden
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  e.target.value = '';
+                  if (file) void openFile(file);
+                }}
+              />
+              <span className="muted small">In the browser a chosen file is copied into Drop Runner's data folder first; the path field below opens it where it is.</span>
+            </>
+          )}
+        </div>
         {notice && <MessageBar intent="info">{notice}</MessageBar>}
         <form className="open-form" onSubmit={submit}>
-          <Field
-            label="Path of the drop zip or folder"
-            hint="In the browser host this field is the way to open a drop: type or paste the full path on this machine. Quotes from Copy as path are removed."
-          >
+          <Field label="Path of the drop zip or folder" hint="The full path on this machine. Quotes from Explorer's Copy as path are removed.">
             {(p) => (
               <TextInput
                 {...p}
@@ -70,7 +122,7 @@ export function OpenScreen({ initialPath }: { initialPath?: string }) {
                 value={path}
                 onChange={(e) => setPath(e.target.value)}
                 placeholder="C:\Drops\PatientFlow-2.4.0-st-mary.zip"
-                disabled={open.busy}
+                disabled={busy}
                 spellCheck={false}
                 autoComplete="off"
                 data-testid="drop-path"
@@ -78,17 +130,17 @@ export function OpenScreen({ initialPath }: { initialPath?: string }) {
             )}
           </Field>
           <div className="row">
-            <Button appearance="primary" type="submit" icon="folder" disabled={!target || open.busy}>
+            <Button appearance="primary" type="submit" icon="arrow-right" disabled={!target || busy}>
               {open.busy ? 'Opening…' : 'Open'}
             </Button>
-            {/*
-              ELECTRON FILE DIALOG: the Electron shell will add a "Browse…" button here once the contract has a
-              request for the native open dialog (planned as a later request); it returns a path that goes to
-              drop.open exactly like the text field above. The browser host cannot offer it: browsers never
-              disclose file paths.
-            */}
           </div>
         </form>
+        {transfer && (
+          <div className="stack" aria-live="polite">
+            <span>Copying “{transfer.name}” into Drop Runner…</span>
+            <ProgressBar label="Copying the file" />
+          </div>
+        )}
         {open.busy && (
           <div className="stack" aria-live="polite">
             <span>
@@ -97,6 +149,8 @@ export function OpenScreen({ initialPath }: { initialPath?: string }) {
             <ProgressBar label="Opening the drop" />
           </div>
         )}
+        {transferError && <ErrorBar title="The file could not be handed to Drop Runner" error={transferError} />}
+        {dialog.error && <ErrorBar title="The file dialog failed" error={dialog.error} />}
         {open.error && <ErrorBar title="The drop was rejected" error={open.error} />}
       </Card>
 

@@ -164,7 +164,8 @@ export function applyJournalEvents(model: RunModel, events: readonly JournalEven
         updateStep(event.stepId, (s) => ({ ...s, percent: clampPercent(event.percent), ...(event.item !== undefined ? { item: event.item } : {}) }));
         break;
       case 'log':
-        log.push(line(event, event.level, event.message, event.stepId, event.source));
+        // The event already has the LogLine shape; pushing it as-is avoids 100,000 copies on a big journal.
+        log.push(event);
         break;
       case 'warning':
         if (event.stepId) updateStep(event.stepId, (s) => ({ ...s, warnings: s.warnings + 1 }));

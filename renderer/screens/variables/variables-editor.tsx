@@ -1,5 +1,5 @@
-import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { VariablesView } from '../../../common/contract';
+import { startTransition, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { VariableItem, VariablesView } from '../../../common/contract';
 import type { ErrorShape } from '../../../common/errors';
 import { afterNextPaint, createLatencyProbe, recordPerf } from '../../perf/perf';
 import { Badge } from '../../ui/badge';
@@ -16,6 +16,9 @@ import { VariableRow } from './variable-row';
 import { countVariables, filterVariables, groupVariables, type VariableTab } from './variable-model';
 
 const probeInput = createLatencyProbe('variables-input-latency');
+
+/** Rows in the first commit: more than a 1280×720 screen shows; the rest follow in a transition. */
+const FIRST_BATCH = 40;
 
 export interface VariablesEditorProps {
   view: VariablesView;
@@ -42,13 +45,31 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
   const [closed, setClosed] = useState<ReadonlySet<string>>(() => new Set());
   const [remember, setRemember] = useState(true);
   const renderStart = useRef<number | null>(performance.now());
+  // A big drop renders in two commits: the first screenful at once, the rest in an interruptible
+  // transition, so the engineer can read and type while the remaining rows are created.
+  const [rowBudget, setRowBudget] = useState(FIRST_BATCH);
+  const fullStart = useRef<number | null>(null);
 
   useLayoutEffect(() => {
     const start = renderStart.current;
     if (start === null) return;
     renderStart.current = null;
-    afterNextPaint(() => recordPerf('variables-first-render', start, { variables: view.items.length }));
+    const variables = view.items.length;
+    afterNextPaint(() => {
+      recordPerf('variables-first-render', start, { variables, rows: Math.min(variables, FIRST_BATCH) });
+      fullStart.current = performance.now();
+      startTransition(() => setRowBudget(Number.POSITIVE_INFINITY));
+    });
   }, [view.items.length]);
+
+  useEffect(() => {
+    const start = fullStart.current;
+    if (rowBudget !== Number.POSITIVE_INFINITY || start === null) return;
+    fullStart.current = null;
+    afterNextPaint(() => recordPerf('variables-full-render', start, { variables: view.items.length }));
+    // Only the switch to the full list is measured.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rowBudget]);
 
   const onChange = useCallback((name: string, value: string | undefined, eventTimeStamp: number) => {
     probeInput(eventTimeStamp);
@@ -65,6 +86,7 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
   // The list itself ignores the draft so a row does not vanish from "needs attention" mid-edit.
   const visible = useMemo(() => filterVariables(view.items, tab, deferredQuery), [view.items, tab, deferredQuery]);
   const groups = useMemo(() => groupVariables(visible), [visible]);
+  const shownGroups = useMemo(() => limitRows(groups, rowBudget), [groups, rowBudget]);
   const toggleGroup = useCallback(
     (group: string) =>
       setClosed((previous) => {
@@ -135,8 +157,8 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
             {query ? 'Try another word, or clear the search.' : tab === 'attention' ? 'Every value is remembered, defaulted or entered.' : 'This drop declares no variables of this kind.'}
           </EmptyState>
         )}
-        {groups.map(({ group, items }) => (
-          <CollapsibleGroup key={group} title={group} aside={<Badge>{items.length}</Badge>} open={!closed.has(group)} onToggle={() => toggleGroup(group)}>
+        {shownGroups.map(({ group, items, total }) => (
+          <CollapsibleGroup key={group} title={group} aside={<Badge>{total}</Badge>} open={!closed.has(group)} onToggle={() => toggleGroup(group)}>
             {items.map((item) => (
               <VariableRow key={item.name} item={item} draftValue={draft.get(item.name)} onChange={onChange} reveal={reveal} />
             ))}
@@ -175,4 +197,16 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
       {saveError && <ErrorBar title="Could not save the values" error={saveError} />}
     </>
   );
+}
+
+/** The groups cut down to the first `budget` rows (whole list when the budget is infinite). */
+function limitRows(groups: Array<{ group: string; items: VariableItem[] }>, budget: number): Array<{ group: string; items: VariableItem[]; total: number }> {
+  const out: Array<{ group: string; items: VariableItem[]; total: number }> = [];
+  let left = budget;
+  for (const g of groups) {
+    if (left <= 0) break;
+    out.push({ group: g.group, items: left >= g.items.length ? g.items : g.items.slice(0, left), total: g.items.length });
+    left -= g.items.length;
+  }
+  return out;
 }
