@@ -22,6 +22,8 @@
  * - `:on error exit|ignore` sets the mode recorded on each following batch. Default here is `exit`
  *   (divergence: sqlcmd's default is to continue; a deployment should stop at the first error).
  * - Other sqlcmd commands (:connect, :out, :exit, !!, …) are SQL_UNSUPPORTED_COMMAND.
+ * - Line breaks: LF and CRLF; a file whose first CR is not followed by LF is read with CR, LF and
+ *   CRLF as breaks (lone-CR files from old Mac tools). A stray CR in an LF/CRLF file is text.
  * - Batches of only whitespace and comments are dropped (sending them does nothing); leading blank lines are not part of a batch, trailing
  *   whitespace is trimmed. Command lines are replaced by their bare line break so the server's line
  *   numbers still map onto the file. Line breaks inside a batch are sent exactly as in the file.
@@ -173,17 +175,28 @@ class Splitter {
     let state = this.state;
     if (this.hasContent) this.mapHere(file, 1);
 
+    // The first line break decides: a file whose first CR is not followed by LF uses CR line breaks
+    // (CR, LF and CRLF all count); otherwise LF and CRLF count and a stray CR inside a line is an
+    // ordinary character, as in go-sqlcmd. This saves a second search per line on the common files.
+    const firstCr = text.indexOf('\r');
+    const loneCr = firstCr !== -1 && text.charCodeAt(firstCr + 1) !== LF;
     while (lineStart < n) {
       if (nLF < lineStart) nLF = find(text, '\n', lineStart, n);
-      if (nCR < lineStart) nCR = find(text, '\r', lineStart, n);
       let eol: number;
       let next: number;
-      if (nCR < nLF) {
-        eol = nCR;
-        next = nCR + 1 === nLF ? nLF + 1 : nCR + 1;
-      } else {
-        eol = nLF;
+      if (!loneCr) {
         next = nLF < n ? nLF + 1 : n;
+        eol = nLF > lineStart && text.charCodeAt(nLF - 1) === CR ? nLF - 1 : nLF;
+        if (nLF === n && n > lineStart && text.charCodeAt(n - 1) === CR) eol = n - 1;
+      } else {
+        if (nCR < lineStart) nCR = find(text, '\r', lineStart, n);
+        if (nCR < nLF) {
+          eol = nCR;
+          next = nCR + 1 === nLF ? nLF + 1 : nCR + 1;
+        } else {
+          eol = nLF;
+          next = nLF < n ? nLF + 1 : n;
+        }
       }
 
       // First non-blank character of the line.

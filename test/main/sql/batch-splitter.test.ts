@@ -96,10 +96,25 @@ describe('GO recognition', () => {
   });
 
   it('handles CRLF, LF and lone CR line breaks and keeps them in the text', () => {
-    const r = split('SELECT 1\r\nGO\r\nSELECT 2\rGO\rSELECT\n3\r\nGO');
-    expect(r.batches.map((b) => b.text)).toEqual(['SELECT 1', 'SELECT 2', 'SELECT\n3']);
-    expect(r.batches.map((b) => b.firstLine)).toEqual([1, 3, 5]);
+    expect(texts('SELECT 1\r\nGO\r\nSELECT 2\r\n')).toEqual(['SELECT 1', 'SELECT 2']);
+    const cr = split('SELECT 1\rGO\r\rSELECT 2\rFROM t\rGO\rSELECT 3');
+    expect(cr.batches.map((b) => [b.text, b.firstLine, b.lastLine])).toEqual([
+      ['SELECT 1', 1, 1],
+      ['SELECT 2\rFROM t', 4, 5],
+      ['SELECT 3', 7, 7],
+    ]);
+    // A file whose first break is a lone CR counts CR, LF and CRLF alike.
+    const mixed = split('SELECT 1\rGO\r\nSELECT 2\nGO\rSELECT\n3\r\nGO');
+    expect(mixed.batches.map((b) => [b.text, b.firstLine])).toEqual([
+      ['SELECT 1', 1],
+      ['SELECT 2', 3],
+      ['SELECT\n3', 5],
+    ]);
     expect(split("SELECT 'a\r\nb'\r\nGO").batches[0]!.text).toBe("SELECT 'a\r\nb'");
+  });
+
+  it('in an LF or CRLF file a stray CR inside a line is text, as in go-sqlcmd', () => {
+    expect(texts('SELECT 1\r\nGO\r\nSELECT 2\rGO\r\n')).toEqual(['SELECT 1', 'SELECT 2\rGO']);
   });
 
   it('warns when the script ends inside a string or comment', () => {
