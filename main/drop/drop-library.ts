@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecentDrop } from '../../common/contract';
 import type { Drop } from '../../common/drop-model';
@@ -29,12 +29,12 @@ export class DropLibrary {
   async open(path: string): Promise<Drop> {
     const drop = await openDrop(path, { dataDir: this.dataDir, ...this.openOptions() });
     const folder = join(dropsDir(this.dataDir), drop.id);
-    if (existsSync(folder)) {
-      // Written through a temp file: a crash mid-write must not leave a half model that a resume would trust.
-      const file = join(folder, MODEL_FILE);
-      writeFileSync(`${file}.tmp`, JSON.stringify(drop));
-      renameSync(`${file}.tmp`, file);
-    }
+    // A folder drop is verified in place, so its drops/<id>/ folder holds only this model.
+    mkdirSync(folder, { recursive: true });
+    // Written through a temp file: a crash mid-write must not leave a half model that a resume would trust.
+    const file = join(folder, MODEL_FILE);
+    writeFileSync(`${file}.tmp`, JSON.stringify(drop));
+    renameSync(`${file}.tmp`, file);
     this.cache.set(drop.id, drop);
     const recent: RecentDrop = {
       dropId: drop.id,
