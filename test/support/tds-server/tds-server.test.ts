@@ -61,7 +61,7 @@ describe('TDS double with the real mssql driver', () => {
       .input('id', sql.Int, 42)
       .input('name', sql.NVarChar(50), 'Zoë')
       .input('flag', sql.Bit, true)
-      .input('code', sql.VarChar(10), 'abc')
+      .input('code', sql.VarChar(10), 'abc€')
       .input('big', sql.BigInt, '9007199254740993')
       .query('SELECT Id, Name FROM dbo.Patients WHERE Id = @id AND Name = @name');
     expect(result.recordset).toEqual([{ Id: 42, Name: 'patient Zoë' }]);
@@ -73,7 +73,7 @@ describe('TDS double with the real mssql driver', () => {
       ['@id', 'int', 42],
       ['@name', 'nvarchar(50)', 'Zoë'],
       ['@flag', 'bit', true],
-      ['@code', 'varchar(10)', 'abc'],
+      ['@code', 'varchar(10)', 'abc€'],
       ['@big', 'bigint', '9007199254740993'],
     ]);
   });

@@ -11,9 +11,20 @@ const MS_PER_DAY = 86_400_000;
 const EPOCH_0001 = Date.UTC(2000, 0, 1) - 730_119 * MS_PER_DAY; // 0001-01-01 in the proleptic Gregorian calendar
 const EPOCH_1900 = Date.UTC(1900, 0, 1);
 
-const cp1252Decoder = new TextDecoder('windows-1252');
-const cp1252Reverse = new Map<string, number>();
-for (let b = 0x80; b <= 0x9f; b++) cp1252Reverse.set(cp1252Decoder.decode(Buffer.from([b])), b);
+// Code page 1252 differs from Latin-1 only in 0x80-0x9F. Node's TextDecoder treats the
+// 'windows-1252' label as Latin-1, so the table is spelled out (unassigned bytes map to U+0080+n).
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+const cp1252Reverse = new Map<number, number>(CP1252_HIGH.map((cp, i) => [cp, 0x80 + i]));
+
+/** Decodes code page 1252 bytes. */
+export function decodeCp1252(bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b);
+  return out;
+}
 
 /** Encodes text in code page 1252, the code page of the collation the double announces. */
 export function encodeCp1252(text: string): Buffer {
@@ -21,7 +32,7 @@ export function encodeCp1252(text: string): Buffer {
   let i = 0;
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
-    out[i++] = code < 0x80 || (code >= 0xa0 && code <= 0xff) ? code : (cp1252Reverse.get(ch) ?? 0x3f);
+    out[i++] = code < 0x80 || (code >= 0xa0 && code <= 0xff) ? code : (cp1252Reverse.get(code) ?? 0x3f);
   }
   return out.subarray(0, i);
 }
@@ -222,7 +233,7 @@ function decodeBytes(ti: TypeInfo, data: Buffer): SqlValue {
     case TypeId.BIGVARCHR:
     case TypeId.BIGCHAR:
     case TypeId.TEXT:
-      return cp1252Decoder.decode(data);
+      return decodeCp1252(data);
     default:
       return Buffer.from(data);
   }
