@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -282,6 +283,56 @@ describe('runSqlScripts on the TDS double', () => {
     expect(refused.code).toBe('SQL_CONNECT_FAILED');
     expect(refused.hint).toMatch(/port/);
     server = await startTdsServer();
+  });
+});
+
+describe('journal table compatibility and connection variants', () => {
+  it('adopts an existing DbUp table: adds our columns, keeps its rows, DbUp rows are never drift', async () => {
+    server.tables.create('dbo.SchemaVersions', [
+      { name: 'Id', type: 'int', identity: true },
+      { name: 'ScriptName', type: 'nvarchar(255)' },
+      { name: 'Applied', type: 'datetime', default: 'now' },
+    ]);
+    server.tables.insert('dbo.SchemaVersions', { ScriptName: '001-schema.sql' });
+    writeFileSync(path.join(pkg, '001-schema.sql'), 'SELECT 1 -- edited after DbUp ran it\n');
+    const { result, events } = await run();
+    expect(result.journalTableCreated).toBe(false);
+    expect(result.ran).toEqual(['002-data.sql', '010-views.sql', 'always/permissions.sql']);
+    expect(artifacts(events)[0]).toBe('001-schema.sql=skipped (already applied)');
+    expect(events.some((e) => e.type === 'warning')).toBe(false);
+    expect(server.tables.get('dbo.SchemaVersions')!.columns!.map((c) => c.name)).toEqual(['Id', 'ScriptName', 'Applied', 'ContentHash', 'Release', 'DurationMs']);
+    expect(server.tables.rows('dbo.SchemaVersions').map((r) => r.ScriptName)).toEqual(['001-schema.sql', '002-data.sql', '010-views.sql']);
+  });
+
+  it('uses a custom journal table name', async () => {
+    await run({ settings: { journalTable: 'deploy.[Script Journal]' } });
+    expect(server.tables.rows('deploy.[Script Journal]')).toHaveLength(3);
+    expect(server.tables.has('dbo.SchemaVersions')).toBe(false);
+    await expect(run({ settings: { journalTable: 'a.b.c' } })).rejects.toMatchObject({ code: 'SQL_SETTINGS_INVALID' });
+  });
+
+  it('logs in with Windows authentication (NTLM, DOMAIN\\user)', async () => {
+    await server.close();
+    server = await startTdsServer({ windowsUsers: [{ domain: 'HOSP', user: 'svc-deploy', password: SECRET }] });
+    const windows = resolveConnectionSettings({ server: `127.0.0.1,${server.port}`, authentication: 'windows', user: 'HOSP\\svc-deploy', password: SECRET, encrypt: 'optional' });
+    const session = await openSqlSession(windows);
+    await session.close();
+    expect(server.recordsOf('login')[0]).toMatchObject({ success: true, authKind: 'ntlm', domain: 'HOSP', checked: true });
+    await expect(openSqlSession({ ...windows, password: 'wrong' })).rejects.toMatchObject({ code: 'SQL_LOGIN_FAILED' });
+  });
+
+  it('a server that accepts TCP but never answers is SQL_CONNECT_FAILED with the timeout hint', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const error = await failure(openSqlSession({ ...connection, port, connectTimeoutMs: 1000 }));
+      expect(error.code).toBe('SQL_CONNECT_FAILED');
+      expect(error.details).toMatchObject({ driverCode: 'ETIMEOUT' });
+      expect(error.hint).toMatch(/did not answer in time/);
+    } finally {
+      silent.close();
+    }
   });
 });
 
