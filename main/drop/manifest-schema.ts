@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STEP_TYPES, VARIABLE_TYPES } from '../../common/drop-model';
+import { VARIABLE_TYPES } from '../../common/drop-model';
 import { checkEntryName, windowsKey } from './entry-name';
 import { DEFAULT_DROP_LIMITS } from './limits';
 
