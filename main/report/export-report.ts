@@ -24,6 +24,11 @@ export interface ExportReportOptions {
   appVersion?: string;
   /** Passed to the PDF renderer (browser path, lookup env, timeout). */
   pdf?: RenderPdfOptions;
+  /**
+   * Prints HTML to a PDF file instead of headless Chromium: the Electron shell passes one built on
+   * webContents.printToPDF. It should throw REPORT_PDF_* AppErrors, which become warnings.
+   */
+  printPdf?: (html: string, outPath: string) => Promise<void>;
 }
 
 export interface ExportReportResult {
@@ -71,6 +76,17 @@ async function writeAtomically(path: string, content: string): Promise<void> {
   }
 }
 
+/** A host printer writes to a staging name; only a finished PDF gets the real name. */
+async function printAtomically(print: NonNullable<ExportReportOptions['printPdf']>, html: string, path: string): Promise<void> {
+  const staging = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await print(html, staging);
+    await rename(staging, path);
+  } finally {
+    await rm(staging, { force: true });
+  }
+}
+
 /** Builds the report from the journal and writes the requested formats into outDir. */
 export async function exportReport(journalEvents: readonly JournalEvent[], outDir: string, opts: ExportReportOptions): Promise<ExportReportResult> {
   if (opts.formats.length === 0) parseReportFormats('');
@@ -102,7 +118,9 @@ export async function exportReport(journalEvents: readonly JournalEvent[], outDi
   }
   if (formats.includes('pdf')) {
     try {
-      await renderPdf(renderReportHtml(model, { maxLogLines: PDF_MAX_LOG_LINES }), `${stem}.pdf`, opts.pdf ?? {});
+      const html = renderReportHtml(model, { maxLogLines: PDF_MAX_LOG_LINES });
+      if (opts.printPdf) await printAtomically(opts.printPdf, html, `${stem}.pdf`);
+      else await renderPdf(html, `${stem}.pdf`, opts.pdf ?? {});
       files.push({ format: 'pdf', path: `${stem}.pdf` });
     } catch (err) {
       if (!(err instanceof AppError) || !err.code.startsWith('REPORT_PDF_')) throw err;

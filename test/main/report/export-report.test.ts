@@ -53,6 +53,33 @@ describe('exportReport', () => {
     expect(JSON.parse(readFileSync(result.files[1]!.path, 'utf8')).execution.outcome).toBe('incomplete');
   });
 
+  it('uses the host PDF printer when given one (Electron printToPDF), with the print-sized log', async () => {
+    const out = join(scratch, 'host-printer');
+    const seen: Array<{ html: string; path: string }> = [];
+    const result = await exportReport(interruptedJournal(), out, {
+      formats: ['pdf'],
+      printPdf: async (html, path) => {
+        seen.push({ html, path });
+        writeFileSync(path, '%PDF-1.7 host');
+      },
+    });
+    expect(seen).toHaveLength(1);
+    const final = join(out, 'deployment-report-dep-20250314-2100-stmarys.pdf');
+    expect(seen[0]!.path.startsWith(`${final}.`) && seen[0]!.path.endsWith('.tmp')).toBe(true);
+    expect(seen[0]!.html).toContain('<h1>Deployment report — Patient Flow 2.4.0');
+    expect(result.files).toEqual([{ format: 'pdf', path: final }]);
+    expect(readFileSync(final, 'utf8')).toBe('%PDF-1.7 host');
+    const failing = await exportReport(interruptedJournal(), out, {
+      formats: ['html', 'pdf'],
+      printPdf: async () => {
+        throw new AppError('REPORT_PDF_FAILED', 'printToPDF failed', 'Print the HTML instead.');
+      },
+    });
+    expect(failing.files.map((f) => f.format)).toEqual(['html']);
+    expect(failing.warnings.map((w) => w.code)).toEqual(['REPORT_PDF_FAILED']);
+    expect(readdirSync(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('replaces an existing report file whole', async () => {
     const out = join(scratch, 'again');
     await exportReport(successfulJournal(), out, { formats: ['json'] });
