@@ -42,7 +42,7 @@ describe('NTLMv2 verification', () => {
     const targetInfo = challenge.subarray(challenge.readUInt32LE(44), challenge.readUInt32LE(44) + challenge.readUInt16LE(40));
     const blob = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), Buffer.alloc(8, 7), Buffer.alloc(8, 9), Buffer.alloc(4), targetInfo, Buffer.alloc(4)]);
     const proof = createHmac('md5', ntowfv2(password, user, domain)).update(Buffer.concat([challenge.subarray(24, 32), blob])).digest();
-    if (tamper) proof[0] ^= 1;
+    if (tamper) proof.writeUInt8(proof.readUInt8(0) ^ 1, 0);
     const nt = Buffer.concat([proof, blob]);
     const d = Buffer.from(domain, 'utf16le');
     const u = Buffer.from(user, 'utf16le');

@@ -39,7 +39,7 @@ describe('table emulation (journal table)', () => {
   });
 
   async function insert(name: string, hash: string | null, tx?: sql.Transaction): Promise<sql.IResult<unknown>> {
-    return new sql.Request(tx ?? pool)
+    return (tx ? new sql.Request(tx) : new sql.Request(pool))
       .input('scriptName', sql.NVarChar(255), name)
       .input('hash', sql.NVarChar(64), hash)
       .input('release', sql.NVarChar(100), '2024.1')
