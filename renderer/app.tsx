@@ -36,8 +36,14 @@ export function App() {
     [],
   );
 
-  // Moving between screens puts focus at the top of the new content, as a page load would.
+  // Moving between screens puts focus at the top of the new content, as a page load would; the first
+  // load leaves focus alone so Tab still starts at the skip link.
+  const firstRoute = useRef(true);
   useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
     mainRef.current?.scrollTo?.(0, 0);
     mainRef.current?.focus({ preventScroll: true });
   }, [route]);
