@@ -6,6 +6,7 @@
  */
 import type { BakedVariable, VariableTemplate } from '../../common/drop-model';
 import { evaluate } from '../variables/evaluator';
+import type { VariableDictionary } from '../variables/variable-dictionary';
 import type { LoadedStep } from './octopus-step';
 import { isTemplateParameter, type MappedStep } from './step-mapping';
 
@@ -37,11 +38,35 @@ export function splitDropVariables(steps: readonly LoadedStep[], mapped: readonl
     candidates.set(key, c);
   };
 
-  // What the mapped steps' settings need and the drop does not provide.
+  // Pass 1: variables the drop left empty, or whose whole value is one reference Octopus could not resolve.
+  const replaced = new Set<string>();
+  for (const step of steps) {
+    for (const entry of step.vars.list()) {
+      if (isSystemName(entry.name)) continue;
+      const raw = (entry.value ?? '').trim();
+      if (raw === '') {
+        if (isTemplateParameter(entry.name)) continue;
+        propose(entry.name, step.name, false, entry.sensitive, 'Empty in the Octopus drop: supply the value for this tenant.');
+        replaced.add(entry.name.toLowerCase());
+      } else if (refersToMissing(raw, step.vars)) {
+        propose(entry.name, step.name, true, entry.sensitive, `Octopus could not resolve its value ${entry.sensitive ? '' : `(${raw}) `}when it built the drop: supply it for this tenant.`);
+        replaced.add(entry.name.toLowerCase());
+      }
+    }
+  }
+  // The tenant answers those prompts, so their own unresolved references must not be asked for too.
+  const answered = (vars: VariableDictionary): VariableDictionary => {
+    const copy = vars.clone();
+    for (const name of copy.names()) if (replaced.has(name.toLowerCase())) copy.set(name, 'tenant value');
+    return copy;
+  };
+
+  // Pass 2: what the mapped steps' settings need and the drop does not provide.
   for (const { step, source } of mapped) {
     if (step.type === 'unsupported') continue;
+    const vars = answered(source.vars);
     for (const text of stringsIn(step.settings)) {
-      const r = evaluate(text, source.vars);
+      const r = evaluate(text, vars);
       for (const name of r.missing) propose(name, source.name, true, false, `Needed by step "${source.name}"; the Octopus drop has no value for it.`);
       for (const name of referencedNames(text)) {
         const entry = source.vars.getEntry(name);
@@ -50,23 +75,12 @@ export function splitDropVariables(steps: readonly LoadedStep[], mapped: readonl
     }
   }
 
-  // Variables the drop left empty or unresolved.
+  // Pass 3: other variables that still reference something missing.
   for (const step of steps) {
+    const vars = answered(step.vars);
     for (const entry of step.vars.list()) {
-      if (isSystemName(entry.name)) continue;
-      const raw = entry.value ?? '';
-      if (raw === '') {
-        if (!isTemplateParameter(entry.name)) propose(entry.name, step.name, false, entry.sensitive, 'Empty in the Octopus drop: supply the value for this tenant.');
-        continue;
-      }
-      if (!raw.includes('#{')) continue;
-      const r = evaluate(raw, step.vars);
-      if (r.unresolved.length === 0) continue;
-      if (/^#\{[^{}]*\}$/.test(raw.trim()) && r.missing.length > 0) {
-        propose(entry.name, step.name, true, entry.sensitive, `Octopus could not resolve its value ${entry.sensitive ? '' : `(${raw.trim()}) `}when it built the drop: supply it for this tenant.`);
-      } else {
-        for (const name of r.missing) propose(name, step.name, false, entry.sensitive, `Referenced by "${entry.name}"; the Octopus drop has no value for it.`);
-      }
+      if (isSystemName(entry.name) || replaced.has(entry.name.toLowerCase()) || !(entry.value ?? '').includes('#{')) continue;
+      for (const name of evaluate(entry.value!, vars).missing) propose(name, step.name, false, entry.sensitive, `Referenced by "${entry.name}"; the Octopus drop has no value for it.`);
     }
   }
 
@@ -113,6 +127,13 @@ function bakedVariables(steps: readonly LoadedStep[], prompted: Set<string>): Ba
 /** Octopus.Action.* / Octopus.Step.* describe one step even when only that step's file has them. */
 function isStepScopedName(name: string): boolean {
   return /^octopus\.(action|step)\./i.test(name) && !/^octopus\.action\[/i.test(name);
+}
+
+/** True when the whole value is one `#{Name}` (filters allowed) naming a variable the drop does not define. */
+function refersToMissing(raw: string, vars: VariableDictionary): boolean {
+  const m = /^#\{\s*([^{}|#]+?)\s*(\|[^{}]*)?\}$/.exec(raw);
+  if (!m || /^(if|unless|each|calc)\s/.test(m[1]!)) return false;
+  return !vars.has(m[1]!) && evaluate(raw, vars).missing.length > 0;
 }
 
 function* stringsIn(value: unknown): Generator<string> {

@@ -99,8 +99,11 @@ interface Token {
   dynamic: boolean;
 }
 
+// `-name`, `--name`, `/name`, optionally followed by `=value` or `:value`; a path like /opt/x is not an option.
+const OPTION = /^(--?|\/)[A-Za-z][\w.-]*([=:]|$)/;
+
 function isOption(t: Token): boolean {
-  return /^(--?|\/)[A-Za-z]/.test(t.text) && !(t.quoted && t.text.startsWith('/') && t.text.includes('\\'));
+  return OPTION.test(t.text);
 }
 
 /** Joins lines ending in a backtick (PowerShell line continuation), remembering where each began. */
