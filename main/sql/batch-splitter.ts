@@ -498,7 +498,7 @@ class Splitter {
   }
 
   private setvar(args: string, file: string, line: number): void {
-    const m = /^([A-Za-z_][A-Za-z0-9_\-]*)(?:\s+([\s\S]*))?$/.exec(args);
+    const m = /^([A-Za-z_][A-Za-z0-9_-]*)(?:\s+([\s\S]*))?$/.exec(args);
     if (!m) throw invalidCommand(':setvar', 'Write :setvar NAME "value" (the name starts with a letter or _).', file, line);
     const name = m[1]!.toLowerCase();
     const raw = m[2];
@@ -551,7 +551,7 @@ class Splitter {
   // Command arguments (GO count, :r path) may use $(var) too.
   private substituteArgument(arg: string, file: string, line: number): string {
     if (!arg.includes('$(')) return arg;
-    return arg.replace(/\$\(([A-Za-z_][A-Za-z0-9_\-]*)\)/g, (_m, name: string) => {
+    return arg.replace(/\$\(([A-Za-z_][A-Za-z0-9_-]*)\)/g, (_m, name: string) => {
       const v = this.vars.get(name.toLowerCase());
       if (v === undefined) {
         throw new AppError(
@@ -608,22 +608,7 @@ function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-function lineEnd(text: string, from: number): number {
-  const n = text.length;
-  let i = from;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === LF || c === CR) return i;
-    i++;
-  }
-  return n;
-}
 
-function afterBreak(text: string, eol: number): number {
-  const c = text.charCodeAt(eol);
-  if (c === CR) return text.charCodeAt(eol + 1) === LF ? eol + 2 : eol + 1;
-  return c === LF ? eol + 1 : eol;
-}
 
 // Position of the ')' closing a well-formed `$(name`, or -1.
 function varEnd(text: string, from: number): number {

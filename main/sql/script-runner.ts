@@ -12,7 +12,7 @@ import type { JournalEventInput, StepArtifact } from '../../common/journal-event
 import { locateBatchLine, type SqlBatch } from './batch-splitter';
 import { openSqlSession, SqlRequestFailure, type SqlServerMessage, type SqlSession, type SqlSessionOptions } from './connect';
 import type { SqlConnectionSettings } from './connection-settings';
-import { ensureJournalTable, parseJournalTableName, readJournal, recordScript, type JournalTableName } from './journal-table';
+import { ensureJournalTable, parseJournalTableName, readJournal, recordScript } from './journal-table';
 import { splitSqlBytes } from './script-file';
 import { selectScripts, type ScriptSelectionSettings, type SelectedScript } from './script-selection';
 

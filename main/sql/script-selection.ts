@@ -51,7 +51,7 @@ export function selectScripts(packageRoot: string, settings: ScriptSelectionSett
       const normal = rel.split(path.sep).join('/');
       if (seen.has(normal.toLowerCase())) throw new AppError('SQL_SCRIPT_DUPLICATE', `The script "${entry}" is listed twice.`, 'List each script once.', { script: entry });
       seen.add(normal.toLowerCase());
-      let isFile = false;
+      let isFile: boolean;
       try {
         isFile = statSync(full).isFile();
       } catch {
