@@ -6,6 +6,7 @@ import { packCommand } from './pack';
 import { keygenCommand } from './keygen';
 import { trustCommand } from './trust';
 import { reportCommand } from './report';
+import { evalCommand } from './eval';
 
 /** Every command the CLI knows, in the order `drop-runner help` lists them. */
-export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand];
+export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand];
