@@ -58,6 +58,18 @@ export function groupVariables(items: readonly VariableItem[]): Array<{ group: s
   return [...groups].map(([group, list]) => ({ group, items: list }));
 }
 
+/** The groups cut down to their first `budget` rows in order (all of them when the budget is infinite). */
+export function limitRows(groups: ReadonlyArray<{ group: string; items: VariableItem[] }>, budget: number): Array<{ group: string; items: VariableItem[]; total: number }> {
+  const out: Array<{ group: string; items: VariableItem[]; total: number }> = [];
+  let left = budget;
+  for (const g of groups) {
+    if (left <= 0) break;
+    out.push({ group: g.group, items: left >= g.items.length ? g.items : g.items.slice(0, left), total: g.items.length });
+    left -= g.items.length;
+  }
+  return out;
+}
+
 export const STATUS_BADGES: Record<VariableStatusKind, { label: string; intent: BadgeIntent; icon: IconName; title: string } | null> = {
   remembered: { label: 'Remembered', intent: 'success', icon: 'check', title: 'Value remembered on this machine from an earlier release' },
   new: { label: 'New', intent: 'brand', icon: 'info', title: 'This release introduces the variable' },

@@ -1,5 +1,5 @@
 import { startTransition, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { VariableItem, VariablesView } from '../../../common/contract';
+import type { VariablesView } from '../../../common/contract';
 import type { ErrorShape } from '../../../common/errors';
 import { afterNextPaint, createLatencyProbe, recordPerf } from '../../perf/perf';
 import { Badge } from '../../ui/badge';
@@ -13,7 +13,7 @@ import { SearchInput } from '../../ui/text-input';
 import { Toolbar, ToolbarSpacer } from '../../ui/toolbar';
 import { RemovedVariables } from './removed-variables';
 import { VariableRow } from './variable-row';
-import { countVariables, filterVariables, groupVariables, type VariableTab } from './variable-model';
+import { countVariables, filterVariables, groupVariables, limitRows, type VariableTab } from './variable-model';
 
 const probeInput = createLatencyProbe('variables-input-latency');
 
@@ -199,14 +199,3 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
   );
 }
 
-/** The groups cut down to the first `budget` rows (whole list when the budget is infinite). */
-function limitRows(groups: Array<{ group: string; items: VariableItem[] }>, budget: number): Array<{ group: string; items: VariableItem[]; total: number }> {
-  const out: Array<{ group: string; items: VariableItem[]; total: number }> = [];
-  let left = budget;
-  for (const g of groups) {
-    if (left <= 0) break;
-    out.push({ group: g.group, items: left >= g.items.length ? g.items : g.items.slice(0, left), total: g.items.length });
-    left -= g.items.length;
-  }
-  return out;
-}

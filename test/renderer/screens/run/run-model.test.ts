@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent, JournalEventInput } from '../../../../common/journal-events';
+import { syntheticJournal } from '../../../../renderer/screens/perf/synthetic';
 import { applyJournalEvents, createRunModel, overallPercent, stepElapsedMs } from '../../../../renderer/screens/run/run-model';
 
 /** Numbers and stamps events the way the journal does. */
@@ -114,5 +115,16 @@ describe('run model', () => {
     expect(stepElapsedMs(step, Date.parse('2025-01-01T10:00:05.000Z'))).toBe(5000);
     expect(stepElapsedMs({ ...step, status: 'succeeded', durationMs: 42 }, 0)).toBe(42);
     expect(stepElapsedMs({ ...step, status: 'pending', startedAt: undefined }, 0)).toBeUndefined();
+  });
+
+  it('takes a 100,000-line journal in one pass, in order, with every step finished', () => {
+    const events = syntheticJournal(100_000);
+    const { model, applied, gapAfter } = applyJournalEvents(createRunModel(), events);
+    expect(gapAfter).toBeUndefined();
+    expect(applied).toBe(events.length);
+    expect(model.log.filter((l) => l.source === 'sql')).toHaveLength(100_000);
+    expect(model.steps.every((s) => s.status === 'succeeded')).toBe(true);
+    expect(model.outcome).toBe('succeeded');
+    expect(model.log.every((line, i, all) => i === 0 || line.seq > (all[i - 1] as { seq: number }).seq)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VariableItem } from '../../../../common/contract';
-import { countVariables, effectiveSource, filterVariables, groupVariables, needsAttention, validateValue } from '../../../../renderer/screens/variables/variable-model';
+import { countVariables, effectiveSource, filterVariables, groupVariables, limitRows, needsAttention, validateValue } from '../../../../renderer/screens/variables/variable-model';
 
 function item(partial: Partial<VariableItem> & { name: string }): VariableItem {
   return { label: partial.name, type: 'text', required: false, sensitive: false, status: 'unchanged', source: 'drop-default', hasValue: true, ...partial };
@@ -53,5 +53,19 @@ describe('variable model', () => {
     expect(validateValue({ type: 'text', required: false, pattern: '([' }, 'x')).toBeUndefined();
     expect(validateValue({ type: 'number', required: false }, '#{Other}')).toBeUndefined();
     expect(validateValue({ type: 'connection-string', required: false }, 'Database=x')).toMatch(/no server/);
+  });
+
+  it('limits rows across groups for the first commit, keeping group totals', () => {
+    const groups = groupVariables(items);
+    expect(limitRows(groups, 3).map((g) => [g.group, g.items.length, g.total])).toEqual([
+      ['Database', 2, 2],
+      ['Mail', 1, 1],
+    ]);
+    expect(limitRows(groups, 4).map((g) => [g.group, g.items.length, g.total])).toEqual([
+      ['Database', 2, 2],
+      ['Mail', 1, 1],
+      ['General', 1, 2],
+    ]);
+    expect(limitRows(groups, Number.POSITIVE_INFINITY).reduce((n, g) => n + g.items.length, 0)).toBe(items.length);
   });
 });
