@@ -5,6 +5,7 @@ import type { Drop } from '../../common/drop-model';
 import { AppError } from '../../common/errors';
 import type { SettingsStore } from '../platform/settings-store';
 import { dropsDir } from './drop-store';
+import { createOctopusImporter } from '../octopus/octopus-importer';
 import { openDrop, type OpenDropOptions } from './open-drop';
 
 /** How many recently opened drops the Home screen lists. */
@@ -22,12 +23,16 @@ export class DropLibrary {
   constructor(
     private readonly dataDir: string,
     private readonly settings: SettingsStore,
-    private readonly openOptions: () => Omit<OpenDropOptions, 'dataDir'>,
+    private readonly openOptions: () => Omit<OpenDropOptions, 'dataDir' | 'octopusImporter'>,
   ) {}
 
-  /** Opens and verifies a drop (zip or folder), remembers it, and lists it first among the recent drops. */
-  async open(path: string): Promise<Drop> {
-    const drop = await openDrop(path, { dataDir: this.dataDir, ...this.openOptions() });
+  /**
+   * Opens and verifies a drop (zip or folder), remembers it, and lists it first among the recent drops.
+   * The Octopus password is asked for only when an encrypted variables file needs it.
+   */
+  async open(path: string, options: { octopusPassword?: () => Promise<string | undefined> } = {}): Promise<Drop> {
+    const octopusImporter = createOctopusImporter(options.octopusPassword ? { password: options.octopusPassword } : {});
+    const drop = await openDrop(path, { dataDir: this.dataDir, octopusImporter, ...this.openOptions() });
     const folder = join(dropsDir(this.dataDir), drop.id);
     // A folder drop is verified in place, so its drops/<id>/ folder holds only this model.
     mkdirSync(folder, { recursive: true });

@@ -30,11 +30,11 @@ export class HashingPassThrough extends Transform {
   }
 }
 
-/** Streams a file once and returns its hex sha256 and size. */
-export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+/** Streams a file once and returns its hex sha256 and size; `signal` stops the read early. */
+export async function hashFile(path: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) })) {
     hash.update(chunk as Buffer);
     size += (chunk as Buffer).length;
   }

@@ -2,7 +2,8 @@
  * The drop engine's public surface: open and verify drops, pack and sign them, manage trusted
  * publishers, and the safe extraction the Octopus importer reuses.
  */
-export { openDrop, type OpenDropOptions } from './open-drop';
+export { openDrop, reopenDrop, listOpenedDrops, type OpenDropOptions } from './open-drop';
+export type { OpenedDropRecord } from './opened-record';
 export { extractZipSafely, type ExtractResult } from './zip-extract';
 export { hashFolderSafely, type FolderHashResult } from './folder-hash';
 export { checkEntryName, EntryRegistry, windowsKey } from './entry-name';

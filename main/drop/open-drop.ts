@@ -1,9 +1,9 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Drop, DropFile, DropStep, SignatureState, VariableTemplate } from '../../common/drop-model';
 import { AppError } from '../../common/errors';
 import { dropError } from './drop-errors';
-import { commitTemp, makeDropId, newTempPath, removeStaleTemps } from './drop-store';
+import { commitTemp, dropFilesDir, dropsDir, makeDropId, newTempPath, removeStaleTemps } from './drop-store';
 import { checkFilesAgainstManifest, checkStepReferences } from './file-check';
 import { hashFolderSafely } from './folder-hash';
 import { sha256Hex } from './hashing';
@@ -14,6 +14,7 @@ import { looksLikeOctopusDrop, type OctopusImporter } from './octopus-hook';
 import { collectPackageFacts } from './packages';
 import { verifyDropSignature, type TrustedKey } from './signature';
 import { extractZipSafely } from './zip-extract';
+import { readOpenedRecord, writeOpenedRecord, type OpenedDropRecord } from './opened-record';
 
 export interface OpenDropOptions {
   /** The data folder; zips are extracted to `<dataDir>/drops/<id>/files/`. */
@@ -61,6 +62,7 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
   try {
     const verified = await verifyContents(temp, files, { path: sourcePath, kind: 'zip', sha256 }, limits, options);
     const root = await commitTemp(dataDir, temp, verified.id);
+    await writeOpenedRecord(dataDir, verified);
     return { ...verified, root };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
@@ -71,6 +73,44 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
     }
     throw error;
   }
+}
+
+/**
+ * Re-opens a drop extracted earlier by openDrop (for `drop.get` and recent drops after a restart):
+ * the files under `<dataDir>/drops/<id>/files` are verified again in place, with the current
+ * trusted keys, and the zip's provenance is restored from the record written at open time.
+ */
+export async function reopenDrop(id: string, options: OpenDropOptions): Promise<Drop> {
+  const dataDir = resolve(options.dataDir);
+  const record = await readOpenedRecord(dataDir, id);
+  if (!record) {
+    throw dropError('DROP_NOT_FOUND', `No opened drop with id "${id}" is kept in "${dataDir}".`, { dropId: id }, 'Open the drop zip again.');
+  }
+  const root = dropFilesDir(dataDir, record.id);
+  const limits = resolveLimits(options.limits);
+  const { files } = await hashFolderSafely(root, limits);
+  const verified = await verifyContents(root, files, { path: record.sourcePath, kind: 'zip', sha256: record.sha256 }, limits, options);
+  if (verified.id !== record.id) {
+    throw dropError('DROP_HASH_MISMATCH', `The kept copy of drop "${id}" no longer matches the drop it was opened from.`, { dropId: id }, 'Open the drop zip again.');
+  }
+  return { ...verified, root };
+}
+
+/** The drops opened from zips and kept in the data folder, newest first. */
+export async function listOpenedDrops(dataDir: string): Promise<OpenedDropRecord[]> {
+  let names: string[];
+  try {
+    names = await readdir(dropsDir(resolve(dataDir)));
+  } catch {
+    return [];
+  }
+  const records: OpenedDropRecord[] = [];
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const record = await readOpenedRecord(resolve(dataDir), name);
+    if (record) records.push(record);
+  }
+  return records.sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : 0));
 }
 
 async function readOptional(path: string): Promise<Buffer | null> {

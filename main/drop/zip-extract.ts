@@ -41,7 +41,8 @@ export async function extractZipSafely(zipPath: string, destDir: string, limitsI
   const zipSize = await sizeOfZip(zipPath);
   const zip = await openZip(zipPath, zipSize);
   let created = false;
-  const zipHash = hashFile(zipPath);
+  const stopHash = new AbortController();
+  const zipHash = hashFile(zipPath, stopHash.signal);
   // The hash runs alongside extraction; an early rejection must not leave it as an unhandled rejection.
   zipHash.catch(() => undefined);
   try {
@@ -57,6 +58,7 @@ export async function extractZipSafely(zipPath: string, destDir: string, limitsI
     const { sha256 } = await zipHash;
     return { files, directories: plan.directories, sha256, totalSize: plan.totalSize };
   } catch (error) {
+    stopHash.abort();
     if (created) await rm(destDir, { recursive: true, force: true });
     throw asDropError(error, zipPath);
   } finally {

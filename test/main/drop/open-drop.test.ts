@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDrop } from '../../../main/drop/open-drop';
+import { listOpenedDrops, openDrop, reopenDrop } from '../../../main/drop/open-drop';
 import { extractZipSafely } from '../../../main/drop/zip-extract';
 import type { TrustedKey } from '../../../main/drop/signature';
 import { buildSampleDrop, exampleKeyPaths, RELEASE_2_5_0_CHANGES } from '../../support/fixtures/sample-drop';
@@ -207,5 +207,38 @@ describe('Octopus hook and safe extraction for other importers', () => {
     } finally {
       await rm(base, { recursive: true, force: true });
     }
+  });
+});
+
+describe('re-opening kept drops', () => {
+  it('lists drops opened from zips and re-verifies one by id', async () => {
+    const dataDir = join(env.base, 'data-reopen');
+    const drop = await openDrop(signedZip, { dataDir, trustedKeys: [exampleKey] });
+    const listed = await listOpenedDrops(dataDir);
+    expect(listed).toEqual([
+      {
+        id: drop.id,
+        sourcePath: signedZip,
+        sha256: drop.provenance.sha256,
+        openedAt: expect.any(String),
+        project: 'Clinical Data Hub',
+        release: '2.4.0',
+        tenantId: 'st-brigids',
+        signature: 'verified',
+      },
+    ]);
+    const again = await reopenDrop(drop.id, { dataDir, trustedKeys: [exampleKey] });
+    expect(again).toEqual(drop);
+    // Trust is judged at re-open time.
+    expect((await reopenDrop(drop.id, { dataDir })).provenance.signature.state).toBe('unknown-publisher');
+  });
+
+  it('refuses an unknown id, a path-like id and a kept copy altered after opening', async () => {
+    const dataDir = join(env.base, 'data-reopen-bad');
+    const drop = await openDrop(signedZip, { dataDir });
+    await expect(reopenDrop('nope-1.0-000000000000', { dataDir })).rejects.toMatchObject({ code: 'DROP_NOT_FOUND' });
+    await expect(reopenDrop('../data-reopen', { dataDir })).rejects.toMatchObject({ code: 'DROP_NOT_FOUND' });
+    await writeFile(join(drop.root, 'packages/transforms/usp_MergeLabResults.sql'), 'altered');
+    await expect(reopenDrop(drop.id, { dataDir })).rejects.toMatchObject({ code: 'DROP_HASH_MISMATCH' });
   });
 });
