@@ -99,6 +99,8 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
   const onImmediate = () => session?.cancelCurrent();
   options.cancel?.immediate?.addEventListener('abort', onImmediate);
   let currentScript = '';
+  let planSoFar: PlannedScript[] = [];
+  let ranSoFar: string[] = [];
   try {
     session = await openSqlSession(options.connection, {
       ...options.sessionOptions,
@@ -125,6 +127,7 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       plan.push({ name: f.script.name, action, sha256: f.sha256, batchCount: batches.reduce((n, b) => n + b.repeat, 0), script: f.script, batches });
     }
     const publicPlan = plan.map(({ name, action, sha256, batchCount }) => ({ name, action, sha256, batchCount }));
+    planSoFar = publicPlan;
 
     const drifted = plan.filter((p) => p.action === 'skip-drift');
     for (const d of drifted) {
@@ -157,6 +160,8 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
     const totalBatches = toRun.reduce((n, p) => n + p.batchCount, 0) || 1;
     let doneBatches = 0;
     const ran: string[] = [];
+    ranSoFar = ran;
+    const pendingArtifacts: StepArtifact[] = [];
     const s = session;
 
     if (mode === 'step' && toRun.length > 0) await s.beginTransaction();
@@ -205,19 +210,27 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       }
       if (mode === 'per-script') await s.commit();
       ran.push(p.name);
-      emit({ type: 'artifact', stepId, artifact: artifact(p, p.action === 'apply' ? 'applied' : 'ran (always)') });
-      log('info', `${p.name} done in ${durationMs} ms.`);
+      const done = artifact(p, p.action === 'apply' ? 'applied' : 'ran (always)');
+      // In step mode nothing is applied until the final COMMIT, so the report must not claim it earlier.
+      if (mode === 'step') pendingArtifacts.push(done);
+      else emit({ type: 'artifact', stepId, artifact: done });
+      log('info', `${p.name} done in ${durationMs} ms${mode === 'step' ? " (commits with the step's transaction)" : ''}.`);
     }
     if (mode === 'step' && toRun.length > 0) {
       if (!s.inTransaction) {
         throw new AppError('SQL_TRANSACTION_LOST', "A script ended the step's transaction itself (a COMMIT or ROLLBACK inside a script).", 'Remove the transaction control from the scripts, or set the transaction mode to "none".');
       }
       await s.commit();
+      for (const a of pendingArtifacts) emit({ type: 'artifact', stepId, artifact: a });
     }
     currentScript = '';
     emit({ type: 'progress', stepId, percent: 100, item: `${toRun.length} script${toRun.length === 1 ? '' : 's'} run` });
     return { outcome: 'succeeded', plan: publicPlan, ran, journalTableCreated: !journal.exists };
   } catch (error) {
+    // An immediate cancel can also land on a journal insert or a COMMIT: still a cancel, not a failure.
+    if (error instanceof SqlRequestFailure && error.cancelled && session) {
+      return await cancelled(session, mode, planSoFar, ranSoFar, false, log);
+    }
     if (error instanceof SqlRequestFailure) {
       throw new AppError('SQL_REQUEST_FAILED', redact(`A request on ${session?.target ?? 'the server'} failed: ${error.message}`), 'Check the server log and the connection, then retry the step.', { driverCode: error.driverCode });
     }
@@ -240,7 +253,8 @@ async function cancelled(
     await s.rollback().catch(() => undefined);
     log('warn', 'Cancelled: the open transaction was rolled back.');
   } else log('warn', mode === 'none' ? 'Cancelled: the script that was running may be partly applied (transaction mode none).' : 'Cancelled.');
-  return { outcome: 'cancelled', plan, ran, journalTableCreated: created };
+  // In step mode the rollback undid every script of the step.
+  return { outcome: 'cancelled', plan, ran: mode === 'step' ? [] : ran, journalTableCreated: created };
 }
 
 function artifact(p: PlannedScript, action: string): StepArtifact {

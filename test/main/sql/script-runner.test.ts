@@ -171,8 +171,9 @@ describe('runSqlScripts on the TDS double', () => {
   });
 
   it('transaction mode step uses one transaction; none uses none', async () => {
-    await run({ settings: { transaction: 'step' } });
+    const step = await run({ settings: { transaction: 'step' } });
     expect(transactions()).toEqual(['begin:tm', 'commit:tm']);
+    expect(artifacts(step.events)).toHaveLength(4);
     await server.close();
     server = await startTdsServer({ logins: [{ user: 'deploy', password: SECRET }] });
     connection = { ...connection, port: server.port };
@@ -182,9 +183,13 @@ describe('runSqlScripts on the TDS double', () => {
 
   it('with transaction mode step, a failure in script 2 rolls back script 1 too', async () => {
     server.addResponder({ batch: /boom-one/, respond: { error: { number: 50000, message: 'stop', lineNumber: 1 } } });
-    const error = await failure(run({ settings: { transaction: 'step' } }));
+    const events: JournalEventInput[] = [];
+    const error = await failure(run({ settings: { transaction: 'step' }, onEvent: (e) => events.push(e) }));
     expect(error.code).toBe('SQL_BATCH_FAILED');
     expect(transactions()).toEqual(['begin:tm', 'rollback:tm']);
+    // Nothing was committed, so nothing may be reported as applied.
+    expect(artifacts(events)).toEqual([]);
+    expect(server.tables.rows('dbo.SchemaVersions')).toEqual([]);
   });
 
   it('a dry run lists exactly what would run, in order, and changes nothing', async () => {
