@@ -47,7 +47,6 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
     previousFilter.current = next;
     return next;
     // `version` stands for the log's length: the array is appended in place.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [log, filter, identity, version]);
   const count = filtered ? filtered.indices.length : log.length;
   const indexAt = useCallback((pos: number) => (filtered ? (filtered.indices[pos] ?? -1) : pos), [filtered]);

@@ -68,7 +68,6 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
     fullStart.current = null;
     afterNextPaint(() => recordPerf('variables-full-render', start, { variables: view.items.length }));
     // Only the switch to the full list is measured.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rowBudget]);
 
   const onChange = useCallback((name: string, value: string | undefined, eventTimeStamp: number) => {
