@@ -16,27 +16,32 @@ const simple = (fn: (v: string) => string): FilterFn => (v, args) => (args.lengt
 
 const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
+// Control characters are found by code point rather than a regex range (lint forbids control chars in regexes).
+const needsJsonEscape = (c: string) => c === '\\' || c === '"' || c.charCodeAt(0) < 0x20;
+
 function jsonEscape(v: string): string {
-  return v.replace(/[\\"\u0000-\u001f]/g, (c) => {
-    switch (c) {
-      case '\\':
-        return '\\\\';
-      case '"':
-        return '\\"';
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      case '\b':
-        return '\\b';
-      case '\f':
-        return '\\f';
-      default:
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    }
-  });
+  return [...v].map((c) => (needsJsonEscape(c) ? jsonEscapeChar(c) : c)).join('');
+}
+
+function jsonEscapeChar(c: string): string {
+  switch (c) {
+    case '\\':
+      return '\\\\';
+    case '"':
+      return '\\"';
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+    case '\b':
+      return '\\b';
+    case '\f':
+      return '\\f';
+    default:
+      return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  }
 }
 
 /** .NET's Uri.EscapeDataString also escapes the characters encodeURIComponent leaves alone. */
@@ -129,7 +134,7 @@ const FILTERS: Record<string, FilterFn> = {
   uriescape: simple((v) => encodeURI(v)),
   uridataescape: simple(uriDataEscape),
   yamlsinglequoteescape: simple((v) => v.replace(/'/g, "''").replace(/(\r?\n)/g, '$1$1')),
-  yamldoublequoteescape: simple((v) => jsonEscape(v).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)),
+  yamldoublequoteescape: simple((v) => jsonEscape(v).replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)),
   tobase64: (v, args) => {
     if (v === null || args.length > 1) return null;
     const enc = args.length ? encodingOf(args[0]!) : 'utf8';

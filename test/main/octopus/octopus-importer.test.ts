@@ -169,7 +169,7 @@ describe('importOctopusDrop failures', () => {
     const { dir } = await built(hospitalDropSpec({ format: 'dictionary', keySize: 128, password: PASSWORD }));
     const secret = join(dir, 'Variables', 'Hospital Offline.Meridian.Run migrations.secret');
     const bytes = await readFile(secret);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     await writeFile(secret, bytes);
     try {
       await importOctopusDrop(dir, { password: PASSWORD });

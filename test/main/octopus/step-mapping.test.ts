@@ -1,0 +1,181 @@
+import AdmZip from 'adm-zip';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importOctopusDrop } from '../../../main/octopus/octopus-importer';
+import { buildIspac } from '../../support/fixtures/ispac-builder';
+import { buildOctopusDropFolder, clinicalFeedsProject, type OctopusStepSpec } from '../../support/fixtures/octopus-drop-builder';
+
+const temps: string[] = [];
+afterAll(async () => {
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function importSteps(steps: OctopusStepSpec[], common: Record<string, string> = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'octopus-map-'));
+  temps.push(dir);
+  await buildOctopusDropFolder(dir, { format: 'array', password: 'pw-12345', steps, common });
+  return importOctopusDrop(dir, { password: 'pw-12345' });
+}
+
+// A minimal .dacpac: the drop reader inspects DacMetadata.xml of every nested dacpac.
+const dacpacZip = new AdmZip();
+dacpacZip.addFile('DacMetadata.xml', Buffer.from('<?xml version="1.0"?><DacType xmlns="http://schemas.microsoft.com/sqlserver/dac/Serialization/2012/02"><Name>Meridian.Schema</Name><Version>5.0.1</Version></DacType>'));
+dacpacZip.addFile('model.xml', Buffer.from('<DataSchemaModel/>'));
+const dacpacBytes = dacpacZip.toBuffer();
+
+describe('community step templates', () => {
+  it('"SQL - Deploy DACPAC using SqlPackage" with a package reference and SqlCmd variables', async () => {
+    const drop = await importSteps([
+      {
+        name: 'Deploy schema',
+        command: 'run-script',
+        package: { id: 'Meridian.Schema', version: '5.0.1', kind: 'zip', files: { 'bin/Meridian.Schema.dacpac': dacpacBytes } },
+        variables: {
+          DACPACPackageName: 'Meridian.Schema.dacpac',
+          DACPACTargetServer: 'db01\\SQL2019',
+          DACPACTargetDatabase: 'Meridian',
+          DACPACAuthenticationType: 'SqlAuthentication',
+          DACPACSQLUsername: 'deploy',
+          DACPACPackage: 'Meridian.Schema',
+          'Octopus.Action.Package[Meridian.Schema].PackageId': 'Meridian.Schema',
+          'Project.SqlCmdVariable.Environment': 'Prod',
+        },
+        sensitive: { DACPACSQLPassword: 'Dacpac-Secret1' },
+      },
+    ]);
+    expect(drop.steps).toEqual([
+      {
+        id: 'octopus-1-deploy-schema',
+        name: 'Deploy schema',
+        type: 'dacpac',
+        package: 'Packages/Meridian.Schema.5.0.1.zip',
+        settings: { connection: 'Data Source=db01\\SQL2019;Initial Catalog=Meridian;User Id=deploy;Password=#{DACPACSQLPassword};TrustServerCertificate=True', dacpac: 'bin/Meridian.Schema.dacpac', variables: { Environment: 'Prod' } },
+      },
+    ]);
+  });
+
+  it('legacy "SQL - Deploy DACPAC" takes the package of the step it names, with Windows authentication', async () => {
+    const drop = await importSteps([
+      { name: 'Get dacpac', command: 'deploy-package', package: { id: 'Meridian.Schema', version: '5.0.1', files: { 'Meridian.Schema.dacpac': dacpacBytes } } },
+      { name: 'Publish', command: 'run-script', variables: { DACPACPackageStep: 'Get dacpac', DACPACPackageName: 'Meridian.Schema.dacpac', TargetServer: 'db01', TargetDatabase: 'Meridian', UseIntegratedSecurity: 'True' } },
+    ]);
+    expect(drop.steps.map((s) => [s.name, s.type, s.package, s.settings])).toEqual([
+      ['Publish', 'dacpac', 'Packages/Meridian.Schema.5.0.1.nupkg', { connection: 'Data Source=db01;Initial Catalog=Meridian;Integrated Security=SSPI;TrustServerCertificate=True', dacpac: 'Meridian.Schema.dacpac' }],
+    ]);
+  });
+
+  it('"SQL - Execute Script File" and "Execute Scripts Ordered" read from an earlier step\'s installation folder', async () => {
+    const drop = await importSteps([
+      {
+        name: 'Unpack DB',
+        command: 'deploy-package',
+        package: { id: 'Meridian.Db', version: '1.0.0', files: { 'Release/Release2_10.sql': 'b', 'Release/Release2_9.sql': 'a', 'Release/Release10_1.sql': 'c', 'Release/sub/x.sql': 'no', 'once.sql': 'x' } },
+      },
+      { name: 'Run one', command: 'run-script', variables: { SqlScriptFile: '#{Octopus.Action[Unpack DB].Output.Package.InstallationDirectoryPath}\\once.sql', ConnectionString: '#{Conn}', Conn: 'Server=db01;Database=Meridian;Integrated Security=true' } },
+      { name: 'Run ordered', command: 'run-script', variables: { PathToScripts: '#{Octopus.Action[Unpack DB].Output.Package.InstallationDirectoryPath}\\Release', ConnectionString: 'Server=db01;Database=M;Integrated Security=true', VersionRegEx: 'Release(\\d+)_(\\d+)\\.' } },
+    ]);
+    expect(drop.steps.map((s) => [s.name, s.type, s.package, s.settings])).toEqual([
+      ['Run one', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=Meridian;Integrated Security=true', scripts: ['once.sql'], transaction: 'none' }],
+      // The template compares the captured numbers as strings: "10" < "2", and "10" < "9".
+      ['Run ordered', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=M;Integrated Security=true', scripts: ['Release/Release10_1.sql', 'Release/Release2_10.sql', 'Release/Release2_9.sql'], transaction: 'none' }],
+    ]);
+  });
+
+  it('the SSIS "from a Package parameter" variant names the project after the .ispac and uses SQL authentication', async () => {
+    const drop = await importSteps([
+      {
+        name: 'SSIS',
+        command: 'run-script',
+        package: { id: 'Meridian.Feeds', version: '2.0.0', files: { 'deploy/Feeds.ispac': clinicalFeedsProject() } },
+        variables: {
+          'SSIS.Template.ServerName': 'ssis01',
+          'SSIS.Template.CatalogName': 'SSISDB',
+          'SSIS.Template.FolderName': 'Meridian',
+          'SSIS.Template.UseEnvironment': 'True',
+          'SSIS.Template.EnvironmentName': 'Live',
+          'SSIS.Template.ReferenceProjectParametersToEnvironmentVairables': 'False',
+          'SSIS.Template.ReferencePackageParametersToEnvironmentVairables': 'True',
+          'SSIS.Template.UseFullyQualifiedVariableNames': 'True',
+          'SSIS.Template.ssisPackageId': 'Meridian.Feeds',
+          'SSIS.Template.sqlAccountUsername': 'ssis_deploy',
+          'LoadAdmissions.RetryCount': '5',
+        },
+        sensitive: { 'SSIS.Template.sqlAccountPassword': 'Ssis-Secret9' },
+      },
+    ]);
+    expect(drop.steps[0]).toMatchObject({
+      type: 'ssis-project',
+      package: 'Packages/Meridian.Feeds.2.0.0.nupkg',
+      settings: {
+        connection: 'Data Source=ssis01;Initial Catalog=SSISDB;User Id=ssis_deploy;Password=#{SSIS.Template.sqlAccountPassword}',
+        ispac: 'deploy/Feeds.ispac',
+        folder: 'Meridian',
+        projectName: 'Feeds',
+        environment: 'Live',
+        environmentVariables: [{ name: 'LoadAdmissions.RetryCount', value: '5', type: 'Int32', sensitive: false }],
+        parameterBindings: [{ objectType: 'package', package: 'LoadAdmissions.dtsx', parameter: 'RetryCount', variable: 'LoadAdmissions.RetryCount' }],
+      },
+    });
+  });
+
+  it('"SSIS deploy ISPAC With Environment" takes values from SSIS[<parameter>] variables', async () => {
+    const drop = await importSteps([
+      { name: 'Pkg', command: 'deploy-package', package: { id: 'Meridian.Feeds', version: '2.0.0', files: { 'ClinicalFeeds.ispac': clinicalFeedsProject() } } },
+      { name: 'Deploy', command: 'run-script', variables: { NugetPackageStepName: 'Pkg', ServerName: 'ssis01', CatalogName: 'SSISDB', FolderName: 'F', EnvironmentTag: 'Prod', 'SSIS[BatchSize]': '250', 'SSIS[LoadAdmissions.RetryCount]': '7', 'SSIS[Unknown]': 'x' } },
+    ]);
+    expect(drop.steps.map((s) => s.name)).toEqual(['Deploy']);
+    expect(drop.steps[0]!.settings).toMatchObject({
+      connection: 'Data Source=ssis01;Initial Catalog=SSISDB;Integrated Security=SSPI',
+      environment: 'ClinicalFeeds_Prod',
+      environmentVariables: [
+        { name: 'BatchSize', value: '250', type: 'Int32' },
+        { name: 'LoadAdmissions.RetryCount', value: '7', type: 'Int32' },
+      ],
+      parameterBindings: [
+        { objectType: 'project', parameter: 'BatchSize', variable: 'BatchSize' },
+        { objectType: 'package', package: 'LoadAdmissions.dtsx', parameter: 'RetryCount', variable: 'LoadAdmissions.RetryCount' },
+      ],
+    });
+  });
+});
+
+describe('deploy-package steps by content, and unsupported steps', () => {
+  it('maps .ispac and .dacpac packages; two .ispac files give two steps', async () => {
+    const second = buildIspac({ projectName: 'Billing', version: { major: 1, minor: 0, build: 0 }, packages: [{ name: 'Bill.dtsx' }] });
+    const drop = await importSteps(
+      [
+        { name: 'SSIS pkg', command: 'deploy-package', package: { id: 'Meridian.Ssis', version: '1.0.0', files: { 'a/ClinicalFeeds.ispac': clinicalFeedsProject(), 'b/Billing.ispac': second } }, variables: { SsisConnectionString: 'Server=ssis01;Integrated Security=true' } },
+        { name: 'Schema', command: 'deploy-package', package: { id: 'Meridian.Schema', version: '1.0.0', files: { 'Schema.dacpac': dacpacBytes } } },
+      ],
+      { FolderName: 'Meridian' },
+    );
+    expect(drop.steps.map((s) => [s.id, s.type, s.settings.ispac ?? s.settings.dacpac, s.settings.connection, s.settings.folder])).toEqual([
+      ['octopus-1-ssis-pkg-clinicalfeeds', 'ssis-project', 'a/ClinicalFeeds.ispac', '#{SsisConnectionString}', 'Meridian'],
+      ['octopus-1-ssis-pkg-billing', 'ssis-project', 'b/Billing.ispac', '#{SsisConnectionString}', 'Meridian'],
+      ['octopus-2-schema', 'dacpac', 'Schema.dacpac', '#{ConnectionString}', undefined],
+    ]);
+    // The Schema step has no connection string variable: the tenant is asked for one.
+    expect(drop.variables.find((v) => v.name === 'ConnectionString')).toMatchObject({ type: 'connection-string', required: true, origin: 'octopus' });
+  });
+
+  it('lists everything else as unsupported with the reason', async () => {
+    const drop = await importSteps([
+      { name: 'Website', command: 'deploy-package', package: { id: 'Meridian.Web', version: '1.0.0', files: { 'web.config': '<configuration/>' } } },
+      { name: 'Inline SQL', command: 'run-script', variables: { SqlScript: 'PRINT 1', ConnectionString: 'Server=x;Integrated Security=true' } },
+      { name: 'Cert', command: 'import-certificate' },
+      { name: 'Bash', command: 'run-script', variables: { 'Octopus.Action.Script.Syntax': 'Bash' } },
+      { name: 'Abs path', command: 'run-script', variables: { SqlScriptFile: 'C:\\Scripts\\x.sql', ConnectionString: 'Server=x' } },
+      { name: 'Missing step', command: 'run-script', variables: { NugetPackageStepName: 'Nowhere', ServerName: 's', CatalogName: 'SSISDB', FolderName: 'F' } },
+    ]);
+    expect(drop.steps.map((s) => [s.type, s.unsupportedReason])).toEqual([
+      ['unsupported', expect.stringContaining('holds no .sql scripts, .ispac or .dacpac')],
+      ['unsupported', expect.stringContaining('inline SQL')],
+      ['unsupported', expect.stringContaining('"import-certificate"')],
+      ['unsupported', expect.stringContaining('runs a Bash script')],
+      ['unsupported', expect.stringContaining('"C:\\Scripts\\x.sql" on the target machine')],
+      ['unsupported', expect.stringContaining('"Nowhere" it names is not part of this drop')],
+    ]);
+  });
+});
