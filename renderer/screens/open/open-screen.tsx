@@ -14,6 +14,9 @@ import { RecentDropsCard } from '../home/recent-drops-card';
 import { DropZone } from './drop-zone';
 import { looksLikeZip, normalizePathInput } from './drop-path';
 
+/** Rejections that a password fixes (Octopus drops whose sensitive variables are encrypted). */
+const PASSWORD_CODES: ReadonlySet<string> = new Set(['OCTOPUS_PASSWORD_REQUIRED', 'OCTOPUS_BAD_PASSWORD']);
+
 /**
  * Opening a drop: drag it onto the zone, choose it, or type its path. The engine streams, verifies and
  * extracts it, which takes seconds for a large zip, so the screen shows that it is working and never opens twice.
@@ -31,16 +34,22 @@ export function OpenScreen({ initialPath }: { initialPath?: string }) {
   const dialog = useAction('dialog.openDrop');
   const info = useRequest('app.info', {});
   const fileInput = useRef<HTMLInputElement>(null);
+  const [password, setPassword] = useState('');
+  const [passwordFor, setPasswordFor] = useState<string | null>(null);
   const target = normalizePathInput(path);
   const electron = info.state.status === 'ok' && info.state.data.host === 'electron';
   const busy = open.busy || transfer !== null || dialog.busy;
 
-  const openPath = async (p: string) => {
+  const openPath = async (p: string, dropPassword?: string) => {
     setNotice(null);
     setTransferError(null);
-    const drop = await open.run({ path: p });
-    if (drop) navigate({ name: 'overview', dropId: drop.id });
+    const drop = await open.run({ path: p, ...(dropPassword ? { password: dropPassword } : {}) });
+    // The password is only held until the engine has tried it.
+    setPassword('');
+    if (drop) return navigate({ name: 'overview', dropId: drop.id });
+    setPasswordFor(p);
   };
+  const askPassword = open.error !== null && PASSWORD_CODES.has(open.error.code) && passwordFor !== null;
 
   const openFile = async (file: File) => {
     setNotice(null);
@@ -151,7 +160,25 @@ export function OpenScreen({ initialPath }: { initialPath?: string }) {
         )}
         {transferError && <ErrorBar title="The file could not be handed to Drop Runner" error={transferError} />}
         {dialog.error && <ErrorBar title="The file dialog failed" error={dialog.error} />}
-        {open.error && <ErrorBar title="The drop was rejected" error={open.error} />}
+        {open.error && <ErrorBar title={askPassword ? 'This Octopus drop needs its password' : 'The drop was rejected'} error={open.error} />}
+        {askPassword && passwordFor && (
+          <form
+            className="open-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (password) void openPath(passwordFor, password);
+            }}
+          >
+            <Field label="Drop password" hint="The password the drop's sensitive variables were encrypted with (from the vendor). Once it works it is remembered in the OS keychain for this tenant.">
+              {(p) => <TextInput {...p} type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} disabled={busy} />}
+            </Field>
+            <div className="row">
+              <Button appearance="primary" type="submit" icon="lock" disabled={!password || busy}>
+                Open with password
+              </Button>
+            </div>
+          </form>
+        )}
       </Card>
 
       <RecentDropsCard limit={5} />
