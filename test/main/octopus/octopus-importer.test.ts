@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Drop } from '../../../common/drop-model';
 import { AppError } from '../../../common/errors';
+import { sqlScriptsSettingsSchema, ssisProjectSettingsSchema } from '../../../main/drop/manifest-schema';
 import { openDrop } from '../../../main/drop/open-drop';
 import { createOctopusImporter, importOctopusDrop, looksLikeOctopusDrop } from '../../../main/octopus/octopus-importer';
 import { buildOctopusDropFolder, buildOctopusDropZip, hospitalDropSpec, type OctopusDropSpec } from '../../support/fixtures/octopus-drop-builder';
@@ -107,6 +108,13 @@ describe.each(variants)('importOctopusDrop: %s', (_name, options) => {
     expect(baked.get('DbPassword')).toMatchObject({ sensitive: true });
     expect(baked.get('Password')).toMatchObject({ sensitive: true });
     expect(drop.baked.find((b) => b.name === 'Octopus.Action.Name' && b.step === 'Run migrations')?.value).toBe('Run migrations');
+  });
+
+  it('produces settings that the native drop.json schemas accept', () => {
+    for (const step of drop.steps) {
+      if (step.type === 'sql-scripts') expect(sqlScriptsSettingsSchema.safeParse(step.settings).error).toBeUndefined();
+      if (step.type === 'ssis-project') expect(ssisProjectSettingsSchema.safeParse(step.settings).error).toBeUndefined();
+    }
   });
 
   it('never puts a secret into step settings or prompts', () => {
