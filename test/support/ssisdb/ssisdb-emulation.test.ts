@@ -56,7 +56,7 @@ async function setUpProject(pool: sql.ConnectionPool): Promise<void> {
   await pool.request().input('folder_name', sql.NVarChar(128), 'F').input('environment_name', sql.NVarChar(128), 'Prod').execute('SSISDB.catalog.create_environment');
 }
 
-function createVariable(pool: sql.ConnectionPool, type: string, value: [sql.ISqlType, unknown], name = 'V') {
+function createVariable(pool: sql.ConnectionPool, type: string, value: [sql.ISqlType | (() => sql.ISqlType), unknown], name = 'V') {
   return pool
     .request()
     .input('folder_name', sql.NVarChar(128), 'F')
@@ -146,7 +146,7 @@ describe('SSISDB emulation: procedure signatures and documented errors', () => {
   it('binds parameters: 20/30, R/V, case-sensitive names (27106), literal type checked (27147)', async () => {
     const pool = await connect();
     await setUpProject(pool);
-    const bind = (name: string, value: [sql.ISqlType, unknown], valueType: string, objectType = 20) =>
+    const bind = (name: string, value: [sql.ISqlType | (() => sql.ISqlType), unknown], valueType: string, objectType = 20) =>
       pool
         .request()
         .input('object_type', sql.SmallInt, objectType)
