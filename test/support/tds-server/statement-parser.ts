@@ -41,7 +41,7 @@ export type Statement = { line: number } & (
   | { kind: 'drop-table'; table: string; ifExists: boolean }
   | { kind: 'alter-add'; table: string; columns: ColumnDef[] }
   | { kind: 'insert'; table: string; columns: string[] | undefined; rows: Expr[][] }
-  | { kind: 'select'; table: string | undefined; items: SelectItem[]; top?: number; where: Condition[]; orderBy: Array<{ column: string; desc: boolean }> }
+  | { kind: 'select'; table: string | undefined; items: SelectItem[]; distinct: boolean; top?: number; where: Condition[]; orderBy: Array<{ column: string; desc: boolean }> }
   | { kind: 'update'; table: string; set: Array<{ column: string; value: Expr }>; where: Condition[] }
   | { kind: 'delete'; table: string; where: Condition[] }
   | { kind: 'if'; test: IfTest; then: Statement[]; else: Statement[] }
@@ -301,7 +301,7 @@ class Parser {
   select(): Extract<Statement, { kind: 'select' }> {
     const line = this.lineOf(this.peek());
     this.word('SELECT');
-    this.optWord('DISTINCT');
+    const distinct = this.optWord('DISTINCT');
     let top: number | undefined;
     if (this.optWord('TOP')) {
       const e = this.expr();
@@ -347,7 +347,7 @@ class Parser {
         } while (this.isPunct(',') && ++this.i);
       }
     }
-    return { kind: 'select', line, table, items, top, where, orderBy };
+    return { kind: 'select', line, table, items, distinct, top, where, orderBy };
   }
 
   private alias(): string | undefined {

@@ -70,6 +70,10 @@ describe('table emulation (journal table)', () => {
     expect(star.recordset[0].Id).toBe(2);
     const count = await pool.request().batch('SELECT COUNT(*) AS n FROM [dbo].[SchemaVersions]');
     expect(count.recordset).toEqual([{ n: 2 }]);
+    const distinct = await pool.request().batch('SELECT DISTINCT TOP 5 Release FROM dbo.SchemaVersions');
+    expect(distinct.recordset).toEqual([{ Release: '2024.1' }]);
+    const top = await pool.request().batch('SELECT TOP (1) ScriptName FROM dbo.SchemaVersions ORDER BY Id DESC');
+    expect(top.recordset).toEqual([{ ScriptName: '001_a.sql' }]);
   });
 
   it('a rolled back transaction undoes the journal insert; a committed one keeps it', async () => {

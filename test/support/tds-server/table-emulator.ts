@@ -349,7 +349,7 @@ export class TableEmulator {
           }
           return 0;
         });
-        if (s.top !== undefined) rows = rows.slice(0, s.top);
+        if (s.top !== undefined && !s.distinct) rows = rows.slice(0, s.top);
         if (s.items.length === 1 && s.items[0]!.kind === 'count') {
           return { resultSet: { columns: [{ name: s.items[0]!.alias, type: 'int' }], rows: [[rows.length]] } };
         }
@@ -375,7 +375,16 @@ export class TableEmulator {
             getters.push(() => rows.length);
           }
         }
-        return { resultSet: { columns, rows: rows.map((r) => getters.map((g) => g(r))) } };
+        let out = rows.map((r) => getters.map((g) => g(r)));
+        if (s.distinct) {
+          const seen = new Set<string>();
+          out = out.filter((values) => {
+            const key = JSON.stringify(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : Buffer.isBuffer(v) ? v.toString('hex') : v)));
+            return seen.has(key) ? false : (seen.add(key), true);
+          });
+          if (s.top !== undefined) out = out.slice(0, s.top);
+        }
+        return { resultSet: { columns, rows: out } };
       }
       default:
         return {};
