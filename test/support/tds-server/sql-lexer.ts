@@ -15,17 +15,37 @@ export interface SqlToken {
  * `--` comments and nested block comments are skipped. It is only as smart as the double needs:
  * finding transaction statements and the journal-table statement shapes.
  */
+const WORD_REST = /[A-Za-z0-9_@#$\u0080-\uffff]*/y;
+const NUMBER_REST = /[0-9.eE]*/y;
+const HEX_REST = /[0-9a-fA-F]*/y;
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0xfeff || code === 0x2028 || code === 0x2029;
+}
+
+function isWordStart(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 64 || code === 35 || code >= 0x80;
+}
+
+/** Advances a sticky regex from `at` and returns the index after its match. */
+function scan(re: RegExp, text: string, at: number): number {
+  re.lastIndex = at;
+  re.exec(text);
+  return re.lastIndex;
+}
+
 export function lexSql(text: string): SqlToken[] {
   const tokens: SqlToken[] = [];
   let i = 0;
   const n = text.length;
   while (i < n) {
     const ch = text[i]!;
-    if (/\s/.test(ch)) {
+    const code = text.charCodeAt(i);
+    if (isSpace(code)) {
       i++;
       continue;
     }
-    if (ch === '-' && text[i + 1] === '-') {
+    if (code === 45 && text.charCodeAt(i + 1) === 45) {
       const end = text.indexOf('\n', i);
       i = end < 0 ? n : end + 1;
       continue;
@@ -47,20 +67,24 @@ export function lexSql(text: string): SqlToken[] {
     const start = i;
     if (ch === "'" || ((ch === 'N' || ch === 'n') && text[i + 1] === "'")) {
       i += ch === "'" ? 1 : 2;
-      let value = '';
-      while (i < n) {
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
+      const parts: string[] = [];
+      for (;;) {
+        const q = text.indexOf("'", i);
+        if (q < 0) {
+          parts.push(text.slice(i));
+          i = n;
           break;
         }
-        value += text[i++];
+        parts.push(text.slice(i, q));
+        if (text[q + 1] === "'") {
+          parts.push("'");
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
       }
-      tokens.push({ kind: 'string', text: text.slice(start, i), value, pos: start });
+      tokens.push({ kind: 'string', text: text.slice(start, i), value: parts.join(''), pos: start });
       continue;
     }
     if (ch === '[' || ch === '"') {
@@ -83,19 +107,18 @@ export function lexSql(text: string): SqlToken[] {
       continue;
     }
     if (ch === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
-      i += 2;
-      while (i < n && /[0-9a-f]/i.test(text[i]!)) i++;
+      i = scan(HEX_REST, text, i + 2);
       tokens.push({ kind: 'binary', text: text.slice(start, i), value: text.slice(start + 2, i), pos: start });
       continue;
     }
-    if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
-      while (i < n && /[0-9.eE]/.test(text[i]!)) i++;
+    const next = text.charCodeAt(i + 1);
+    if ((code >= 48 && code <= 57) || (ch === '.' && next >= 48 && next <= 57)) {
+      i = scan(NUMBER_REST, text, i + 1);
       tokens.push({ kind: 'number', text: text.slice(start, i), value: text.slice(start, i), pos: start });
       continue;
     }
-    if (ch === '@' || ch === '#' || /[A-Za-z_\u0080-\uffff]/.test(ch)) {
-      i++;
-      while (i < n && /[A-Za-z0-9_@#$\u0080-\uffff]/.test(text[i]!)) i++;
+    if (isWordStart(code)) {
+      i = scan(WORD_REST, text, i + 1);
       const word = text.slice(start, i);
       tokens.push(ch === '@' ? { kind: 'variable', text: word, value: word, pos: start } : { kind: 'word', text: word, value: word.toUpperCase(), pos: start });
       continue;

@@ -109,11 +109,23 @@ class Parser {
     return this.i >= this.t.length;
   }
 
+  private lineStarts: number[] | undefined;
+
+  /** 1-based line of a token; line starts are computed once so long batches stay linear. */
   private lineOf(tok: SqlToken | undefined): number {
     if (!tok) return 1;
-    let line = 1;
-    for (let p = 0; p < tok.pos; p++) if (this.text.charCodeAt(p) === 10) line++;
-    return line;
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let p = 0; p < this.text.length; p++) if (this.text.charCodeAt(p) === 10) this.lineStarts.push(p + 1);
+    }
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= tok.pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
   }
 
   private identifier(): string {
