@@ -21,7 +21,15 @@ const pathString = z.string().min(1).max(4096);
 export const requestSchemas = {
   'app.info': z.object({}).strict(),
   'diagnostics.get': z.object({}).strict(),
-  'drop.open': z.object({ path: pathString }).strict(),
+  'drop.open': z
+    .object({
+      path: pathString,
+      /** Octopus drops with encrypted variables: the drop's password (remembered as a tenant secret once it works). */
+      password: z.string().min(1).max(1024).optional(),
+      /** The tenant whose remembered Octopus drop password to try when none is given. */
+      tenantId: tenantId.optional(),
+    })
+    .strict(),
   'dialog.openDrop': z.object({}).strict(),
   'drop.get': z.object({ dropId: id }).strict(),
   'drop.recent': z.object({}).strict(),

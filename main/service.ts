@@ -1,21 +1,32 @@
 import type { AppInfo, ContractHandlers } from '../common/contract';
 import { AppError } from '../common/errors';
 import { collectDiagnostics } from './diagnostics/diagnostics';
+import { DropLibrary } from './drop/drop-library';
+import { TrustStore } from './drop/trust-store';
+import { dropHandlers } from './handlers/drop-handlers';
+import type { EngineContext } from './handlers/engine-context';
+import { reportHandlers } from './handlers/report-handlers';
+import { tenantHandlers } from './handlers/tenant-handlers';
 import { EventHub } from './hosting/event-hub';
 import { appPackage } from './platform/app-version';
+import type { SecretStore } from './platform/secret-store';
 import { createConfSettingsStore, type SettingsStore } from './platform/settings-store';
 import { findSqlPackage } from './steps/dacpac/find-sqlpackage';
+import { createTenantStore } from './tenants/tenant-store';
+import { Redactor } from './variables/redactor';
 
 /** What a host hands the engine: where data lives, which stores to use, and host-only abilities. */
 export interface ServiceOptions {
   dataDir: string;
   host: 'electron' | 'web';
-  /** Defaults to a conf store in the data folder; Electron passes its electron-store. */
-  settings?: SettingsStore;
-  probeKeychain: () => Promise<void>;
+  secrets: SecretStore;
+  /** Defaults to conf stores in the data folder; Electron passes electron-store ones (same files). */
+  settingsFor?: (name: string) => SettingsStore;
   findChromium: () => string | null;
   /** Electron's file dialog; absent in the browser host. */
   pickDropFile?: () => Promise<string | null>;
+  /** Electron's webContents.printToPDF; other hosts print through headless Chromium. */
+  printPdf?: (html: string, outPath: string) => Promise<void>;
   simulatedServer?: AppInfo['simulatedServer'];
 }
 
@@ -33,29 +44,32 @@ const notYet = (what: string) => async (): Promise<never> => {
 
 /** Builds the engine behind the contract; every host (Electron, browser, tests) uses this one function. */
 export function createService(options: ServiceOptions): Service {
-  const events = new EventHub();
-  const settings = options.settings ?? createConfSettingsStore(options.dataDir, 'settings');
+  const settingsFor = options.settingsFor ?? ((name: string) => createConfSettingsStore(options.dataDir, name));
+  const settings = settingsFor('settings');
+  const trust = new TrustStore(settingsFor('trusted-publishers'));
+  const ctx: EngineContext = {
+    dataDir: options.dataDir,
+    settings,
+    secrets: options.secrets,
+    tenants: createTenantStore({ settings: settingsFor('tenants'), secrets: options.secrets }),
+    trust,
+    drops: new DropLibrary(options.dataDir, settings, () => ({ trustedKeys: trust.keys() })),
+    events: new EventHub(),
+    redactor: new Redactor(),
+  };
   const handlers: ContractHandlers = {
     'app.info': async () => ({ ...appPackage(), host: options.host, ...(options.simulatedServer ? { simulatedServer: options.simulatedServer } : {}) }),
     'diagnostics.get': () =>
-      collectDiagnostics({ dataDir: options.dataDir, host: options.host, probeKeychain: options.probeKeychain, findChromium: options.findChromium, findSqlPackage: () => findSqlPackage() }),
+      collectDiagnostics({ dataDir: options.dataDir, host: options.host, probeKeychain: () => options.secrets.probe(), findChromium: options.findChromium, findSqlPackage: () => findSqlPackage() }),
     'dialog.openDrop': async () => (options.pickDropFile ? { path: await options.pickDropFile() } : { path: null, unsupported: true }),
     'operator.get': async () => ({ name: settings.get<string>('operator.name') ?? null }),
     'operator.set': async ({ name }) => {
       settings.set('operator.name', name);
       return { name };
     },
-    'drop.open': notYet('Opening drops'),
-    'drop.get': notYet('Opening drops'),
-    'drop.recent': notYet('Recent drops'),
-    'tenant.list': notYet('Tenant profiles'),
-    'tenant.export': notYet('Tenant export'),
-    'tenant.importPreview': notYet('Tenant import'),
-    'tenant.importApply': notYet('Tenant import'),
-    'variables.forDrop': notYet('Variables'),
-    'variables.save': notYet('Variables'),
-    'variables.reveal': notYet('Variables'),
-    'variables.forget': notYet('Variables'),
+    ...dropHandlers(ctx),
+    ...tenantHandlers(ctx),
+    ...reportHandlers(ctx, options.printPdf),
     'plan.get': notYet('Planning'),
     'plan.changeRequest': notYet('Change requests'),
     'preflight.run': notYet('Preflight'),
@@ -64,10 +78,8 @@ export function createService(options: ServiceOptions): Service {
     'deploy.cancel': notYet('Deployments'),
     'deploy.resume': notYet('Deployments'),
     'deploy.journal': notYet('Deployments'),
-    'deploy.history': notYet('Deployment history'),
+    'deploy.history': async () => [],
     'deploy.interrupted': async () => [],
-    'report.preview': notYet('Reports'),
-    'report.export': notYet('Reports'),
   };
-  return { handlers, events, redact: (text) => text, close: async () => {} };
+  return { handlers, events: ctx.events, redact: (text) => ctx.redactor.redact(text), close: async () => {} };
 }

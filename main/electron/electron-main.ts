@@ -8,6 +8,7 @@ import { APP_ORIGIN, registerAppScheme, rendererDirFrom, serveRenderer } from '.
 import { installMenu } from './app-menu';
 import { createElectronSettingsStore } from './electron-settings-store';
 import { bridgeIpc } from './ipc-bridge';
+import { printHtmlToPdf } from './print-pdf';
 import { applySecurityPolicy } from './security-policy';
 
 // The Electron shell: one window, our own protocol, the contract over IPC. Everything else is the engine.
@@ -56,14 +57,17 @@ if (!app.requestSingleInstanceLock()) {
         webviewTag: false,
         spellcheck: false,
         navigateOnDragDrop: false,
+        // Middle-click would otherwise try to open links in a new window (denied anyway; this stops the attempt).
+        disableBlinkFeatures: 'Auxclick',
       },
     });
     const owner = window;
     service = createService({
       dataDir,
       host: 'electron',
-      settings: createElectronSettingsStore(dataDir, 'settings'),
-      probeKeychain: () => secrets.probe(),
+      settingsFor: (name) => createElectronSettingsStore(dataDir, name),
+      secrets,
+      printPdf: printHtmlToPdf,
       findChromium: () => findChromium(),
       pickDropFile: async () => {
         const result = await dialog.showOpenDialog(owner, { title: 'Open a drop', properties: ['openFile'], filters: [{ name: 'Drops', extensions: ['zip'] }] });

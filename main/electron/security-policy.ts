@@ -1,4 +1,4 @@
-import { app, session, shell, type WebContents } from 'electron';
+import { app, session, type WebContents } from 'electron';
 import { APP_ORIGIN } from './app-protocol';
 
 /** True when a URL belongs to our own UI (the only content any window may show). */
@@ -11,8 +11,8 @@ export function isAppUrl(url: string): boolean {
 }
 
 /**
- * Locks every web contents down: no navigation away from app://, no new windows (links to the outside
- * open in the OS browser only if https), no <webview>, and every permission request denied.
+ * Locks every web contents down: no navigation away from app://, no new windows, no <webview>, and
+ * every permission request denied.
  */
 export function applySecurityPolicy(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -26,9 +26,7 @@ export function applySecurityPolicy(): void {
       if (!isAppUrl(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    // The UI never needs another window or the OS browser: nothing is opened, not even https links.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 }

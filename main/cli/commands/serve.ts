@@ -18,7 +18,7 @@ export const serveCommand: CliCommand = {
       return EXIT.invalidInput;
     }
     const secrets = createKeytarSecretStore();
-    const service = createService({ dataDir: ctx.dataDir, host: 'web', probeKeychain: () => secrets.probe(), findChromium: () => findChromium() });
+    const service = createService({ dataDir: ctx.dataDir, host: 'web', secrets, findChromium: () => findChromium() });
     const host = await startWebHost({ service, dataDir: ctx.dataDir, port });
     ctx.stdout(`Drop Runner browser host listening. Open this URL in a browser on this machine:\n${host.url}\n`);
     await new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeytarSecretStore } from '../../../main/platform/secret-store';
 import { createService, type Service } from '../../../main/service';
 import { startWebHost, type WebHost } from '../../../main/web/web-host';
 import { rawRequest } from '../../support/http-request';
@@ -14,7 +15,7 @@ describe('browser host request guard', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'dr-web-'));
-    service = createService({ dataDir, host: 'web', probeKeychain: async () => {}, findChromium: () => null });
+    service = createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
     host = await startWebHost({ service, dataDir, port: 0, rendererDir: null });
     goodHost = `127.0.0.1:${host.port}`;
   });
