@@ -15,6 +15,8 @@ module.exports = {
   // keytar is a native module: it must live outside the asar archive to be loadable.
   asarUnpack: ['node_modules/keytar/**'],
   npmRebuild: true,
+  // Hospitals change software through their own change control: no auto-update feed.
+  publish: null,
   win: {
     target: [
       { target: 'nsis', arch: ['x64'] },
@@ -46,6 +48,7 @@ module.exports = {
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.EnableCookieEncryption]: true,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
     });
   },
 };
