@@ -55,7 +55,7 @@ export const requestSchemas = {
   'preflight.run': z.object({ dropId: id, tenantId }).strict(),
   'deploy.start': z.object({ dropId: id, tenantId, skipUnsupported: z.array(id).max(500).optional() }).strict(),
   'deploy.decide': z
-    .object({ deploymentId: id, stepId: id, decision: z.enum(['retry', 'skip', 'abort']), reason: z.string().max(2000).optional() })
+    .object({ deploymentId: id, stepId: id, decision: z.enum(['retry', 'skip', 'abort', 'confirm']), reason: z.string().max(2000).optional() })
     .strict()
     .refine((v) => v.decision !== 'skip' || (v.reason ?? '').trim().length > 0, { message: 'a skip needs a reason', path: ['reason'] }),
   'deploy.cancel': z.object({ deploymentId: id, mode: z.enum(['graceful', 'immediate']) }).strict(),
@@ -239,6 +239,8 @@ export type Reply<K extends RequestName> = { ok: true; result: RequestResult<K> 
 export interface PendingDecision {
   stepId: string;
   error: ErrorShape;
+  /** 'confirm': a manual check waits for the operator (answer confirm / skip / abort); absent or 'failure': a failed step (retry / skip / abort). */
+  kind?: 'failure' | 'confirm';
 }
 
 export const eventSchemas = {
@@ -248,7 +250,9 @@ export const eventSchemas = {
   'deployment-state': z.object({
     deploymentId: z.string(),
     state: z.enum(['running', 'awaiting-decision', 'succeeded', 'failed', 'aborted', 'cancelled', 'interrupted']),
-    pendingDecision: z.object({ stepId: z.string(), error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough() }).optional(),
+    pendingDecision: z
+      .object({ stepId: z.string(), error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough(), kind: z.enum(['failure', 'confirm']).optional() })
+      .optional(),
   }),
   /** The application menu asked the UI to do something (Electron only). */
   'menu-command': z.object({ command: z.enum(['open-drop', 'go-home', 'show-diagnostics']) }),

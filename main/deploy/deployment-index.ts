@@ -1,0 +1,66 @@
+/**
+ * The deployments on this machine, each with its state read from its journal: finished (with the
+ * outcome), running (a live lock holds it), or interrupted (no deployment-finished and nobody
+ * holds it — a killed process or a power cut). Only the ends of each journal are read.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeploymentSummary } from '../../common/contract';
+import type { JournalEvent } from '../../common/journal-events';
+import { readJournalEnds } from './journal-file';
+
+/** `<data>/deployments`. */
+export function deploymentsDir(dataDir: string): string {
+  return join(dataDir, 'deployments');
+}
+
+/** `<data>/deployments/<id>/journal.jsonl`. */
+export function journalPathOf(dataDir: string, deploymentId: string): string {
+  return join(deploymentsDir(dataDir), deploymentId, 'journal.jsonl');
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/;
+
+/** True for ids we create (safe as one folder name). */
+export function isDeploymentId(id: string): boolean {
+  return ID.test(id);
+}
+
+/** The summary of one journal; `liveState` is the state when the deployment is running in some process. */
+export function summarize(first: JournalEvent | undefined, tail: readonly JournalEvent[], liveState: DeploymentSummary['state'] | undefined): DeploymentSummary | undefined {
+  if (!first || first.type !== 'deployment-started') return undefined;
+  const finished = [...tail].reverse().find((e) => e.type === 'deployment-finished');
+  // A resume appends a new deployment-started after the finish of nothing: a finish counts only if nothing started after it.
+  const lastStart = [...tail].reverse().find((e) => e.type === 'deployment-started');
+  const isFinished = finished !== undefined && (!lastStart || lastStart.seq < finished.seq);
+  const summary: DeploymentSummary = {
+    deploymentId: first.deploymentId,
+    tenantId: first.tenant.id,
+    project: first.drop.project.name,
+    release: first.drop.release.version,
+    startedAt: first.at,
+    state: isFinished && finished.type === 'deployment-finished' ? finished.outcome : (liveState ?? 'interrupted'),
+  };
+  if (isFinished) summary.finishedAt = finished.at;
+  return summary;
+}
+
+/** Every deployment with a journal, newest first. */
+export function listDeployments(dataDir: string, liveState: (deploymentId: string) => DeploymentSummary['state'] | undefined): DeploymentSummary[] {
+  const dir = deploymentsDir(dataDir);
+  if (!existsSync(dir)) return [];
+  const out: DeploymentSummary[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !isDeploymentId(entry.name)) continue;
+    const path = join(dir, entry.name, 'journal.jsonl');
+    if (!existsSync(path)) continue;
+    try {
+      const { first, tail } = readJournalEnds(path);
+      const summary = summarize(first, tail, liveState(entry.name));
+      if (summary) out.push(summary);
+    } catch {
+      // An unreadable journal is left out of the list; `drop-runner report <id>` names its problem.
+    }
+  }
+  return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.deploymentId.localeCompare(a.deploymentId));
+}

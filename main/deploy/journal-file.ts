@@ -1,0 +1,162 @@
+/**
+ * The deployment journal on disk: `<data>/deployments/<id>/journal.jsonl`, one event per line,
+ * each append fsync'ed before the event is shown to anyone, so what the UI or CLI saw is what a
+ * power cut leaves on disk. Every event passes the deployment's Redactor on the way in.
+ *
+ * A crash can tear the last line. Reading sets it aside; opening for append cuts it off first, so
+ * the next event starts on a clean line instead of gluing itself to half an old one.
+ */
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AppError } from '../../common/errors';
+import type { JournalEvent, JournalEventInput } from '../../common/journal-events';
+import type { Redactor } from '../variables/redactor';
+
+/** A journal read from disk. */
+export interface JournalRead {
+  events: JournalEvent[];
+  /** True when the last line was incomplete (the writer died mid-line) and was left out. */
+  tornTail: boolean;
+}
+
+/** Reads a journal; a torn last line is left out, any other bad line is DEPLOY_JOURNAL_INVALID naming it. */
+export function readJournal(path: string): JournalRead {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AppError('DEPLOY_NOT_FOUND', code === 'ENOENT' ? `There is no deployment journal at ${path}.` : `The deployment journal ${path} cannot be read (${code}).`, 'Run `drop-runner history` to list the deployments on this machine.', { path });
+  }
+  return parseJournalText(text, path);
+}
+
+/** Parses journal text (see readJournal). */
+export function parseJournalText(text: string, path: string): JournalRead {
+  const lines = text.split('\n');
+  const endsClean = text.endsWith('\n') || text === '';
+  const events: JournalEvent[] = [];
+  let tornTail = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    const last = i === lines.length - 1;
+    try {
+      events.push(JSON.parse(line) as JournalEvent);
+    } catch {
+      if (last && !endsClean) {
+        tornTail = true;
+        continue;
+      }
+      throw new AppError('DEPLOY_JOURNAL_INVALID', `Line ${i + 1} of the deployment journal ${path} is not valid JSON.`, 'The journal was damaged outside Drop Runner; send it to the vendor.', { path, line: i + 1 });
+    }
+  }
+  return { events, tornTail };
+}
+
+/** Appends events to one journal file; single writer per deployment (the lock guarantees it). */
+export class JournalWriter {
+  private fd: number;
+  private seq: number;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+    lastSeq: number,
+    private readonly redactor: Redactor,
+    private readonly now: () => Date,
+  ) {
+    this.fd = fd;
+    this.seq = lastSeq;
+  }
+
+  /** Opens (creating) the journal for appending after cutting off a torn last line; numbering continues after the last event. */
+  static open(path: string, redactor: Redactor, now: () => Date = () => new Date()): JournalWriter {
+    mkdirSync(dirname(path), { recursive: true });
+    let lastSeq = 0;
+    let needsNewline = false;
+    if (existsSync(path)) {
+      const text = readFileSync(path, 'utf8');
+      const read = parseJournalText(text, path);
+      lastSeq = read.events.reduce((m, e) => Math.max(m, typeof e.seq === 'number' ? e.seq : 0), 0);
+      if (read.tornTail) {
+        const keep = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8');
+        const fd = openSync(path, 'r+');
+        try {
+          ftruncateSync(fd, keep);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      } else needsNewline = text !== '' && !text.endsWith('\n');
+    }
+    const fd = openSync(path, 'a', 0o600);
+    // A complete last event without its line break (written by hand or another tool) keeps its line.
+    if (needsNewline) {
+      writeSync(fd, '\n');
+      fsyncSync(fd);
+    }
+    return new JournalWriter(path, fd, lastSeq, redactor, now);
+  }
+
+  /** The seq of the last event written. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Stamps, numbers, redacts, writes and fsyncs one event; returns it as written. */
+  append(input: JournalEventInput): JournalEvent {
+    if (this.closed) throw new AppError('DEPLOY_JOURNAL_CLOSED', `The journal ${this.path} is closed.`, 'This is a bug in Drop Runner; send the journal to the vendor.');
+    const event = this.redactor.redactValue({ seq: this.seq + 1, at: this.now().toISOString(), ...input } as JournalEvent);
+    const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
+    let written = 0;
+    while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
+    fsyncSync(this.fd);
+    this.seq = event.seq;
+    return event;
+  }
+
+  /** Closes the file; later appends fail. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+/** Reads the first line and the last `tailBytes` of a journal without loading all of it (for the deployments index). */
+export function readJournalEnds(path: string, tailBytes = 65536): { first: JournalEvent | undefined; tail: JournalEvent[] } {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const headLen = Math.min(size, 1 << 20);
+    const head = Buffer.alloc(headLen);
+    readSync(fd, head, 0, headLen, 0);
+    const headText = head.toString('utf8');
+    const nl = headText.indexOf('\n');
+    let first: JournalEvent | undefined;
+    try {
+      first = nl === -1 ? undefined : (JSON.parse(headText.slice(0, nl)) as JournalEvent);
+    } catch {
+      first = undefined;
+    }
+    const start = Math.max(0, size - tailBytes);
+    const tailBuf = Buffer.alloc(size - start);
+    readSync(fd, tailBuf, 0, tailBuf.length, start);
+    const lines = tailBuf.toString('utf8').split('\n');
+    if (start > 0) lines.shift();
+    const tail: JournalEvent[] = [];
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      try {
+        tail.push(JSON.parse(line) as JournalEvent);
+      } catch {
+        // A torn last line says nothing about the state.
+      }
+    }
+    return { first, tail };
+  } finally {
+    closeSync(fd);
+  }
+}

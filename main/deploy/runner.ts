@@ -1,0 +1,175 @@
+/**
+ * The run: the drop's steps in order through their executors, every event journaled before anyone
+ * sees it. A failed step waits for a decision (retry, skip with a reason, abort); a cancel stops
+ * after the current batch (graceful) or interrupts it (immediate). Steps already finished in an
+ * earlier session of the same deployment (a resume) are passed over.
+ */
+import type { PendingDecision } from '../../common/contract';
+import type { DropStep } from '../../common/drop-model';
+import { AppError, toErrorShape, type ErrorShape } from '../../common/errors';
+import type { DeploymentOutcome, JournalEvent, JournalEventInput } from '../../common/journal-events';
+import type { ConfirmAnswer, StepRunResult as StepResultOutcome, StepTools } from '../steps/step-executor';
+import type { StepRegistry } from '../steps/step-registry';
+import type { DeploymentInputs } from './deployment-inputs';
+import { buildStepContext } from './step-context';
+
+/** An answer to a failed step; 'fail' means nobody decided (a non-interactive run without a policy). */
+export type DecisionAnswer = { decision: 'retry' | 'skip' | 'abort'; reason?: string; by: string } | { decision: 'fail' };
+
+/** What the runner asks of its host (the deployment manager). */
+export interface RunHooks {
+  /** Journals an event and shows it; returns it as written. */
+  append(input: JournalEventInput): JournalEvent;
+  decide(pending: PendingDecision): Promise<DecisionAnswer>;
+  confirm(stepId: string, instructions: string): Promise<ConfirmAnswer>;
+  onState(state: 'running' | 'awaiting-decision', pending?: PendingDecision): void;
+}
+
+export interface RunSpec {
+  deploymentId: string;
+  inputs: DeploymentInputs;
+  registry: StepRegistry;
+  tools: StepTools;
+  operator: string;
+  /** When the deployment first started (ms), for its total duration. */
+  startedAtMs: number;
+  /** Steps finished in an earlier session (succeeded or skipped). */
+  done: ReadonlySet<string>;
+  /** Attempts made so far per step, so numbering continues after a resume. */
+  attempts: ReadonlyMap<string, number>;
+  skipUnsupported: ReadonlySet<string>;
+  graceful: AbortController;
+  immediate: AbortController;
+  hooks: RunHooks;
+}
+
+type StepEnd = 'next' | Exclude<DeploymentOutcome, 'succeeded'>;
+
+/** Waits for a promise unless the cancel signal fires first (then resolves undefined). */
+function unlessCancelled<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Runs the deployment to its end and journals deployment-finished; resolves with the outcome. */
+export async function runDeployment(spec: RunSpec): Promise<DeploymentOutcome> {
+  const { inputs, hooks } = spec;
+  let outcome: DeploymentOutcome | undefined;
+  for (const step of inputs.drop.steps) {
+    if (spec.done.has(step.id)) continue;
+    if (spec.graceful.signal.aborted) {
+      outcome = 'cancelled';
+      break;
+    }
+    const end = await runOneStep(spec, step);
+    if (end !== 'next') {
+      outcome = end;
+      break;
+    }
+  }
+  outcome ??= 'succeeded';
+  hooks.append({ type: 'deployment-finished', outcome, durationMs: Math.max(0, Date.now() - spec.startedAtMs) });
+  return outcome;
+}
+
+async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
+  const { inputs, hooks, registry } = spec;
+  const redact = (s: string) => inputs.redactor.redact(s);
+  let attempt = spec.attempts.get(step.id) ?? 0;
+
+  if (step.type === 'unsupported') {
+    const reason = step.unsupportedReason ?? 'This step type is not supported.';
+    if (spec.skipUnsupported.has(step.id)) {
+      hooks.append({ type: 'decision', stepId: step.id, decision: 'skip', reason: `Unsupported step, skipped as chosen before the run: ${reason}`, by: spec.operator });
+      hooks.append({ type: 'step-finished', stepId: step.id, attempt: attempt + 1, outcome: 'skipped', durationMs: 0 });
+      return 'next';
+    }
+    hooks.append({
+      type: 'step-finished',
+      stepId: step.id,
+      attempt: attempt + 1,
+      outcome: 'failed',
+      durationMs: 0,
+      error: { code: 'DEPLOY_STEP_UNSUPPORTED', message: `Step ${step.id} cannot be run by Drop Runner: ${reason}`, hint: 'Skip it explicitly before the run, after doing it by hand.' },
+    });
+    return 'failed';
+  }
+
+  const executor = registry.get(step.type);
+  for (;;) {
+    attempt++;
+    hooks.append({ type: 'step-started', stepId: step.id, attempt });
+    hooks.onState('running');
+    const t0 = Date.now();
+    let result: StepResultOutcome | undefined;
+    let error: ErrorShape | undefined;
+    try {
+      if (!executor) throw new AppError('DEPLOY_STEP_UNSUPPORTED', `No executor for step type ${step.type}.`, 'Update Drop Runner.');
+      const { settings, problems } = inputs.settingsFor(step);
+      if (problems.length > 0) throw new AppError(problems[0]!.code, problems[0]!.message, problems[0]!.hint, { stepId: step.id });
+      const ctx = buildStepContext(
+        inputs,
+        step,
+        settings,
+        spec.tools,
+        (event) => hooks.append(event),
+        { graceful: spec.graceful.signal, immediate: spec.immediate.signal },
+        {
+          deploymentId: spec.deploymentId,
+          confirm: async ({ instructions }) => {
+            const answer = await unlessCancelled(hooks.confirm(step.id, instructions), spec.graceful.signal);
+            return answer ?? { answer: 'abort', by: 'cancel' };
+          },
+          setOutputVariable: (name, value, sensitive) => inputs.addOutput(name, value, sensitive),
+        },
+      );
+      result = await executor.run(ctx);
+    } catch (caught) {
+      const shape = toErrorShape(caught);
+      error = { code: shape.code, message: redact(shape.message), hint: redact(shape.hint) };
+    }
+    const durationMs = Date.now() - t0;
+
+    if (result) {
+      if (result.outcome === 'succeeded') {
+        hooks.append({ type: 'step-finished', stepId: step.id, attempt, outcome: 'succeeded', durationMs });
+        return 'next';
+      }
+      if (result.outcome === 'skipped') {
+        hooks.append({ type: 'decision', stepId: step.id, decision: 'skip', reason: result.reason ?? 'skipped by the operator', by: result.by ?? spec.operator });
+        hooks.append({ type: 'step-finished', stepId: step.id, attempt, outcome: 'skipped', durationMs });
+        return 'next';
+      }
+      hooks.append({ type: 'step-finished', stepId: step.id, attempt, outcome: 'cancelled', durationMs });
+      if (spec.graceful.signal.aborted || !result.abort) return 'cancelled';
+      hooks.append({ type: 'decision', stepId: step.id, decision: 'abort', by: result.by ?? spec.operator });
+      return 'aborted';
+    }
+
+    hooks.append({ type: 'step-finished', stepId: step.id, attempt, outcome: 'failed', durationMs, error: error! });
+    // A cancel that broke the step (a killed connection) is still the operator's cancel, not a failure to decide on.
+    if (spec.graceful.signal.aborted) return 'cancelled';
+    const pending: PendingDecision = { stepId: step.id, error: error! };
+    hooks.onState('awaiting-decision', pending);
+    const answer = await unlessCancelled(hooks.decide(pending), spec.graceful.signal);
+    hooks.onState('running');
+    if (!answer) return 'cancelled';
+    if (answer.decision === 'fail') return 'failed';
+    hooks.append({ type: 'decision', stepId: step.id, decision: answer.decision, ...(answer.reason ? { reason: answer.reason } : {}), by: answer.by });
+    if (answer.decision === 'skip') return 'next';
+    if (answer.decision === 'abort') return 'aborted';
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Which executor runs which step type. The runner, the planner and preflight look executors up
+ * here; tests and future step types register more without touching the runner.
+ */
+import type { StepType } from '../../common/drop-model';
+import { dacpacExecutor } from './dacpac/dacpac-step';
+import { manualCheckExecutor } from './manual-check-step';
+import { scriptExecutor } from './script/script-step';
+import { sqlScriptsExecutor } from './sql-scripts-step';
+import { ssisProjectExecutor } from './ssis-project-step';
+import type { StepExecutor } from './step-executor';
+
+/** A lookup of executors by step type. */
+export interface StepRegistry {
+  get(type: string): StepExecutor | undefined;
+  types(): StepType[];
+}
+
+/** The built-in executors: sql-scripts, ssis-project, dacpac, script, manual-check. */
+export function builtInExecutors(): StepExecutor[] {
+  return [sqlScriptsExecutor, ssisProjectExecutor, dacpacExecutor, scriptExecutor, manualCheckExecutor];
+}
+
+/** Builds a registry; later executors for the same type replace earlier ones. */
+export function createStepRegistry(executors: StepExecutor[] = builtInExecutors()): StepRegistry {
+  const byType = new Map<string, StepExecutor>();
+  for (const e of executors) byType.set(e.type, e);
+  return {
+    get: (type) => byType.get(type),
+    types: () => [...byType.keys()] as StepType[],
+  };
+}
