@@ -7,7 +7,7 @@
 import type { config as MssqlConfig } from 'mssql';
 import type { ConnectionConfiguration } from 'tedious';
 import { AppError } from '../../common/errors';
-import { parseConnectionString } from '../variables/connection-string';
+import { parseConnectionString } from '../../common/connection-string';
 
 export type EncryptMode = 'strict' | 'mandatory' | 'optional';
 

@@ -5,7 +5,7 @@
  */
 import { AppError, type ErrorShape } from '../../common/errors';
 import type { VariableTemplate } from '../../common/drop-model';
-import { parseConnectionString } from './connection-string';
+import { parseConnectionString } from '../../common/connection-string';
 
 const TRUE_WORDS = new Set(['true', 'yes', '1', 'on']);
 const FALSE_WORDS = new Set(['false', 'no', '0', 'off']);

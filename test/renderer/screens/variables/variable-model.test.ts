@@ -52,7 +52,7 @@ describe('variable model', () => {
     expect(validateValue({ type: 'text', required: false, pattern: '[A-Z]{3}' }, 'ABC')).toBeUndefined();
     expect(validateValue({ type: 'text', required: false, pattern: '([' }, 'x')).toBeUndefined();
     expect(validateValue({ type: 'number', required: false }, '#{Other}')).toBeUndefined();
-    expect(validateValue({ type: 'connection-string', required: false }, 'Database=x')).toMatch(/no server/);
+    expect(validateValue({ type: 'connection-string', required: false }, 'Database=x')).toMatch(/no Server/);
   });
 
   it('limits rows across groups for the first commit, keeping group totals', () => {

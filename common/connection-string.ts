@@ -4,7 +4,7 @@
  * parser accepts the SqlClient synonyms (Data Source, Initial Catalog, UID, PWD, Trusted_Connection …),
  * quoted values and `host\instance,port` server forms.
  */
-import { AppError } from '../../common/errors';
+import { AppError } from './errors';
 
 export type SqlAuthentication = 'sql' | 'windows' | 'azure-ad-password' | 'azure-ad-integrated' | 'azure-ad-managed' | 'azure-ad-service-principal' | 'unspecified';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
-import { describeConnection, parseConnectionString } from '../../../main/variables/connection-string';
+import { AppError } from '../../common/errors';
+import { describeConnection, parseConnectionString } from '../../common/connection-string';
 
 describe('parseConnectionString', () => {
   it('reads a SQL login connection string with synonyms', () => {
