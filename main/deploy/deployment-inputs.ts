@@ -8,7 +8,7 @@ import type { ValueSource } from '../../common/contract';
 import type { Drop, DropStep, VariableTemplate } from '../../common/drop-model';
 import { AppError, type ErrorShape } from '../../common/errors';
 import type { ResolvedValue, TenantStore } from '../tenants/tenant-store';
-import { parseConnectionString } from '../variables/connection-string';
+import { parseConnectionString } from '../../common/connection-string';
 import { evaluate, resolveAll } from '../variables/evaluator';
 import { MASK, Redactor } from '../variables/redactor';
 import { validateValue } from '../variables/validate-value';
