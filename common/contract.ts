@@ -52,7 +52,7 @@ export const requestSchemas = {
   'operator.set': z.object({ name: z.string().trim().min(1).max(200) }).strict(),
   'plan.get': z.object({ dropId: id, tenantId }).strict(),
   'plan.changeRequest': z.object({ dropId: id, tenantId }).strict(),
-  'preflight.run': z.object({ dropId: id, tenantId }).strict(),
+  'preflight.run': z.object({ dropId: id, tenantId, skipUnsupported: z.array(id).max(500).optional() }).strict(),
   'deploy.start': z.object({ dropId: id, tenantId, skipUnsupported: z.array(id).max(500).optional() }).strict(),
   'deploy.decide': z
     .object({ deploymentId: id, stepId: id, decision: z.enum(['retry', 'skip', 'abort', 'confirm']), reason: z.string().max(2000).optional() })

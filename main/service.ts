@@ -1,8 +1,9 @@
 import type { AppInfo, ContractHandlers } from '../common/contract';
-import { AppError } from '../common/errors';
 import { collectDiagnostics } from './diagnostics/diagnostics';
 import { DropLibrary } from './drop/drop-library';
 import { TrustStore } from './drop/trust-store';
+import { createDeploymentManager } from './deploy/deployment-manager';
+import { deployHandlers } from './handlers/deploy-handlers';
 import { dropHandlers } from './handlers/drop-handlers';
 import type { EngineContext } from './handlers/engine-context';
 import { reportHandlers } from './handlers/report-handlers';
@@ -38,10 +39,6 @@ export interface Service {
   close(): Promise<void>;
 }
 
-const notYet = (what: string) => async (): Promise<never> => {
-  throw new AppError('NOT_AVAILABLE', `${what} is not available in this build.`, 'Update Drop Runner to a build that includes it.');
-};
-
 /** Builds the engine behind the contract; every host (Electron, browser, tests) uses this one function. */
 export function createService(options: ServiceOptions): Service {
   const settingsFor = options.settingsFor ?? ((name: string) => createConfSettingsStore(options.dataDir, name));
@@ -57,6 +54,7 @@ export function createService(options: ServiceOptions): Service {
     events: new EventHub(),
     redactor: new Redactor(),
   };
+  const deployments = createDeploymentManager({ dataDir: options.dataDir, drops: ctx.drops, tenants: ctx.tenants, settings, appVersion: appPackage().version });
   const handlers: ContractHandlers = {
     'app.info': async () => ({ ...appPackage(), host: options.host, ...(options.simulatedServer ? { simulatedServer: options.simulatedServer } : {}) }),
     'diagnostics.get': () =>
@@ -70,16 +68,7 @@ export function createService(options: ServiceOptions): Service {
     ...dropHandlers(ctx),
     ...tenantHandlers(ctx),
     ...reportHandlers(ctx, options.printPdf),
-    'plan.get': notYet('Planning'),
-    'plan.changeRequest': notYet('Change requests'),
-    'preflight.run': notYet('Preflight'),
-    'deploy.start': notYet('Deployments'),
-    'deploy.decide': notYet('Deployments'),
-    'deploy.cancel': notYet('Deployments'),
-    'deploy.resume': notYet('Deployments'),
-    'deploy.journal': notYet('Deployments'),
-    'deploy.history': async () => [],
-    'deploy.interrupted': async () => [],
+    ...deployHandlers(ctx, deployments),
   };
-  return { handlers, events: ctx.events, redact: (text) => ctx.redactor.redact(text), close: async () => {} };
+  return { handlers, events: ctx.events, redact: (text) => ctx.redactor.redact(text), close: () => deployments.close() };
 }
