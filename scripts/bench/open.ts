@@ -21,7 +21,9 @@ async function child(zipPath: string, dataDir: string): Promise<void> {
   const started = process.hrtime.bigint();
   const drop = await openDrop(zipPath, { dataDir });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, files: drop.files.length }));
+  const usage = process.resourceUsage();
+  const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+  process.stdout.write(JSON.stringify({ ms, cpuMs, maxRssKb: usage.maxRSS, files: drop.files.length }));
 }
 
 /** Pseudo-random but compressible CSV, like an extract a vendor ships as reference data. */
@@ -94,20 +96,25 @@ async function main(): Promise<void> {
 
     const baseline: number[] = [];
     const ours: number[] = [];
+    const baselineCpu: number[] = [];
+    const oursCpu: number[] = [];
     let peakKb = 0;
     for (let run = 0; run < runs; run++) {
       const out = join(work, 'unzipped');
       rmSync(out, { recursive: true, force: true });
       baseline.push(
         timed(() => {
-          const r = spawnSync('bash', ['-c', 'unzip -q "$1" -d "$2" && find "$2" -type f -print0 | xargs -0 sha256sum > /dev/null', 'bench', zipPath, out]);
+          const script = 'TIMEFORMAT="%U %S"; time (unzip -q "$1" -d "$2" && find "$2" -type f -print0 | xargs -0 sha256sum > /dev/null)';
+          const r = spawnSync('bash', ['-c', script, 'bench', zipPath, out]);
           if (r.status !== 0) throw new Error(`baseline failed: ${r.stderr.toString()}`);
+          const [user = 0, sys = 0] = r.stderr.toString().trim().split(/\s+/).slice(-2).map(Number);
+          baselineCpu.push((user + sys) * 1000);
         }),
       );
       rmSync(out, { recursive: true, force: true });
       const dataDir = join(work, 'data');
       rmSync(dataDir, { recursive: true, force: true });
-      let report = { ms: 0, maxRssKb: 0, files: 0 };
+      let report = { ms: 0, cpuMs: 0, maxRssKb: 0, files: 0 };
       ours.push(
         timed(() => {
           const r = spawnSync(process.execPath, [process.argv[1]!, '--child', zipPath, dataDir], { maxBuffer: 1e6 });
@@ -117,9 +124,11 @@ async function main(): Promise<void> {
       );
       rmSync(dataDir, { recursive: true, force: true });
       peakKb = Math.max(peakKb, report.maxRssKb);
+      oursCpu.push(report.cpuMs);
       process.stdout.write(`run ${run + 1}: unzip+sha256 ${(baseline.at(-1)! / 1000).toFixed(2)} s, openDrop ${(ours.at(-1)! / 1000).toFixed(2)} s (in-process ${(report.ms / 1000).toFixed(2)} s), peak RSS ${(report.maxRssKb / 1024).toFixed(0)} MB\n`);
     }
     const ratio = median(ours) / median(baseline);
+    const cpuRatio = median(oursCpu) / median(baselineCpu);
     const rssMb = peakKb / 1024;
     process.stdout.write(
       [
@@ -127,6 +136,7 @@ async function main(): Promise<void> {
         `baseline (unzip -q + sha256sum, median of ${runs}): ${(median(baseline) / 1000).toFixed(2)} s`,
         `openDrop (open+verify+extract+hash, median of ${runs}): ${(median(ours) / 1000).toFixed(2)} s`,
         `ratio: ${ratio.toFixed(2)}  (target ≤ ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'PASS' : 'MISS'}`,
+        `CPU time (user+sys, median): baseline ${(median(baselineCpu) / 1000).toFixed(2)} s, openDrop ${(median(oursCpu) / 1000).toFixed(2)} s, ratio ${cpuRatio.toFixed(2)} (for reference on a busy machine)`,
         `peak RSS of openDrop: ${rssMb.toFixed(0)} MB  (target ≤ ${TARGET_RSS_MB} MB) ${rssMb <= TARGET_RSS_MB ? 'PASS' : 'MISS'}`,
         '',
       ].join('\n'),
