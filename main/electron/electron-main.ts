@@ -56,6 +56,8 @@ if (!app.requestSingleInstanceLock()) {
         allowRunningInsecureContent: false,
         webviewTag: false,
         spellcheck: false,
+        // DevTools would let anyone at the hospital VM run code in the UI of an installed build.
+        devTools: !app.isPackaged,
         navigateOnDragDrop: false,
         // Middle-click would otherwise try to open links in a new window (denied anyway; this stops the attempt).
         disableBlinkFeatures: 'Auxclick',

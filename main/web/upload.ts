@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -32,4 +32,31 @@ export async function receiveUpload(req: IncomingMessage, dataDir: string, rawNa
     throw new AppError('UPLOAD_FAILED', `The upload did not complete: ${(error as Error).message}.`, 'Try again, or type the path of the drop into the path field.');
   }
   return target;
+}
+
+/** How long an uploaded copy is kept; the drop it held has long been extracted and verified by then. */
+export const UPLOAD_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** Removes uploads older than the retention period (called when the browser host starts). */
+export function removeOldUploads(dataDir: string, now = Date.now()): number {
+  const root = join(dataDir, 'uploads');
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const folder = join(root, name);
+    try {
+      if (now - statSync(folder).mtimeMs > UPLOAD_RETENTION_MS) {
+        rmSync(folder, { recursive: true, force: true });
+        removed++;
+      }
+    } catch {
+      // Already gone (another host instance cleaned it); nothing to do.
+    }
+  }
+  return removed;
 }

@@ -6,7 +6,7 @@ import { dispatch } from '../hosting/dispatch';
 import type { Service } from '../service';
 import { refuseReason } from './request-guard';
 import { locateRendererDir, serveStatic } from './static-files';
-import { receiveUpload } from './upload';
+import { receiveUpload, removeOldUploads } from './upload';
 
 export interface WebHostOptions {
   service: Service;
@@ -66,6 +66,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  removeOldUploads(options.dataDir);
   const rendererDir = options.rendererDir === undefined ? locateRendererDir() : options.rendererDir;
   let expectedHost = '';
   const sseClients = new Set<ServerResponse>();
@@ -87,6 +88,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const isApi = url.pathname.startsWith('/api/');
     const refused = refuseReason(req, { host: expectedHost, token }, isApi);
     if (refused) {
+      // Drain any body so the refusal reaches the client instead of a stalled socket.
+      req.resume();
       sendJson(res, 403, { ok: false, error: { code: 'HOST_FORBIDDEN', message: `Request refused (${refused}).`, hint: 'Open the exact URL that Drop Runner printed, including ?token=…' } });
       return;
     }
@@ -118,6 +121,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         const path = await receiveUpload(req, options.dataDir, url.searchParams.get('name'));
         return sendJson(res, 200, { ok: true, path });
       } catch (error) {
+        // The rest of a refused upload's body may still be on its way: close rather than reuse this socket.
+        res.setHeader('Connection', 'close');
         return sendJson(res, 400, { ok: false, error: toErrorShape(error) });
       }
     }

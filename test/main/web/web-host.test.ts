@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeytarSecretStore } from '../../../main/platform/secret-store';
 import { createService, type Service } from '../../../main/service';
+import { MAX_UPLOAD_BYTES, removeOldUploads, UPLOAD_RETENTION_MS } from '../../../main/web/upload';
 import { startWebHost, type WebHost } from '../../../main/web/web-host';
 import { rawRequest } from '../../support/http-request';
 
@@ -105,5 +106,58 @@ describe('browser host request guard', () => {
       });
     });
     expect(await received).toContain('"command":"go-home"');
+  });
+});
+
+describe('browser host uploads', () => {
+  let dataDir: string;
+  let host: WebHost;
+  let goodHost: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'dr-upload-'));
+    const service = createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    host = await startWebHost({ service, dataDir, port: 0, rendererDir: null });
+    goodHost = `127.0.0.1:${host.port}`;
+  });
+  afterAll(async () => {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores a dropped file under uploads/ with only its base name, and returns its path', async () => {
+    const res = await rawRequest({ port: host.port, path: `/api/upload?name=${encodeURIComponent('..\\..\\evil/release 2.4.zip')}`, method: 'POST', headers: { Host: goodHost, 'X-Drop-Runner-Token': host.token }, body: 'PK-bytes' });
+    const reply = JSON.parse(res.body);
+    expect(reply.ok).toBe(true);
+    // Directly inside uploads/<random>/: separators in the name were neutralised, not followed.
+    expect(dirname(dirname(reply.path))).toBe(join(dataDir, 'uploads'));
+    expect(basename(reply.path)).toMatch(/release 2\.4\.zip$/);
+    expect(readFileSync(reply.path, 'utf8')).toBe('PK-bytes');
+  });
+
+  it('refuses a file without a usable name with UPLOAD_INVALID and writes nothing', async () => {
+    const before = existsSync(join(dataDir, 'uploads')) ? readdirSync(join(dataDir, 'uploads')).length : 0;
+    const res = await rawRequest({ port: host.port, path: '/api/upload?name=..', method: 'POST', headers: { Host: goodHost, 'X-Drop-Runner-Token': host.token }, body: 'x' });
+    expect(JSON.parse(res.body).error.code).toBe('UPLOAD_INVALID');
+    const after = existsSync(join(dataDir, 'uploads')) ? readdirSync(join(dataDir, 'uploads')).length : 0;
+    expect(after).toBe(before);
+  });
+
+  it('refuses an upload declared larger than the limit with UPLOAD_TOO_LARGE', async () => {
+    const res = await rawRequest({ port: host.port, path: '/api/upload?name=big.zip', method: 'POST', headers: { Host: goodHost, 'X-Drop-Runner-Token': host.token, 'Content-Length': String(MAX_UPLOAD_BYTES + 1) }, body: '' }).catch((e: Error) => ({ status: 0, body: JSON.stringify({ error: { code: e.message } }) }));
+    expect(res.body).toContain('UPLOAD_TOO_LARGE');
+  });
+
+  it('refuses an upload without the token', async () => {
+    const res = await rawRequest({ port: host.port, path: '/api/upload?name=a.zip', method: 'POST', headers: { Host: goodHost }, body: 'x' });
+    expect(res.status).toBe(403);
+  });
+
+  it('removes uploads older than a day, keeps recent ones', () => {
+    const old = join(dataDir, 'uploads', 'old-one');
+    mkdirSync(old, { recursive: true });
+    const dayAndABit = Date.now() + UPLOAD_RETENTION_MS + 60_000;
+    const fresh = readdirSync(join(dataDir, 'uploads')).length;
+    expect(removeOldUploads(dataDir, dayAndABit)).toBe(fresh);
+    expect(existsSync(old)).toBe(false);
   });
 });
