@@ -4,7 +4,7 @@ import { Button } from '../../ui/button';
 import { Dialog } from '../../ui/dialog';
 import { ErrorBar } from '../../ui/message-bar';
 
-/** Cancel a running deployment: gracefully (after the current unit of work) or immediately. */
+/** Cancel a running deployment: gracefully (after the running batch) or immediately (ATTENTION interrupts it). */
 export function CancelDialog({ deploymentId, onClose }: { deploymentId: string; onClose: () => void }) {
   const cancel = useAction('deploy.cancel');
   const [mode, setMode] = useState<'graceful' | 'immediate'>('graceful');
@@ -27,7 +27,7 @@ export function CancelDialog({ deploymentId, onClose }: { deploymentId: string; 
               if (await cancel.run({ deploymentId, mode })) onClose();
             }}
           >
-            {cancel.busy ? 'Cancelling…' : mode === 'graceful' ? 'Cancel after the current script' : 'Cancel now'}
+            {cancel.busy ? 'Cancelling…' : mode === 'graceful' ? 'Cancel after the current batch' : 'Cancel now'}
           </Button>
         </>
       }
@@ -37,7 +37,7 @@ export function CancelDialog({ deploymentId, onClose }: { deploymentId: string; 
         <label className="radio">
           <input type="radio" name="cancel-mode" value="graceful" checked={mode === 'graceful'} onChange={() => setMode('graceful')} data-autofocus />
           <span>
-            <strong>Gracefully</strong> — finish the script or operation in progress, then stop. Nothing is left half-applied.
+            <strong>Gracefully</strong> — let the statement batch in progress finish, then stop. The current script’s transaction is rolled back (per-script or whole-step mode), so it is not left half-applied; scripts already committed stay.
           </span>
         </label>
         <label className="radio">
