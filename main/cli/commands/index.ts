@@ -7,6 +7,10 @@ import { keygenCommand } from './keygen';
 import { trustCommand } from './trust';
 import { reportCommand } from './report';
 import { evalCommand } from './eval';
+import { planCommand } from './plan';
+import { deployCommand } from './deploy';
+import { resumeCommand } from './resume';
+import { historyCommand } from './history';
 
 /** Every command the CLI knows, in the order `drop-runner help` lists them. */
-export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand];
+export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand, planCommand, deployCommand, resumeCommand, historyCommand];

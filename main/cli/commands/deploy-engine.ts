@@ -1,0 +1,89 @@
+/**
+ * What the plan, deploy, resume and history commands share: the engine assembled over the data
+ * folder (drop library, tenant store, deployment manager), the drop argument (a zip, a folder or
+ * the id of a drop opened before), the tenant and the values given on the command line.
+ */
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import type { Drop } from '../../../common/drop-model';
+import { AppError } from '../../../common/errors';
+import { createDeploymentManager, type DeploymentManager, type FailurePolicy } from '../../deploy/deployment-manager';
+import { DropLibrary } from '../../drop/drop-library';
+import { TrustStore } from '../../drop/trust-store';
+import { createOctopusImporter } from '../../octopus/octopus-importer';
+import { appPackage } from '../../platform/app-version';
+import { createConfSettingsStore, type SettingsStore } from '../../platform/settings-store';
+import { openTenantStore } from '../../tenants/open-tenant-store';
+import type { TenantStore } from '../../tenants/tenant-store';
+import type { CliContext } from '../cli-types';
+import { promptLine } from '../prompt';
+import { applyCommandLineValues, readValueFlags } from '../value-flags';
+
+export interface DeployEngine {
+  settings: SettingsStore;
+  drops: DropLibrary;
+  tenants: TenantStore;
+  manager: DeploymentManager;
+}
+
+/** Builds the engine for one CLI run (the same parts the app's service uses). */
+export function openDeployEngine(ctx: CliContext): DeployEngine {
+  const settings = createConfSettingsStore(ctx.dataDir, 'settings');
+  let password: Promise<string | undefined> | undefined;
+  const drops = new DropLibrary(ctx.dataDir, settings, () => ({
+    trustedKeys: TrustStore.open(ctx.dataDir).keys(),
+    // An encrypted Octopus drop asks for its password only when it has encrypted files.
+    octopusImporter: createOctopusImporter({
+      password: () => (password ??= ctx.flags.has('password-stdin') ? promptLine(ctx.stdin, () => undefined, '').then((l) => l ?? undefined) : Promise.resolve(undefined)),
+    }),
+  }));
+  const tenants = openTenantStore(ctx.dataDir);
+  const manager = createDeploymentManager({ dataDir: ctx.dataDir, drops, tenants, settings, appVersion: appPackage().version });
+  return { settings, drops, tenants, manager };
+}
+
+/** Opens the drop named on the command line: a zip or folder path, or the id of a drop opened earlier. */
+export async function dropFromArgument(engine: DeployEngine, arg: string | undefined, usage: string): Promise<Drop> {
+  if (!arg) throw new AppError('INVALID_ARGUMENTS', 'Which drop? Give the drop zip, its folder, or the id of a drop opened before.', `Usage: ${usage}`);
+  if (existsSync(arg)) return engine.drops.open(resolve(arg));
+  if (/^[\w.-]+$/.test(arg)) return engine.drops.get(arg);
+  throw new AppError('DROP_NOT_FOUND', `"${arg}" is neither a file or folder nor the id of an opened drop.`, 'Give the path of the drop zip (or folder).', { path: arg });
+}
+
+/** The tenant: --tenant, else the drop's own target; created on first use and given the command-line values. */
+export async function tenantWithValues(ctx: CliContext, engine: DeployEngine, drop: Drop): Promise<string> {
+  const tenantId = ctx.flags.get('tenant') ?? drop.target.tenantId;
+  engine.tenants.ensure(tenantId, tenantId === drop.target.tenantId ? drop.target.tenantName : undefined);
+  await applyCommandLineValues(engine.tenants, tenantId, drop.variables, await readValueFlags(ctx.flags));
+  return tenantId;
+}
+
+/** The operator's name: --operator, the name remembered by the app, or the OS user. */
+export function operatorName(ctx: CliContext, settings: SettingsStore): string {
+  const given = ctx.flags.get('operator')?.trim();
+  if (given) return given;
+  const remembered = settings.get<string>('operator.name');
+  if (remembered) return remembered;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'operator';
+  }
+}
+
+/** Parses --on-failure abort|skip|retry:N; absent means the deployment fails on the first failed step. */
+export function failurePolicy(value: string | undefined): FailurePolicy {
+  if (value === undefined) return { kind: 'fail' };
+  const v = value.trim().toLowerCase();
+  if (v === 'abort') return { kind: 'abort' };
+  if (v === 'skip') return { kind: 'skip', reason: 'skipped by --on-failure skip (unattended run)' };
+  const m = /^retry:(\d{1,2})$/.exec(v);
+  if (m && Number(m[1]) >= 1) return { kind: 'retry', times: Number(m[1]) };
+  throw new AppError('INVALID_ARGUMENTS', `--on-failure "${value}" is not understood.`, 'Use --on-failure abort, --on-failure skip or --on-failure retry:N (N from 1 to 99).');
+}
+
+/** Prints a coded error the way every command does. */
+export function printError(ctx: CliContext, e: { code: string; message: string; hint: string }): void {
+  ctx.stderr(`error ${e.code}: ${e.message}\nhint: ${e.hint}\n`);
+}

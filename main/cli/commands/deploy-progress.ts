@@ -1,0 +1,92 @@
+/**
+ * The terminal view of a running deployment: a line per step start and end, the log as it comes,
+ * a progress bar on a terminal (a percentage line now and then when piped), and the decisions.
+ * Everything printed comes from journal events, which are already redacted.
+ */
+import type { JournalEvent } from '../../../common/journal-events';
+import type { CliContext } from '../cli-types';
+
+const BAR = 24;
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Returns the event printer for one deployment. */
+export function deploymentPrinter(ctx: CliContext, isTty: boolean): (event: JournalEvent) => void {
+  let steps: Array<{ id: string; name: string }> = [];
+  let barShown = false;
+  const lastPercent = new Map<string, number>();
+  const clearBar = () => {
+    if (barShown) ctx.stderr('\r\x1b[2K');
+    barShown = false;
+  };
+  const index = (stepId: string) => {
+    const i = steps.findIndex((s) => s.id === stepId);
+    return i === -1 ? stepId : `[${i + 1}/${steps.length}] ${steps[i]!.name}`;
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'deployment-started':
+        steps = e.steps;
+        ctx.stdout(`${e.resumedFrom ? 'Resuming' : 'Deploying'} ${e.drop.project.name} ${e.drop.release.version} to ${e.tenant.name} (${e.tenant.environment}) — deployment ${e.deploymentId}\n`);
+        break;
+      case 'preflight':
+        break;
+      case 'step-started':
+        clearBar();
+        ctx.stdout(`▶ ${index(e.stepId)}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}\n`);
+        break;
+      case 'progress': {
+        const pct = Math.max(0, Math.min(100, Math.round(e.percent)));
+        if (isTty) {
+          const filled = Math.round((pct * BAR) / 100);
+          ctx.stderr(`\r\x1b[2K  [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${String(pct).padStart(3)}% ${(e.item ?? '').slice(0, 60)}`);
+          barShown = true;
+        } else if (pct - (lastPercent.get(e.stepId) ?? -100) >= 25 || pct === 100) {
+          lastPercent.set(e.stepId, pct);
+          ctx.stdout(`  ${String(pct).padStart(3)}% ${e.item ?? ''}\n`);
+        }
+        break;
+      }
+      case 'log':
+        clearBar();
+        ctx.stdout(`  ${e.level === 'error' ? 'error: ' : e.level === 'warn' ? 'warning: ' : ''}${e.message}\n`);
+        break;
+      case 'warning':
+        clearBar();
+        ctx.stdout(`  warning: ${e.message}\n`);
+        break;
+      case 'step-finished':
+        clearBar();
+        ctx.stdout(`${e.outcome === 'succeeded' ? '✔' : e.outcome === 'skipped' ? '↷' : '✖'} ${index(e.stepId)} ${e.outcome} in ${seconds(e.durationMs)}\n`);
+        if (e.error) ctx.stdout(`  error ${e.error.code}: ${e.error.message}\n  hint: ${e.error.hint}\n`);
+        break;
+      case 'decision':
+        ctx.stdout(`  decision: ${e.decision}${e.reason ? ` — ${e.reason}` : ''} (by ${e.by})\n`);
+        break;
+      case 'cancel-requested':
+        clearBar();
+        ctx.stdout(`Cancel requested (${e.mode}) by ${e.by}.\n`);
+        break;
+      case 'interrupted':
+        ctx.stdout(`Interruption recorded: ${e.note}\n`);
+        break;
+      case 'deployment-finished':
+        clearBar();
+        ctx.stdout(`Deployment ${e.outcome} after ${seconds(e.durationMs)}.\n`);
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+/** Prints preflight checks, one line each, hints under failures and warnings. */
+export function printChecks(ctx: CliContext, checks: Array<{ status: string; title: string; detail: string; hint?: string }>): void {
+  for (const c of checks) {
+    const mark = c.status === 'pass' ? 'pass' : c.status === 'warn' ? 'WARN' : 'FAIL';
+    ctx.stdout(`  ${mark}  ${c.title}: ${c.detail}\n`);
+    if (c.hint && c.status !== 'pass') ctx.stdout(`        hint: ${c.hint}\n`);
+  }
+}

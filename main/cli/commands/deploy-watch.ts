@@ -1,0 +1,78 @@
+/**
+ * Runs a deployment from the terminal to its end: prints its events, turns Ctrl+C into a graceful
+ * cancel (a second Ctrl+C into an immediate one), writes the report when asked, and maps the
+ * outcome to the exit code scripts branch on.
+ */
+import { resolve } from 'node:path';
+import type { DeploymentSummary } from '../../../common/contract';
+import { AppError } from '../../../common/errors';
+import type { JournalEvent } from '../../../common/journal-events';
+import { appPackage } from '../../platform/app-version';
+import { exportReport } from '../../report/export-report';
+import { EXIT, type CliContext } from '../cli-types';
+import type { DeployEngine } from './deploy-engine';
+import { printError } from './deploy-engine';
+import { deploymentPrinter } from './deploy-progress';
+
+/** The exit code of a finished deployment. */
+export function exitCodeOf(state: DeploymentSummary['state']): number {
+  if (state === 'succeeded') return EXIT.ok;
+  if (state === 'cancelled') return EXIT.cancelled;
+  return EXIT.failed;
+}
+
+/** Starts (through `begin`) and follows one deployment; resolves with the exit code. */
+export async function watchDeployment(ctx: CliContext, engine: DeployEngine, begin: () => Promise<{ deploymentId: string }>): Promise<number> {
+  const print = deploymentPrinter(ctx, Boolean((process.stderr as { isTTY?: boolean }).isTTY));
+  const off = engine.manager.onEvent((name, payload) => {
+    if (name === 'journal' && 'event' in payload) print(payload.event as JournalEvent);
+  });
+  let deploymentId: string | undefined;
+  let interrupts = 0;
+  let lastInterrupt = 0;
+  const onSigint = () => {
+    // conf's atomic writer (when-exit) re-raises the first SIGINT it sees; that echo arrives within
+    // milliseconds and must not count as the operator's second Ctrl+C.
+    const now = Date.now();
+    if (now - lastInterrupt < 300) return;
+    lastInterrupt = now;
+    interrupts++;
+    if (!deploymentId) return;
+    try {
+      engine.manager.cancel(deploymentId, interrupts === 1 ? 'graceful' : 'immediate');
+      if (interrupts === 1) ctx.stderr('\nStopping after the current batch. Press Ctrl+C again to stop immediately.\n');
+    } catch {
+      // Already finished.
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    try {
+      ({ deploymentId } = await begin());
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'DEPLOY_LOCKED' || error.code === 'DEPLOY_STILL_RUNNING' || error.code === 'SECRETS_UNAVAILABLE')) {
+        printError(ctx, error);
+        return EXIT.environment;
+      }
+      if (error instanceof AppError && error.code === 'PREFLIGHT_BLOCKED') {
+        printError(ctx, error);
+        return (error.details as { failureKind?: string } | undefined)?.failureKind === 'environment' ? EXIT.environment : EXIT.invalidInput;
+      }
+      throw error;
+    }
+    if (interrupts > 0) engine.manager.cancel(deploymentId, interrupts === 1 ? 'graceful' : 'immediate');
+    const summary = await engine.manager.wait(deploymentId);
+    const reportDir = ctx.flags.get('report');
+    if (reportDir) {
+      const { events } = engine.manager.journal(deploymentId);
+      const result = await exportReport(events, resolve(reportDir), { formats: ['html', 'json'], appVersion: appPackage().version });
+      ctx.stdout(`Report: ${resolve(reportDir)}\n`);
+      for (const f of result.files) ctx.stdout(`  ${f.format.padEnd(4)} ${f.path}\n`);
+    }
+    if (summary.state !== 'succeeded') ctx.stdout(`Journal: drop-runner report ${deploymentId}${summary.state === 'failed' || summary.state === 'aborted' ? ` · resume is not possible for a finished deployment; fix the cause and deploy again` : ''}\n`);
+    return exitCodeOf(summary.state);
+  } finally {
+    process.off('SIGINT', onSigint);
+    off();
+  }
+}

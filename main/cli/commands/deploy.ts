@@ -1,0 +1,39 @@
+import { AppError } from '../../../common/errors';
+import { EXIT, type CliCommand } from '../cli-types';
+import { dropFromArgument, failurePolicy, openDeployEngine, operatorName, printError, tenantWithValues } from './deploy-engine';
+import { printChecks } from './deploy-progress';
+import { watchDeployment } from './deploy-watch';
+
+const USAGE =
+  'drop-runner deploy <drop.zip | folder | drop-id> [--tenant <id>] [--var NAME=VALUE]... [--var-file <file>] [--remember] [--on-failure abort|skip|retry:N] [--yes] [--skip-unsupported <step-id>]... [--report <dir>] [--operator <name>] [--password-stdin] [--data-dir <dir>]';
+
+/** `drop-runner deploy`: preflight, then the steps in order with the log in the terminal; exit 0 / 1 / 2 / 3 / 130. */
+export const deployCommand: CliCommand = {
+  name: 'deploy',
+  summary: 'Deploy a drop to a tenant: preflight, run every step with the log in the terminal, optionally write the report',
+  usage: USAGE,
+  valueFlags: ['on-failure', 'report', 'operator', 'skip-unsupported'],
+  run: async (ctx) => {
+    const policy = failurePolicy(ctx.flags.get('on-failure'));
+    const engine = openDeployEngine(ctx);
+    const drop = await dropFromArgument(engine, ctx.args[0], USAGE);
+    const tenantId = await tenantWithValues(ctx, engine, drop);
+    const manual = drop.steps.filter((s) => s.type === 'manual-check');
+    if (manual.length > 0 && !ctx.flags.has('yes')) {
+      printError(ctx, new AppError('MANUAL_CHECK_NEEDS_YES', `This drop has ${manual.length} manual check${manual.length === 1 ? '' : 's'} the operator must confirm: ${manual.map((s) => `"${s.name}"`).join(', ')}.`, 'Read them with `drop-runner plan`, do what they say at the right moment, and run deploy again with --yes (or deploy from the app, which asks at each check).'));
+      return EXIT.invalidInput;
+    }
+    const skipUnsupported = ctx.flags.getAll('skip-unsupported');
+    const operator = operatorName(ctx, engine.settings);
+    ctx.stdout(`Preflight for ${drop.project.name} ${drop.release.version} → ${tenantId}\n`);
+    const preflight = await engine.manager.preflight(drop.id, tenantId, { skipUnsupported });
+    printChecks(ctx, preflight.checks);
+    if (preflight.blocked) {
+      ctx.stderr(`error PREFLIGHT_BLOCKED: ${preflight.checks.filter((c) => c.status === 'fail').length} preflight check(s) failed; nothing was changed.\nhint: Fix the failing checks above, then run the command again.\n`);
+      return preflight.failureKind === 'environment' ? EXIT.environment : EXIT.invalidInput;
+    }
+    return watchDeployment(ctx, engine, () =>
+      engine.manager.start({ dropId: drop.id, tenantId, operator, skipUnsupported, onFailure: policy, confirmManualChecks: ctx.flags.has('yes'), preflight }),
+    );
+  },
+};

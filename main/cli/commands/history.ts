@@ -1,0 +1,30 @@
+import { EXIT, type CliCommand } from '../cli-types';
+import { openDeployEngine } from './deploy-engine';
+
+/** `drop-runner history`: the deployments on this machine with their state; interrupted ones say how to resume. */
+export const historyCommand: CliCommand = {
+  name: 'history',
+  summary: 'List the deployments on this machine (newest first) with their outcome; interrupted ones can be resumed',
+  usage: 'drop-runner history [--tenant <id>] [--json] [--data-dir <dir>]',
+  run: async (ctx) => {
+    const engine = openDeployEngine(ctx);
+    const list = engine.manager.history(ctx.flags.get('tenant'));
+    if (ctx.flags.has('json')) {
+      ctx.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    if (list.length === 0) {
+      ctx.stdout('No deployments on this machine yet.\n');
+      return EXIT.ok;
+    }
+    const rows = list.map((d) => [d.deploymentId, d.tenantId, `${d.project} ${d.release}`, d.startedAt, d.state]);
+    const head = ['DEPLOYMENT', 'TENANT', 'RELEASE', 'STARTED', 'STATE'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`;
+    ctx.stdout(line(head));
+    for (const r of rows) ctx.stdout(line(r));
+    const interrupted = list.filter((d) => d.state === 'interrupted');
+    if (interrupted.length > 0) ctx.stdout(`\n${interrupted.length} interrupted: continue with \`drop-runner resume ${interrupted[0]!.deploymentId}\`.\n`);
+    return EXIT.ok;
+  },
+};
