@@ -38,7 +38,7 @@ export class DropLibrary {
     mkdirSync(folder, { recursive: true });
     // Written through a temp file: a crash mid-write must not leave a half model that a resume would trust.
     const file = join(folder, MODEL_FILE);
-    writeFileSync(`${file}.tmp`, JSON.stringify(drop));
+    writeFileSync(`${file}.tmp`, JSON.stringify(withoutBakedSecrets(drop)));
     renameSync(`${file}.tmp`, file);
     this.cache.set(drop.id, drop);
     const recent: RecentDrop = {
@@ -68,6 +68,14 @@ export class DropLibrary {
       throw notFound(dropId);
     }
     if (!existsSync(drop.root)) throw notFound(dropId);
+    if ((drop as KeptDrop).bakedSecretsOmitted) {
+      throw new AppError(
+        'DROP_REOPEN_REQUIRED',
+        `The drop "${dropId}" holds encrypted values that Drop Runner never keeps on disk, and this process has not opened it yet.`,
+        'Open the drop again (from Recent drops or with its path); the tenant’s remembered drop password is used, then continue.',
+        { dropId },
+      );
+    }
     this.cache.set(dropId, drop);
     return drop;
   }
@@ -76,6 +84,15 @@ export class DropLibrary {
   recent(): RecentDrop[] {
     return this.settings.get<RecentDrop[]>(RECENT_KEY) ?? [];
   }
+}
+
+/** What drop-model.json holds: the model minus any secret baked into the drop (Octopus .secret values). */
+type KeptDrop = Drop & { bakedSecretsOmitted?: boolean };
+
+/** Secrets live in the keychain or in memory only, never in a file: baked secret values are left out of the kept model. */
+function withoutBakedSecrets(drop: Drop): KeptDrop {
+  if (!drop.baked.some((b) => b.sensitive)) return drop;
+  return { ...drop, baked: drop.baked.filter((b) => !b.sensitive), bakedSecretsOmitted: true };
 }
 
 function notFound(dropId: string): AppError {
