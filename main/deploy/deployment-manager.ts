@@ -245,6 +245,9 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         setState('awaiting-decision', pending);
       });
 
+    // Registered before the runner starts: a first step that asks at once (a manual check) must find it.
+    active.set(args.id, run);
+    emit('deployment-state', { deploymentId: args.id, state: 'running' });
     run.done = (async (): Promise<DeploymentOutcome> => {
       let outcome: DeploymentOutcome = 'failed';
       try {
@@ -316,8 +319,6 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
       emit('deployment-state', { deploymentId: args.id, state: outcome });
       return outcome;
     })();
-    active.set(args.id, run);
-    emit('deployment-state', { deploymentId: args.id, state: 'running' });
     return run;
   };
 
