@@ -89,7 +89,10 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     dictionary.set(b.name, b.value, { sensitive: b.sensitive });
     if (b.sensitive) registerSecret(redactor, b.value);
   }
+  const required = new Set(drop.variables.filter((t) => t.required).map((t) => t.name));
   for (const v of values) {
+    // A required value nobody gave stays undefined, so every setting that uses it names it as missing.
+    if (v.source === 'none' && v.value === '' && required.has(v.name)) continue;
     dictionary.set(v.name, v.value, { sensitive: v.sensitive });
     if (v.sensitive) registerSecret(redactor, v.value);
   }
