@@ -51,6 +51,11 @@ export const sqlScriptsSettingsSchema = z.strictObject({
   scripts: z.array(text(500)).min(1).optional().describe('Glob patterns (relative to the package folder) selecting scripts; default every *.sql, in name order.'),
   journalTable: text(256).optional().describe('Table that records which scripts already ran; default dbo.SchemaVersions.'),
   transaction: z.enum(['per-script', 'step', 'none']).optional().describe('Transaction scope; default per-script.'),
+  runAlways: z
+    .array(text(500))
+    .min(1)
+    .optional()
+    .describe('Glob patterns of scripts that run on every deployment and are never recorded in the journal table ("**" for all); files under always/ always are.'),
   variables: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'sqlcmd variable names use letters, digits and "_"'), z.string().max(4000))
     .optional()
@@ -65,6 +70,11 @@ export const ssisProjectSettingsSchema = z.strictObject({
   folder: text(128).describe('SSIS catalog folder.'),
   projectName: text(128).optional().describe('Defaults to the name inside the .ispac.'),
   environment: text(128).describe('SSIS catalog environment created or updated next to the project.'),
+  environmentReference: z.enum(['relative', 'absolute']).optional().describe('How the project references the environment; default relative (same folder).'),
+  environmentFolder: text(128).optional().describe('Catalog folder of the environment when environmentReference is "absolute"; default the project folder.'),
+  removeUndeclaredVariables: z.boolean().optional().describe('Delete environment variables the step does not declare; default false.'),
+  validate: z.boolean().optional().describe('Validate the project against the environment after deploying it; default false.'),
+  timeoutSeconds: z.number().int().min(1).max(86_400).optional().describe('How long to wait for catalog operations, in seconds.'),
   environmentVariables: z
     .array(
       z.strictObject({

@@ -55,8 +55,26 @@ describe('drop.json schema', () => {
     ['manifest listing itself', { files: [{ path: 'drop.json', size: 1, sha256: 'a'.repeat(64) }] }, 'files[0].path'],
     ['upper-case hash', { files: [{ path: 'a', size: 1, sha256: 'A'.repeat(64) }] }, 'files[0].sha256'],
     ['bad created date', { release: { version: '1', created: '20/11/2026' } }, 'release.created'],
+    ['unknown environmentReference', { steps: [{ id: 's', name: 'S', type: 'ssis-project', package: 'p', settings: { connection: 'c', ispac: 'a.ispac', folder: 'f', environment: 'e', environmentReference: 'shared' } }] }, 'steps[0].settings.environmentReference'],
+    ['zero timeoutSeconds', { steps: [{ id: 's', name: 'S', type: 'ssis-project', package: 'p', settings: { connection: 'c', ispac: 'a.ispac', folder: 'f', environment: 'e', timeoutSeconds: 0 } }] }, 'steps[0].settings.timeoutSeconds'],
+    ['empty runAlways', { steps: [{ id: 's', name: 'S', type: 'sql-scripts', package: 'sql', settings: { connection: 'c', runAlways: [] } }] }, 'steps[0].settings.runAlways'],
   ])('refuses %s, naming the JSON path', (_label, override, path) => {
     expect(messageOf(() => parseManifest(manifestBytes(manifestFor({}, override as Record<string, unknown>))))).toContain(path);
+  });
+
+  it('accepts every SSIS setting the ssis-project executor reads, and runAlways on sql-scripts', () => {
+    const steps = [
+      { id: 'sql', name: 'S', type: 'sql-scripts', package: 'sql', settings: { connection: 'c', runAlways: ['**'] } },
+      {
+        id: 'ssis',
+        name: 'P',
+        type: 'ssis-project',
+        package: 'p',
+        settings: { connection: 'c', ispac: 'a.ispac', folder: 'f', environment: 'e', environmentReference: 'absolute', environmentFolder: 'Shared', removeUndeclaredVariables: true, validate: true, timeoutSeconds: 600 },
+      },
+    ];
+    const result = dropManifestSchema.safeParse({ ...manifestFor({}, { steps }), files: [] });
+    expect(result.success ? 'ok' : JSON.stringify(result.error.issues)).toBe('ok');
   });
 
   it('accepts a UTF-8 byte-order mark', () => {
