@@ -336,6 +336,8 @@ const sqlBase = (connection: string, scripts: string[] | undefined): Record<stri
   ...(scripts ? { scripts } : {}),
   // The Octopus templates run each batch directly, without a transaction around the script.
   transaction: 'none',
+  // The templates run their scripts on every deployment and keep no journal of what ran, so nothing is skipped as "already applied".
+  runAlways: ['**'],
 });
 
 function mapScriptFile(ctx: StepContext): Mapping {

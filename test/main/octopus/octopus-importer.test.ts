@@ -92,7 +92,7 @@ describe.each(variants)('importOctopusDrop: %s', (_name, options) => {
     expect(migrations).toMatchObject({ package: 'Packages/Meridian.Database.1.2.0_B47863CDE8E3F24E95873F4B59FE990E.nupkg', settings: { connection: '#{ConnectionString}', transaction: 'per-script' } });
     expect(reports).toMatchObject({
       package: 'Packages/Meridian.Reports@S1.0.0@B47863CDE8E3F24E95873F4B59FE990E.zip',
-      settings: { connection: 'Data Source=#{SqlServer};Initial Catalog=Reports;User Id=report_deploy;Password=#{Password};TrustServerCertificate=True', scripts: ['reports/010_*.sql', 'reports/post.sql'], transaction: 'none' },
+      settings: { connection: 'Data Source=#{SqlServer};Initial Catalog=Reports;User Id=report_deploy;Password=#{Password};TrustServerCertificate=True', scripts: ['reports/010_*.sql', 'reports/post.sql'], transaction: 'none', runAlways: ['**'] },
     });
     expect(other!.unsupportedReason).toMatch(/PowerShell script/);
   });

@@ -77,9 +77,9 @@ describe('community step templates', () => {
       { name: 'Run ordered', command: 'run-script', variables: { PathToScripts: '#{Octopus.Action[Unpack DB].Output.Package.InstallationDirectoryPath}\\Release', ConnectionString: 'Server=db01;Database=M;Integrated Security=true', VersionRegEx: 'Release(\\d+)_(\\d+)\\.' } },
     ]);
     expect(drop.steps.map((s) => [s.name, s.type, s.package, s.settings])).toEqual([
-      ['Run one', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=Meridian;Integrated Security=true', scripts: ['once.sql'], transaction: 'none' }],
+      ['Run one', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=Meridian;Integrated Security=true', scripts: ['once.sql'], transaction: 'none', runAlways: ['**'] }],
       // The template compares the captured numbers as strings: "10" < "2", and "10" < "9".
-      ['Run ordered', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=M;Integrated Security=true', scripts: ['Release/Release10_1.sql', 'Release/Release2_10.sql', 'Release/Release2_9.sql'], transaction: 'none' }],
+      ['Run ordered', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=M;Integrated Security=true', scripts: ['Release/Release10_1.sql', 'Release/Release2_10.sql', 'Release/Release2_9.sql'], transaction: 'none', runAlways: ['**'] }],
     ]);
   });
 
