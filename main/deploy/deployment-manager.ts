@@ -9,6 +9,7 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { DeploymentSummary, PendingDecision, PlanView } from '../../common/contract';
 import type { Drop } from '../../common/drop-model';
+import { dropsDir } from '../drop/drop-store';
 import { AppError } from '../../common/errors';
 import type { DeploymentOutcome, JournalEvent, JournalEventInput } from '../../common/journal-events';
 import type { SettingsStore } from '../platform/settings-store';
@@ -144,6 +145,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
   const tools = (): StepTools => ({
     findSqlPackage: () => findSqlPackage(settings?.get<string>('deploy.sqlPackagePath') || undefined, options.tools?.env ?? process.env),
     env: process.env,
+    dropsDir: dropsDir(dataDir),
     ...options.tools,
   });
   const allowUnsigned = () => settings?.get<boolean>('deploy.allowUnsigned') ?? true;

@@ -48,7 +48,7 @@ export async function buildPlan(inputs: DeploymentInputs, registry: StepRegistry
       continue;
     }
     try {
-      const result = await executor.plan(buildStepContext(inputs, step, settings, tools, () => undefined));
+      const result = await executor.plan(await buildStepContext(inputs, step, settings, tools, () => undefined));
       if (result.detail) details.set(step.id, result.detail);
       steps.push({
         id: step.id,

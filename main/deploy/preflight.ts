@@ -93,7 +93,7 @@ export async function runPreflight(inputs: DeploymentInputs, registry: StepRegis
     }
     if (inputs.secretsProblem) continue;
     try {
-      const stepChecks = await executor.preflight(buildStepContext(inputs, step, settings, tools, () => undefined));
+      const stepChecks = await executor.preflight(await buildStepContext(inputs, step, settings, tools, () => undefined));
       checks.push(...stepChecks.map((c) => redactor.redactValue({ ...c, title: `${step.name}: ${c.title}` })));
     } catch (error) {
       const e = toErrorShape(error);

@@ -120,7 +120,7 @@ async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
       if (!executor) throw new AppError('DEPLOY_STEP_UNSUPPORTED', `No executor for step type ${step.type}.`, 'Update Drop Runner.');
       const { settings, problems } = inputs.settingsFor(step);
       if (problems.length > 0) throw new AppError(problems[0]!.code, problems[0]!.message, problems[0]!.hint, { stepId: step.id });
-      const ctx = buildStepContext(
+      const ctx = await buildStepContext(
         inputs,
         step,
         settings,

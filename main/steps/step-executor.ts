@@ -23,6 +23,8 @@ export interface StepTools {
   findSqlPackage: () => string | null;
   /** Environment for child processes (scripts, SqlPackage); defaults to process.env. */
   env: NodeJS.ProcessEnv;
+  /** `<dataDir>/drops`: package archives of Octopus steps are extracted under it (main/deploy/package-cache.ts). */
+  dropsDir?: string;
 }
 
 /** Everything a step executor may use. Values here are real (secrets included): executors must pass text through `redactor` before it leaves them. */
