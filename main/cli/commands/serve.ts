@@ -8,8 +8,8 @@ import { EXIT, type CliCommand } from '../cli-types';
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Start the browser host: the Drop Runner UI on http://127.0.0.1 (for machines without the desktop shell)',
-  usage: 'drop-runner serve [--port <n>] [--data-dir <dir>]',
-  valueFlags: ['port'],
+  usage: 'drop-runner serve [--port <n>] [--data-dir <dir>] [--simulated-port <n>]',
+  valueFlags: ['port', 'simulated-port'],
   run: async (ctx) => {
     const portFlag = ctx.flags.get('port');
     const port = portFlag === undefined ? 0 : Number(portFlag);
@@ -17,8 +17,21 @@ export const serveCommand: CliCommand = {
       ctx.stderr(`error INVALID_ARGUMENTS: --port must be a number from 0 to 65535, not "${portFlag}".\nhint: Leave --port out to pick a free port.\n`);
       return EXIT.invalidInput;
     }
+    // `npm run demo` points the app at the TDS double; the UI labels it as a simulated server.
+    const simulatedFlag = ctx.flags.get('simulated-port');
+    const simulatedPort = simulatedFlag === undefined ? undefined : Number(simulatedFlag);
+    if (simulatedPort !== undefined && (!Number.isInteger(simulatedPort) || simulatedPort < 1 || simulatedPort > 65535)) {
+      ctx.stderr(`error INVALID_ARGUMENTS: --simulated-port must be a number from 1 to 65535, not "${simulatedFlag}".\nhint: npm run demo sets it; leave it out otherwise.\n`);
+      return EXIT.invalidInput;
+    }
     const secrets = createKeytarSecretStore();
-    const service = createService({ dataDir: ctx.dataDir, host: 'web', secrets, findChromium: () => findChromium() });
+    const service = createService({
+      dataDir: ctx.dataDir,
+      host: 'web',
+      secrets,
+      findChromium: () => findChromium(),
+      ...(simulatedPort !== undefined ? { simulatedServer: { port: simulatedPort, note: `Simulated SQL Server (the Drop Runner TDS test double) on 127.0.0.1:${simulatedPort}: nothing is deployed to a real server.` } } : {}),
+    });
     const host = await startWebHost({ service, dataDir: ctx.dataDir, port });
     ctx.stdout(`Drop Runner browser host listening. Open this URL in a browser on this machine:\n${host.url}\n`);
     await new Promise<void>((resolve) => {
