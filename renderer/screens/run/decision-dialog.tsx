@@ -9,14 +9,16 @@ import { TextArea } from '../../ui/text-input';
 
 /**
  * Guided failure: a step failed and the runner waits. Retry, skip (a reason is required; it goes into the
- * report) or abort. "Read the log first" hides the dialog without deciding.
+ * report) or abort. "Read the log first" hides the dialog without deciding. A manual check waits the same
+ * way, but is answered with "Done" (confirm) instead of Retry: the engine refuses a retry for it.
  */
 export function DecisionDialog({ deploymentId, pending, stepName, transactional, onHide }: { deploymentId: string; pending: PendingDecision; stepName: string; transactional?: string; onHide: () => void }) {
   const decide = useAction('deploy.decide');
   const [mode, setMode] = useState<'choose' | 'skip' | 'abort'>('choose');
   const [reason, setReason] = useState('');
 
-  const send = async (decision: 'retry' | 'skip' | 'abort') => {
+  const manual = pending.kind === 'confirm';
+  const send = async (decision: 'retry' | 'skip' | 'abort' | 'confirm') => {
     await decide.run({ deploymentId, stepId: pending.stepId, decision, ...(decision === 'skip' ? { reason: reason.trim() } : {}) });
   };
 
@@ -24,7 +26,7 @@ export function DecisionDialog({ deploymentId, pending, stepName, transactional,
     <Dialog
       open
       modalType="alert"
-      title={`"${stepName}" failed`}
+      title={manual ? `Manual check: "${stepName}"` : `"${stepName}" failed`}
       onClose={onHide}
       dismissible={!decide.busy}
       actions={
@@ -35,9 +37,15 @@ export function DecisionDialog({ deploymentId, pending, stepName, transactional,
               Abort…
             </Button>
             <Button onClick={() => setMode('skip')}>Skip…</Button>
-            <Button appearance="primary" icon="refresh" disabled={decide.busy} onClick={() => void send('retry')} data-autofocus>
-              {decide.busy ? 'Retrying…' : 'Retry'}
-            </Button>
+            {manual ? (
+              <Button appearance="primary" icon="check" disabled={decide.busy} onClick={() => void send('confirm')} data-autofocus>
+                {decide.busy ? 'Confirming…' : 'Done — continue'}
+              </Button>
+            ) : (
+              <Button appearance="primary" icon="refresh" disabled={decide.busy} onClick={() => void send('retry')} data-autofocus>
+                {decide.busy ? 'Retrying…' : 'Retry'}
+              </Button>
+            )}
           </>
         ) : mode === 'skip' ? (
           <>
@@ -60,12 +68,18 @@ export function DecisionDialog({ deploymentId, pending, stepName, transactional,
         )
       }
     >
-      <MessageBar intent="error" title={<code className="error-code">{pending.error.code}</code>}>
-        <span>{pending.error.message}</span>
-        <span className="muted">{pending.error.hint}</span>
-      </MessageBar>
-      {transactional && <p className="small muted">Transactional: {transactional}. What this step committed before failing stays committed.</p>}
-      {mode === 'choose' && <p>Fix the cause (for example a permission or a locked object) and retry, skip the step with a reason, or abort.</p>}
+      {manual ? (
+        <MessageBar intent="info" title="Do this now, then confirm">
+          <span>{pending.error.message}</span>
+        </MessageBar>
+      ) : (
+        <MessageBar intent="error" title={<code className="error-code">{pending.error.code}</code>}>
+          <span>{pending.error.message}</span>
+          <span className="muted">{pending.error.hint}</span>
+        </MessageBar>
+      )}
+      {!manual && transactional && <p className="small muted">Transactional: {transactional}. What this step committed before failing stays committed.</p>}
+      {mode === 'choose' && (manual ? <p>Your confirmation (name and time) goes into the deployment report. Or skip the check with a reason, or abort.</p> : <p>Fix the cause (for example a permission or a locked object) and retry, skip the step with a reason, or abort.</p>)}
       {mode === 'skip' && (
         <Field label="Why is this step skipped?" required hint="Goes into the deployment report for the hospital's IT department.">
           {(p) => <TextArea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-autofocus />}

@@ -97,7 +97,11 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
       </div>
 
       {interactive && state === 'awaiting-decision' && pendingDecision && !showDecision && (
-        <MessageBar intent="error" title={`"${decisionStep?.name ?? pendingDecision.stepId}" failed — the deployment waits for you`} actions={<Button onClick={() => setDecisionHidden(null)}>Decide…</Button>}>
+        <MessageBar
+          intent={pendingDecision.kind === 'confirm' ? 'info' : 'error'}
+          title={pendingDecision.kind === 'confirm' ? `"${decisionStep?.name ?? pendingDecision.stepId}" — the deployment waits for your confirmation` : `"${decisionStep?.name ?? pendingDecision.stepId}" failed — the deployment waits for you`}
+          actions={<Button onClick={() => setDecisionHidden(null)}>Decide…</Button>}
+        >
           <span>
             <code className="error-code">{pendingDecision.error.code}</code> {pendingDecision.error.message}
           </span>
@@ -115,6 +119,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
             steps={model.steps}
             currentStepId={model.currentStepId}
             decisionStepId={state === 'awaiting-decision' ? pendingDecision?.stepId : undefined}
+            decisionKind={pendingDecision?.kind}
             now={now}
             onShowLog={(id) => setStepFilter((current) => (current === id ? undefined : id))}
           />

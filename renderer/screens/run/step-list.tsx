@@ -5,7 +5,7 @@ import { Stepper, type StepperItem } from '../../ui/stepper';
 import { STEP_TYPE_LABELS } from '../overview/overview-model';
 import { stepElapsedMs, type StepState } from './run-model';
 
-type Display = StepState['status'] | 'awaiting-decision';
+type Display = StepState['status'] | 'awaiting-decision' | 'awaiting-confirmation';
 
 const DISPLAY: Record<Display, { icon: IconName; label: string }> = {
   pending: { icon: 'circle', label: 'Waiting' },
@@ -16,12 +16,27 @@ const DISPLAY: Record<Display, { icon: IconName; label: string }> = {
   cancelled: { icon: 'stop', label: 'Cancelled' },
   interrupted: { icon: 'warning', label: 'Interrupted' },
   'awaiting-decision': { icon: 'warning', label: 'Failed — waiting for your decision' },
+  'awaiting-confirmation': { icon: 'clock', label: 'Waiting for your confirmation' },
 };
 
 /** The steps as a vertical stepper: status, a progress bar each, elapsed time and the item being worked on. */
-export function StepList({ steps, currentStepId, decisionStepId, now, onShowLog }: { steps: StepState[]; currentStepId?: string; decisionStepId?: string; now: number; onShowLog: (stepId: string) => void }) {
+export function StepList({
+  steps,
+  currentStepId,
+  decisionStepId,
+  decisionKind,
+  now,
+  onShowLog,
+}: {
+  steps: StepState[];
+  currentStepId?: string;
+  decisionStepId?: string;
+  decisionKind?: 'failure' | 'confirm';
+  now: number;
+  onShowLog: (stepId: string) => void;
+}) {
   const items: StepperItem[] = steps.map((step) => {
-    const display: Display = step.id === decisionStepId ? 'awaiting-decision' : step.status;
+    const display: Display = step.id === decisionStepId ? (decisionKind === 'confirm' ? 'awaiting-confirmation' : 'awaiting-decision') : step.status;
     const elapsed = stepElapsedMs(step, now);
     const typeLabel = STEP_TYPE_LABELS[step.type as keyof typeof STEP_TYPE_LABELS] ?? step.type;
     const lastSkip = [...step.decisions].reverse().find((d) => d.decision === 'skip');
