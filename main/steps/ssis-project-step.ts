@@ -3,6 +3,7 @@
  * variables, reference, bindings). The SSIS engine owns the catalog calls; this maps its plan to
  * the plan view and its failures to preflight checks.
  */
+import path from 'node:path';
 import type { DryRunItem } from '../../common/contract';
 import type { PreflightCheck } from '../../common/journal-events';
 import { toErrorShape } from '../../common/errors';
@@ -12,10 +13,12 @@ import type { StepContext, StepExecutor, StepPlanDetail } from './step-executor'
 const TRANSACTIONAL = 'none (each catalog change is applied on its own; running the step again is safe)';
 
 function options(ctx: StepContext) {
+  // A package archive (Octopus Packages/*.nupkg) is read from its extracted folder, where "ispac" is relative to the archive's inside.
+  const extracted = ctx.packageRoot !== undefined && ctx.step.package !== undefined && path.resolve(ctx.dropRoot, ctx.step.package) !== ctx.packageRoot;
   return {
     stepId: ctx.step.id,
-    dropRoot: ctx.dropRoot,
-    ...(ctx.step.package ? { packagePath: ctx.step.package } : {}),
+    dropRoot: extracted ? ctx.packageRoot! : ctx.dropRoot,
+    ...(ctx.step.package && !extracted ? { packagePath: ctx.step.package } : {}),
     settings: ctx.settings,
     redact: (s: string) => ctx.redactor.redact(s),
   };

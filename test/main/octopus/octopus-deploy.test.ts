@@ -1,0 +1,226 @@
+/**
+ * Octopus offline drops end to end: opened through the real DropLibrary (folder and zip, both variable
+ * formats, both key sizes, with and without a password), planned, preflighted and deployed by the
+ * deployment manager on the TDS double with SSISDB. Package archives are extracted into the data folder.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Drop } from '../../../common/drop-model';
+import { AppError } from '../../../common/errors';
+import { createDeploymentManager, type DeploymentManager } from '../../../main/deploy/deployment-manager';
+import { DropLibrary } from '../../../main/drop/drop-library';
+import { createConfSettingsStore } from '../../../main/platform/settings-store';
+import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { openTenantStore } from '../../../main/tenants/open-tenant-store';
+import type { TenantStore } from '../../../main/tenants/tenant-store';
+import { buildOctopusDropFolder, buildOctopusDropZip, clinicalFeedsProject, hospitalDropSpec, type OctopusDropSpec } from '../../support/fixtures/octopus-drop-builder';
+import { createSsisdbEmulation, type SsisdbEmulation } from '../../support/ssisdb/index';
+import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
+import { cleanup, filesContaining, journalOf, scratch, story } from '../deploy/deploy-fixture';
+
+const PASSWORD = 'Hospital-Drop-Pw1';
+const WIN = { domain: 'STOLAF', user: 'svc_ssis', password: 'Ss1s!Deploy-4410' };
+const LOGINS = [
+  { user: 'deploy', password: 'Db-Pa55word!' },
+  { user: 'report_deploy', password: 'R3ports-Pwd' },
+];
+const SECRETS = ['Catal0g!Pwd', 'k3y-s3cret-ApiKey', 'Db-Pa55word!', 'R3ports-Pwd', WIN.password, PASSWORD];
+const TENANT = 'Tenants-7';
+
+/**
+ * The hospital drop with its SSIS step as a deploy-package step whose package holds the .ispac (the
+ * community template's Integrated Security cannot log in from Node; that mapping has its own tests).
+ */
+function deployableSpec(options: Parameters<typeof hospitalDropSpec>[0]): OctopusDropSpec {
+  const spec = hospitalDropSpec(options);
+  const [, , migrations, reports, notify] = spec.steps;
+  spec.steps = [
+    {
+      name: 'Deploy feeds',
+      command: 'deploy-package',
+      package: { id: 'Meridian.ClinicalFeeds', version: '2.4.0', files: { 'ClinicalFeeds.ispac': clinicalFeedsProject(), 'readme.txt': 'feeds' } },
+      variables: { SsisConnectionString: '', FolderName: 'Meridian' },
+    },
+    migrations!,
+    reports!,
+    notify!,
+  ];
+  return spec;
+}
+
+interface World {
+  root: string;
+  dataDir: string;
+  drops: DropLibrary;
+  tenants: TenantStore;
+  manager: DeploymentManager;
+}
+
+function world(root: string): World {
+  const dataDir = path.join(root, 'data');
+  const settings = createConfSettingsStore(dataDir, 'settings');
+  const drops = new DropLibrary(dataDir, settings, () => ({}));
+  const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
+  const manager = createDeploymentManager({ dataDir, drops, tenants, settings });
+  return { root, dataDir, drops, tenants, manager };
+}
+
+async function enterValues(w: World, drop: Drop, port: number): Promise<void> {
+  const server = `127.0.0.1,${port}`;
+  w.tenants.ensure(TENANT, 'St Olaf Hospital');
+  const values = { SqlServer: server, SsisConnectionString: `Server=${server};Database=SSISDB;User Id=${WIN.domain}\\${WIN.user};Password=${WIN.password};Encrypt=False`, ReportsOwner: 'dbo' };
+  // Entered for this process only: no keychain needed.
+  await w.tenants.saveValues(TENANT, Object.entries(values).map(([name, value]) => ({ name, value, ...(name === 'SsisConnectionString' ? { sensitive: true } : {}) })), { remember: false, templates: drop.variables });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (e) {
+    return e instanceof AppError ? e.code : `not an AppError: ${String(e)}`;
+  }
+  return 'no error';
+}
+
+let server: TdsServer;
+let ssisdb: SsisdbEmulation;
+const roots: string[] = [];
+// A fresh double per test: its databases (and the journal table) must not carry over between variants.
+beforeEach(async () => {
+  server = await startTdsServer({ windowsUsers: [WIN], logins: LOGINS, ntlmDomain: WIN.domain });
+  ssisdb = createSsisdbEmulation({ deployPolls: 0, validationPolls: 1 });
+  server.use(ssisdb);
+  server.addResponder({ name: 'create-module', batch: /^\s*CREATE\s+(?:OR\s+ALTER\s+)?VIEW\b/i, respond: {} });
+  server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });
+});
+afterEach(async () => {
+  await server.close();
+});
+afterAll(() => {
+  for (const r of roots) cleanup(r);
+});
+
+const variants: Array<[string, Parameters<typeof hospitalDropSpec>[0], 'folder' | 'zip']> = [
+  ['dictionary + .secret, AES-128, zip', { format: 'dictionary', keySize: 128, password: PASSWORD }, 'zip'],
+  ['dictionary + .secret, AES-256, folder', { format: 'dictionary', keySize: 256, password: PASSWORD }, 'folder'],
+  ['dictionary, no password, folder', { format: 'dictionary' }, 'folder'],
+  ['2025 array, AES-128, folder', { format: 'array', keySize: 128, password: PASSWORD }, 'folder'],
+  ['2025 array, AES-256, zip', { format: 'array', keySize: 256, password: PASSWORD }, 'zip'],
+  ['2025 array, no password, zip', { format: 'array' }, 'zip'],
+];
+
+describe.each(variants)('Octopus drop (%s): open, plan, preflight, deploy on the TDS double', (_label, options, kind) => {
+  let w: World;
+  let drop: Drop;
+  let source: string;
+  afterEach(async () => {
+    await w?.manager.close();
+  });
+
+  it('opens, plans, blocks on the unsupported step until skipped, deploys, and runs the run-always scripts again on a second deployment', async () => {
+    const root = scratch('dr-octo-deploy');
+    roots.push(root);
+    w = world(root);
+    if (kind === 'zip') source = (await buildOctopusDropZip(path.join(root, 'src'), deployableSpec(options))).zip;
+    else {
+      source = path.join(root, 'src', 'drop-folder');
+      await buildOctopusDropFolder(source, deployableSpec(options));
+    }
+    drop = await w.drops.open(source, { octopusPassword: async () => options.password });
+    expect(drop.steps.map((s) => [s.type, s.package?.replace(/_[0-9A-F]{32}|@[0-9A-F]{32}/, '')])).toEqual([
+      ['ssis-project', 'Packages/Meridian.ClinicalFeeds.2.4.0.nupkg'],
+      ['sql-scripts', 'Packages/Meridian.Database.1.2.0.nupkg'],
+      ['sql-scripts', 'Packages/Meridian.Reports@S1.0.0.zip'],
+      ['unsupported', undefined],
+    ]);
+    await enterValues(w, drop, server.port);
+
+    const plan = await w.manager.plan(drop.id, TENANT);
+    expect(plan.problems).toEqual([]);
+    const [ssisPlan, migrationsPlan, reportsPlan] = plan.steps;
+    expect(ssisPlan!.dryRun.error).toBeUndefined();
+    expect(migrationsPlan!.dryRun.items.map((i) => [i.label, i.action])).toEqual([
+      ['scripts/001_create.sql', 'will run'],
+      ['scripts/002_seed.sql', 'will run'],
+    ]);
+    expect(reportsPlan!.dryRun.items.map((i) => [i.label, i.action])).toEqual([
+      ['reports/010_views.sql', 'will run (every deployment)'],
+      ['reports/post.sql', 'will run (every deployment)'],
+    ]);
+    // The archives were extracted into the data folder (once), never next to the drop.
+    const cache = path.join(w.dataDir, 'drops', drop.id, 'packages');
+    expect(readdirSync(cache).filter((n) => n.endsWith('.complete'))).toHaveLength(3);
+    if (kind === 'folder') expect(readdirSync(source).sort()).not.toContain('packages');
+
+    const unsupportedId = drop.steps[3]!.id;
+    const blocked = await w.manager.preflight(drop.id, TENANT);
+    expect(blocked.blocked).toBe(true);
+    expect(blocked.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([`${unsupportedId}:unsupported`]);
+    const pre = await w.manager.preflight(drop.id, TENANT, { skipUnsupported: [unsupportedId] });
+    expect(pre.checks.filter((c) => c.status === 'fail')).toEqual([]);
+
+    const first = await w.manager.start({ dropId: drop.id, tenantId: TENANT, operator: 'Ola', skipUnsupported: [unsupportedId], onFailure: { kind: 'fail' } });
+    expect((await w.manager.wait(first.deploymentId)).state).toBe('succeeded');
+    const events = journalOf(w.dataDir, first.deploymentId);
+    const ids = drop.steps.map((s) => s.id);
+    expect(story(events)).toEqual([
+      'started',
+      `start ${ids[0]}#1`,
+      `finish ${ids[0]}#1 succeeded`,
+      `start ${ids[1]}#1`,
+      `finish ${ids[1]}#1 succeeded`,
+      `start ${ids[2]}#1`,
+      `finish ${ids[2]}#1 succeeded`,
+      `decision ${ids[3]} skip (Unsupported step, skipped as chosen before the run: ${drop.steps[3]!.unsupportedReason})`,
+      `finish ${ids[3]}#1 skipped`,
+      'finished succeeded',
+    ]);
+    expect(events.find((e) => e.type === 'decision')).toMatchObject({ stepId: unsupportedId, decision: 'skip', by: 'Ola' });
+    expect(ssisdb.catalog.folders.map((f) => f.name)).toContain('Meridian');
+    const journaledScripts = () => server.recordsOf('rpc').filter((r) => /INSERT INTO .*SchemaVersions/i.test(r.sql ?? '')).map((r) => r.params.find((p) => p.name === '@ScriptName')?.value);
+    expect(journaledScripts()).toEqual(['scripts/001_create.sql', 'scripts/002_seed.sql']);
+    const viewsBatches = () => server.recordsOf('batch').filter((r) => /CREATE VIEW dbo\.v/.test(r.text ?? '')).length;
+    const before = viewsBatches();
+    expect(before).toBeGreaterThan(0);
+
+    // Second deployment: the migrations are journaled and skipped, the template's scripts run again (Octopus semantics).
+    const second = await w.manager.start({ dropId: drop.id, tenantId: TENANT, operator: 'Ola', skipUnsupported: [unsupportedId], onFailure: { kind: 'fail' } });
+    expect((await w.manager.wait(second.deploymentId)).state).toBe('succeeded');
+    expect(viewsBatches()).toBe(before * 2);
+    expect(journaledScripts()).toEqual(['scripts/001_create.sql', 'scripts/002_seed.sql']);
+    // A drop without a password carries its "secrets" in clear in its own files (the vendor's choice); nothing else may.
+    const extracted = path.join(w.dataDir, 'drops', drop.id, 'files') + path.sep;
+    expect(filesContaining(w.dataDir, SECRETS).filter((hit) => !(options.password === undefined && hit.startsWith(extracted)))).toEqual([]);
+  });
+});
+
+describe('Octopus drop failures', () => {
+  it('a wrong password is OCTOPUS_BAD_PASSWORD, and a missing one is asked for', async () => {
+    const root = scratch('dr-octo-bad');
+    roots.push(root);
+    const w = world(root);
+    const { zip } = await buildOctopusDropZip(path.join(root, 'src'), deployableSpec({ format: 'dictionary', keySize: 256, password: PASSWORD }));
+    expect(await codeOf(w.drops.open(zip, { octopusPassword: async () => 'not-the-password' }))).toBe('OCTOPUS_BAD_PASSWORD');
+    expect(await codeOf(w.drops.open(zip))).toMatch(/^OCTOPUS_PASSWORD/);
+    await w.manager.close();
+  });
+
+  it('a damaged .secret file is a clear error', async () => {
+    const root = scratch('dr-octo-damaged');
+    roots.push(root);
+    const w = world(root);
+    const folder = path.join(root, 'drop');
+    await buildOctopusDropFolder(folder, deployableSpec({ format: 'dictionary', keySize: 128, password: PASSWORD }));
+    const secretFiles = readdirSync(path.join(folder, 'Variables'), { recursive: true }).map(String).filter((n) => n.endsWith('.secret'));
+    expect(secretFiles.length).toBeGreaterThan(0);
+    const file = path.join(folder, 'Variables', secretFiles[0]!);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, `${text.slice(0, text.length - 12)}AAAAAAAAAAAA`);
+    const code = await codeOf(w.drops.open(folder, { octopusPassword: async () => PASSWORD }));
+    expect(code).toMatch(/^OCTOPUS_(BAD_PASSWORD|SECRET|VARIABLES)/);
+    // Nothing of a refused drop is kept.
+    expect(existsSync(path.join(root, 'data', 'drops')) ? readdirSync(path.join(root, 'data', 'drops')).filter((n) => !n.startsWith('.')) : []).toEqual([]);
+    await w.manager.close();
+  });
+});
