@@ -279,7 +279,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
               return { decision: got.decision, ...(got.reason ? { reason: got.reason } : {}), by: got.by };
             },
             confirm: async (stepId, instructions): Promise<ConfirmAnswer> => {
-              if (args.confirmManualChecks) return { answer: 'confirmed', by: `${args.operator} (--yes)` };
+              if (args.confirmManualChecks) return { answer: 'confirmed', by: `${args.operator} (confirmed in advance)` };
               const got = await waitForOperator({
                 stepId,
                 kind: 'confirm',

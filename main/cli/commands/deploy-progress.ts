@@ -13,7 +13,7 @@ function seconds(ms: number): string {
 }
 
 /** Returns the event printer for one deployment. */
-export function deploymentPrinter(ctx: CliContext, isTty: boolean): (event: JournalEvent) => void {
+export function deploymentPrinter(ctx: Pick<CliContext, 'stdout' | 'stderr'>, isTty: boolean): (event: JournalEvent) => void {
   let steps: Array<{ id: string; name: string }> = [];
   let barShown = false;
   const lastPercent = new Map<string, number>();
@@ -83,7 +83,7 @@ export function deploymentPrinter(ctx: CliContext, isTty: boolean): (event: Jour
 }
 
 /** Prints preflight checks, one line each, hints under failures and warnings. */
-export function printChecks(ctx: CliContext, checks: Array<{ status: string; title: string; detail: string; hint?: string }>): void {
+export function printChecks(ctx: Pick<CliContext, 'stdout'>, checks: Array<{ status: string; title: string; detail: string; hint?: string }>): void {
   for (const c of checks) {
     const mark = c.status === 'pass' ? 'pass' : c.status === 'warn' ? 'WARN' : 'FAIL';
     ctx.stdout(`  ${mark}  ${c.title}: ${c.detail}\n`);
