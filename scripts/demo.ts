@@ -141,13 +141,15 @@ if (!outputs.every((f) => existsSync(f))) {
   const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) fail('DEMO_BUILD_FAILED', 'npm run build failed', 'Fix the build, then run npm run demo again.', 1);
 }
-let electron: string | null = null;
-try {
-  const p = createRequire(path.join(root, 'package.json'))('electron') as unknown;
-  electron = typeof p === 'string' && existsSync(p) ? p : null;
-} catch {
-  electron = null;
+function electronBinary(): string | null {
+  try {
+    const p = createRequire(path.join(root, 'package.json'))('electron') as unknown;
+    return typeof p === 'string' && existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
 }
+const electron = electronBinary();
 const appArgs = ['--data-dir', dataDir, '--simulated-port', String(server.port)];
 const child = electron
   ? spawn(electron, [root, ...appArgs], { cwd: root, stdio: 'inherit' })

@@ -251,7 +251,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
     active.set(args.id, run);
     emit('deployment-state', { deploymentId: args.id, state: 'running' });
     run.done = (async (): Promise<DeploymentOutcome> => {
-      let outcome: DeploymentOutcome = 'failed';
+      let outcome: DeploymentOutcome;
       try {
         outcome = await runDeployment({
           deploymentId: args.id,
