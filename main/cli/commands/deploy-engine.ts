@@ -11,42 +11,51 @@ import { AppError } from '../../../common/errors';
 import { createDeploymentManager, type DeploymentManager, type FailurePolicy } from '../../deploy/deployment-manager';
 import { DropLibrary } from '../../drop/drop-library';
 import { TrustStore } from '../../drop/trust-store';
-import { createOctopusImporter } from '../../octopus/octopus-importer';
 import { appPackage } from '../../platform/app-version';
 import { createConfSettingsStore, type SettingsStore } from '../../platform/settings-store';
 import { openTenantStore } from '../../tenants/open-tenant-store';
 import type { TenantStore } from '../../tenants/tenant-store';
 import type { CliContext } from '../cli-types';
-import { promptLine } from '../prompt';
 import { applyCommandLineValues, readValueFlags } from '../value-flags';
+import { cliOctopusPassword, rememberOctopusPassword, type CliOctopusPassword } from './octopus-password';
 
 export interface DeployEngine {
   settings: SettingsStore;
   drops: DropLibrary;
   tenants: TenantStore;
   manager: DeploymentManager;
+  /** An Octopus drop's password: --password-stdin, else the one remembered for --tenant. */
+  octopusPassword: CliOctopusPassword;
+  /** --remember: a password typed on stdin that opened the drop is kept for the drop's tenant. */
+  rememberPassword: boolean;
+  /** --tenant, when given. */
+  tenantFlag?: string;
 }
 
 /** Builds the engine for one CLI run (the same parts the app's service uses). */
 export function openDeployEngine(ctx: CliContext): DeployEngine {
   const settings = createConfSettingsStore(ctx.dataDir, 'settings');
-  let password: Promise<string | undefined> | undefined;
-  const drops = new DropLibrary(ctx.dataDir, settings, () => ({
-    trustedKeys: TrustStore.open(ctx.dataDir).keys(),
-    // An encrypted Octopus drop asks for its password only when it has encrypted files.
-    octopusImporter: createOctopusImporter({
-      password: () => (password ??= ctx.flags.has('password-stdin') ? promptLine(ctx.stdin, () => undefined, '').then((l) => l ?? undefined) : Promise.resolve(undefined)),
-    }),
-  }));
+  const drops = new DropLibrary(ctx.dataDir, settings, () => ({ trustedKeys: TrustStore.open(ctx.dataDir).keys() }));
   const tenants = openTenantStore(ctx.dataDir);
   const manager = createDeploymentManager({ dataDir: ctx.dataDir, drops, tenants, settings, appVersion: appPackage().version });
-  return { settings, drops, tenants, manager };
+  const tenantFlag = ctx.flags.get('tenant');
+  return { settings, drops, tenants, manager, octopusPassword: cliOctopusPassword(ctx, () => tenants), rememberPassword: ctx.flags.has('remember'), ...(tenantFlag ? { tenantFlag } : {}) };
 }
 
 /** Opens the drop named on the command line: a zip or folder path, or the id of a drop opened earlier. */
 export async function dropFromArgument(engine: DeployEngine, arg: string | undefined, usage: string): Promise<Drop> {
   if (!arg) throw new AppError('INVALID_ARGUMENTS', 'Which drop? Give the drop zip, its folder, or the id of a drop opened before.', `Usage: ${usage}`);
-  if (existsSync(arg)) return engine.drops.open(resolve(arg));
+  if (existsSync(arg)) {
+    // An encrypted Octopus drop asks for its password only when it has encrypted files.
+    const drop = await engine.drops.open(resolve(arg), { octopusPassword: engine.octopusPassword.ask });
+    const typed = engine.octopusPassword.typed();
+    if (typed !== undefined && engine.rememberPassword) {
+      const tenantId = engine.tenantFlag ?? drop.target.tenantId;
+      engine.tenants.ensure(tenantId, tenantId === drop.target.tenantId ? drop.target.tenantName : undefined);
+      await rememberOctopusPassword(engine.tenants, tenantId, typed);
+    }
+    return drop;
+  }
   if (/^[\w.-]+$/.test(arg)) return engine.drops.get(arg);
   throw new AppError('DROP_NOT_FOUND', `"${arg}" is neither a file or folder nor the id of an opened drop.`, 'Give the path of the drop zip (or folder).', { path: arg });
 }

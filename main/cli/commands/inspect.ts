@@ -7,10 +7,14 @@ import { describeSignature, formatSize, summarizeDrop } from '../../drop/drop-su
 import { openDrop } from '../../drop/open-drop';
 import type { TrustedKey } from '../../drop/signature';
 import { TrustStore } from '../../drop/trust-store';
+import { createOctopusImporter } from '../../octopus/octopus-importer';
+import { openTenantStore } from '../../tenants/open-tenant-store';
+import type { TenantStore } from '../../tenants/tenant-store';
 import { EXIT, type CliCommand } from '../cli-types';
 import { printFailure, printUsage } from './drop-cli-output';
+import { cliOctopusPassword } from './octopus-password';
 
-const USAGE = 'drop-runner inspect <drop.zip | drop-folder> [--json] [--data-dir <dir>]';
+const USAGE = 'drop-runner inspect <drop.zip | drop-folder> [--json] [--password-stdin | --tenant <id>] [--data-dir <dir>]';
 
 /** Trusted keys of the data folder, without creating anything there when none were ever added. */
 function trustedKeys(dataDir: string): TrustedKey[] {
@@ -81,7 +85,10 @@ export const inspectCommand: CliCommand = {
     if (!target || extra.length > 0) return printUsage(ctx, target ? `Unexpected argument "${extra[0]}".` : 'Name the drop zip or folder to inspect.', USAGE);
     const scratch = await mkdtemp(join(tmpdir(), 'drop-runner-inspect-'));
     try {
-      const drop = await openDrop(target, { dataDir: scratch, trustedKeys: trustedKeys(ctx.dataDir) });
+      // Octopus drops: the password from stdin, or the one remembered for --tenant (the keychain is read only then).
+      let tenants: TenantStore | undefined;
+      const password = cliOctopusPassword(ctx, () => (tenants ??= openTenantStore(ctx.dataDir)));
+      const drop = await openDrop(target, { dataDir: scratch, trustedKeys: trustedKeys(ctx.dataDir), octopusImporter: createOctopusImporter({ password: password.ask }) });
       if (ctx.flags.has('json')) ctx.stdout(`${JSON.stringify(summarizeDrop(drop), null, 2)}\n`);
       else ctx.stdout(humanReport(drop));
       if (drop.provenance.signature.state === 'unknown-publisher') {

@@ -1,7 +1,7 @@
 import { EXIT, type CliCommand } from '../cli-types';
 import { dropFromArgument, openDeployEngine, tenantWithValues } from './deploy-engine';
 
-const USAGE = 'drop-runner plan <drop.zip | folder | drop-id> [--tenant <id>] [--var NAME=VALUE]... [--var-file <file>] [--remember] [--json] [--data-dir <dir>]';
+const USAGE = 'drop-runner plan <drop.zip | folder | drop-id> [--tenant <id>] [--var NAME=VALUE]... [--var-file <file>] [--remember] [--password-stdin] [--json] [--data-dir <dir>]';
 
 /** `drop-runner plan`: the ordered steps, their settings (secrets as ********) and each step's dry run against the target. */
 export const planCommand: CliCommand = {

@@ -5,9 +5,11 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Drop } from '../../../common/drop-model';
 import { AppError } from '../../../common/errors';
+import { runCli } from '../../../main/cli/main';
 import { createDeploymentManager, type DeploymentManager } from '../../../main/deploy/deployment-manager';
 import { DropLibrary } from '../../../main/drop/drop-library';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
@@ -17,6 +19,7 @@ import type { TenantStore } from '../../../main/tenants/tenant-store';
 import { buildOctopusDropFolder, buildOctopusDropZip, clinicalFeedsProject, hospitalDropSpec, type OctopusDropSpec } from '../../support/fixtures/octopus-drop-builder';
 import { createSsisdbEmulation, type SsisdbEmulation } from '../../support/ssisdb/index';
 import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
+import { keyringAvailable } from '../tenants/tenant-test-support';
 import { cleanup, filesContaining, journalOf, scratch, story } from '../deploy/deploy-fixture';
 
 const PASSWORD = 'Hospital-Drop-Pw1';
@@ -224,3 +227,67 @@ describe('Octopus drop failures', () => {
     await w.manager.close();
   });
 });
+
+async function cli(args: string[], dataDir: string, stdinText?: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli([...args, '--data-dir', dataDir], {
+    stdout: (s) => void (out += s),
+    stderr: (s) => void (err += s),
+    stdin: Readable.from(stdinText === undefined ? [] : [stdinText]),
+  });
+  return { code, out, err };
+}
+
+describe('drop-runner inspect with an Octopus drop', () => {
+  let root: string;
+  let zip: string;
+  beforeEach(async () => {
+    root = scratch('dr-octo-cli');
+    roots.push(root);
+    zip = (await buildOctopusDropZip(path.join(root, 'src'), deployableSpec({ format: 'array', keySize: 256, password: PASSWORD }))).zip;
+  });
+
+  it('--password-stdin: exits 0 and shows the mapped steps; the password is never printed', async () => {
+    const r = await cli(['inspect', zip, '--password-stdin'], path.join(root, 'data'), `${PASSWORD}\n`);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('octopus-offline-drop/array');
+    expect(r.out).toMatch(/\[ssis-project\]/);
+    expect(r.out).toMatch(/\[unsupported\]/);
+    expect(r.out + r.err).not.toContain(PASSWORD);
+  });
+
+  it('a wrong password on stdin exits 2 with OCTOPUS_BAD_PASSWORD; none at all names the missing password', async () => {
+    const wrong = await cli(['inspect', zip, '--password-stdin'], path.join(root, 'data'), 'not-it\n');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/^error OCTOPUS_BAD_PASSWORD: /);
+    expect(wrong.err).toContain('hint: ');
+    const none = await cli(['inspect', zip], path.join(root, 'data'));
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/^error OCTOPUS_PASSWORD/);
+  });
+});
+
+describe.skipIf(!keyringAvailable)('the remembered drop password (keychain)', () => {
+  it('deploy --password-stdin --remember keeps the password for the tenant; inspect --tenant then opens the drop without it', async () => {
+    const root = scratch('dr-octo-remember');
+    roots.push(root);
+    const dataDir = path.join(root, 'data');
+    const tenant = `octo-${Date.now()}`;
+    const { zip } = await buildOctopusDropZip(path.join(root, 'src'), deployableSpec({ format: 'dictionary', keySize: 128, password: PASSWORD }));
+    // plan only needs the drop opened: the double is not needed for the password to be remembered.
+    const plan = await cli(['plan', zip, '--password-stdin', '--remember', '--tenant', tenant, '--var', 'SqlServer=127.0.0.1,1', '--var', 'SsisConnectionString=Server=127.0.0.1,1;User Id=A\\b;Password=x'], dataDir, `${PASSWORD}\n`);
+    expect(plan.err).not.toContain('OCTOPUS_');
+    const inspect = await cli(['inspect', zip, '--tenant', tenant], dataDir);
+    expect(inspect.err).toBe('');
+    expect(inspect.code).toBe(0);
+    const other = await cli(['inspect', zip, '--tenant', `${tenant}-other`], dataDir);
+    expect(other.code).toBe(2);
+    const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
+    await tenants.forget(tenant);
+  });
+});
+if (!keyringAvailable) {
+  it.skip('the remembered drop password needs a keychain: run under `bash scripts/with-keyring.sh npx vitest run test/main/octopus`', () => undefined);
+}
