@@ -52,7 +52,7 @@ export async function runPreflight(inputs: DeploymentInputs, registry: StepRegis
     );
   }
 
-  const needsSecrets = inputs.values.some((v) => v.sensitive && v.source !== 'none' && v.source !== 'drop-default' && v.source !== 'drop-baked');
+  const needsSecrets = inputs.values.some((v) => v.sensitive && v.source === 'remembered');
   if (inputs.secretsProblem) checks.push({ id: 'keychain', title: 'OS keychain', status: 'fail', detail: `${inputs.secretsProblem.code}: ${inputs.secretsProblem.message}`, hint: inputs.secretsProblem.hint });
   else if (needsSecrets) checks.push({ id: 'keychain', title: 'OS keychain', status: 'pass', detail: 'The tenant\'s secrets were read from the keychain.' });
 
