@@ -1,6 +1,8 @@
 import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContractHandlers, VariablesView } from '../../common/contract';
+import { parseConnectionString } from '../../common/connection-string';
+import type { ContractHandlers, VariableItem, VariablesView } from '../../common/contract';
+import type { VariableTemplate } from '../../common/drop-model';
 import { AppError } from '../../common/errors';
 import { applyImport, exportTenant, importTenantPreview } from '../tenants/tenant-transfer';
 import { OCTOPUS_PASSWORD_SECRET } from './drop-handlers';
@@ -19,14 +21,42 @@ function readTransferFile(path: string): Buffer {
   }
 }
 
+/**
+ * The literal password inside a connection-string value (e.g. the Windows account's, for SSISDB), or
+ * undefined. A `#{Variable}` reference is not a password: the variable it names is stored on its own.
+ */
+function literalConnectionPassword(template: VariableTemplate | undefined, value: string): string | undefined {
+  if (template?.type !== 'connection-string' || !/password|pwd/i.test(value)) return undefined;
+  try {
+    const password = parseConnectionString(value).password;
+    return password && !password.includes('#{') ? password : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A value the tenant keeps in the keychain is shown as a secret even when the drop's template is not
+ * marked sensitive (a connection string carrying a password): masked, no value or default sent to the UI.
+ */
+function asKeptSecret(item: VariableItem): VariableItem {
+  const { value: _value, defaultValue: _default, previousDefault: _previous, ...rest } = item;
+  const shown: VariableItem = { ...rest, sensitive: true };
+  // diffVariables flags such a value as needing a reveal; as a secret it needs nothing.
+  if (shown.problem?.startsWith('Stored as a secret')) delete shown.problem;
+  return shown;
+}
+
 /** Tenant memory and the Variables screen: prefill + diff, save, reveal on request, forget, move between machines. */
 export function tenantHandlers(ctx: EngineContext): TenantHandlers {
   const view = async (dropId: string, tenantId: string): Promise<VariablesView> => {
     const drop = ctx.drops.get(dropId);
     const tenantName = tenantId === drop.target.tenantId ? drop.target.tenantName : undefined;
     const result = await ctx.tenants.diffForDrop(tenantId, drop, tenantName ? { tenantName } : {});
+    const kept = new Set(ctx.tenants.secretNames(tenantId));
+    const items = result.items.map((i) => (!i.sensitive && kept.has(i.name) ? asKeptSecret(i) : i));
     // The remembered Octopus drop password is not a variable of any release: never list it as "removed".
-    return { ...result, removed: result.removed.filter((r) => r.name !== OCTOPUS_PASSWORD_SECRET) };
+    return { ...result, items, removed: result.removed.filter((r) => r.name !== OCTOPUS_PASSWORD_SECRET) };
   };
   return {
     'tenant.list': async () => ctx.tenants.list(),
@@ -55,10 +85,22 @@ export function tenantHandlers(ctx: EngineContext): TenantHandlers {
     },
     'variables.save': async ({ dropId, tenantId, values, remember }) => {
       const drop = ctx.drops.get(dropId);
-      const sensitive = new Set(drop.variables.filter((v) => v.sensitive).map((v) => v.name));
-      for (const v of values) if (sensitive.has(v.name)) ctx.redactor.add(v.value);
+      const templates = new Map(drop.variables.map((v) => [v.name, v]));
+      const inputs = values.map((v) => {
+        const template = templates.get(v.name);
+        if (template?.sensitive || template?.type === 'sensitive') {
+          ctx.redactor.add(v.value);
+          return v;
+        }
+        // A password written into a connection string is as secret as a sensitive variable: it goes to the
+        // keychain with the whole value, never to the settings file in clear.
+        const password = literalConnectionPassword(template, v.value);
+        if (password === undefined) return v;
+        ctx.redactor.add(password);
+        return { ...v, sensitive: true };
+      });
       ctx.tenants.ensure(tenantId, tenantId === drop.target.tenantId ? drop.target.tenantName : undefined);
-      await ctx.tenants.saveValues(tenantId, values, { remember, templates: drop.variables });
+      await ctx.tenants.saveValues(tenantId, inputs, { remember, templates: drop.variables });
       return view(dropId, tenantId);
     },
     'variables.reveal': async ({ tenantId, name }) => {

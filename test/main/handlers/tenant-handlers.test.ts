@@ -1,0 +1,115 @@
+/**
+ * variables.save / variables.forDrop through the real service (real drop, real settings files, real
+ * gnome-keyring): a connection string that carries a literal password is kept in the keychain and shown
+ * as a secret, even though the drop's template is not marked sensitive.
+ */
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VariableItem, VariablesView } from '../../../common/contract';
+import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createService, type Service } from '../../../main/service';
+import { openTenantStore } from '../../../main/tenants/open-tenant-store';
+import { buildSampleDrop } from '../../support/fixtures/sample-drop';
+import { keyringAvailable, keyringSkipMessage, scratchDir, uniqueSecret } from '../tenants/tenant-test-support';
+
+const WINDOWS_PASSWORD = uniqueSecret('win');
+const SSIS = `Server=sql01,1433;Database=SSISDB;User Id=SBRH\\svc_deploy;Password=${WINDOWS_PASSWORD};Encrypt=False`;
+
+function service(dataDir: string): Service {
+  return createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+}
+
+async function call<T>(svc: Service, name: string, params: unknown): Promise<T> {
+  const handler = (svc.handlers as unknown as Record<string, (p: unknown) => Promise<T>>)[name]!;
+  return handler(params);
+}
+
+function item(view: VariablesView, name: string): VariableItem {
+  return view.items.find((i) => i.name === name)!;
+}
+
+/** Every file under dir whose bytes contain the value. */
+function filesWith(dir: string, value: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (readFileSync(p).toString('latin1').includes(value)) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+describe.skipIf(!keyringAvailable)('variables.save: a connection string with a password', () => {
+  const work = scratchDir('dr-handlers-conn');
+  const dataDir = path.join(work, 'data');
+  const tenantId = `st-brigids-h${process.pid}`;
+  let dropId: string;
+  let svc: Service;
+
+  beforeAll(async () => {
+    const zip = await buildSampleDrop({ outDir: work, release: '2.4.0', sign: false });
+    svc = service(dataDir);
+    dropId = (await call<{ id: string }>(svc, 'drop.open', { path: zip })).id;
+  });
+  afterAll(async () => {
+    await svc.close();
+    // Leaves no item behind in the session keyring.
+    const store = openTenantStore(dataDir);
+    if (store.get(tenantId)) await store.forget(tenantId);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('goes to the keychain, not the settings file, and reads back as a stored secret after a restart', async () => {
+    const saved = await call<VariablesView>(svc, 'variables.save', { dropId, tenantId, values: [{ name: 'SsisConnection', value: SSIS }], remember: true });
+    expect(item(saved, 'SsisConnection')).toMatchObject({ sensitive: true, hasValue: true });
+    expect(item(saved, 'SsisConnection').value).toBeUndefined();
+    expect(item(saved, 'SsisConnection').defaultValue).toBeUndefined();
+    expect(filesWith(dataDir, WINDOWS_PASSWORD)).toEqual([]);
+    expect(svc.redact(`login with ${WINDOWS_PASSWORD} failed`)).not.toContain(WINDOWS_PASSWORD);
+
+    const restarted = service(dataDir);
+    try {
+      const view = await call<VariablesView>(restarted, 'variables.forDrop', { dropId, tenantId });
+      const ssis = item(view, 'SsisConnection');
+      expect(ssis).toMatchObject({ sensitive: true, hasValue: true, source: 'remembered', status: 'remembered' });
+      expect(ssis.value).toBeUndefined();
+      // Not "needs a reveal": as a secret it is complete.
+      expect(ssis.problem).toBeUndefined();
+      expect(JSON.stringify(view)).not.toContain(WINDOWS_PASSWORD);
+      expect(await call<{ value: string }>(restarted, 'variables.reveal', { tenantId, name: 'SsisConnection' })).toEqual({ value: SSIS });
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('stays a plain value when the password is a #{reference} or absent, and a plain value replaces the kept secret', async () => {
+    const byReference = 'Server=sql01;Database=SSISDB;User Id=cdh_deploy;Password=#{SqlPassword}';
+    const view = await call<VariablesView>(svc, 'variables.save', { dropId, tenantId, values: [{ name: 'SsisConnection', value: byReference }], remember: true });
+    expect(item(view, 'SsisConnection')).toMatchObject({ sensitive: false, value: byReference });
+    const restarted = service(dataDir);
+    try {
+      const again = await call<VariablesView>(restarted, 'variables.forDrop', { dropId, tenantId });
+      expect(item(again, 'SsisConnection')).toMatchObject({ sensitive: false, source: 'remembered', value: byReference });
+      await expect(call(restarted, 'variables.reveal', { tenantId, name: 'SsisConnection' })).rejects.toMatchObject({ code: 'VARIABLE_NOT_FOUND' });
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('is only held for this process when not remembered', async () => {
+    const other = `Server=sql02;Database=SSISDB;User Id=SBRH\\svc_deploy;Password=${WINDOWS_PASSWORD}x`;
+    await call<VariablesView>(svc, 'variables.save', { dropId, tenantId, values: [{ name: 'SsisConnection', value: other }], remember: false });
+    expect(filesWith(dataDir, `${WINDOWS_PASSWORD}x`)).toEqual([]);
+  });
+});
+
+if (!keyringAvailable) {
+  console.warn(keyringSkipMessage);
+  describe('variables.save: a connection string with a password', () => {
+    it.skip(keyringSkipMessage, () => undefined);
+  });
+}
