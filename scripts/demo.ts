@@ -57,8 +57,6 @@ async function startDouble(): Promise<TdsServer> {
   if (record) mkdirSync(path.dirname(record), { recursive: true });
   const server = await startTdsServer({ logins: [SQL_LOGIN], windowsUsers: [WIN], ntlmDomain: WIN.domain, serverName: 'SIMULATED-SQL', ...(record ? { recordFile: record } : {}) });
   server.use(createSsisdbEmulation({ validationPolls: 1 }));
-  // The double would execute the statements inside a CREATE PROCEDURE body; SQL Server only compiles them.
-  server.addResponder({ name: 'create-module', batch: /^\s*(?:--[^\n]*\n\s*)*CREATE\s+(?:OR\s+ALTER\s+)?(?:PROC|PROCEDURE|FUNCTION|TRIGGER|VIEW)\b/i, respond: {} });
   server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });
   return server;
 }

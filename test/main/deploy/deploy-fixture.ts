@@ -41,9 +41,6 @@ export async function startDeployDouble(ssisdb: SsisdbOptions = {}, recordFile?:
   const server = await startTdsServer({ windowsUsers: [WIN], logins: [SQL_LOGIN], ntlmDomain: WIN.domain, ...(recordFile ? { recordFile } : {}) });
   const emulation = createSsisdbEmulation({ deployPolls: 0, validationPolls: 1, ...ssisdb });
   server.use(emulation);
-  // The double executes the statements inside a CREATE PROCEDURE body as if they ran now (its emulated
-  // cdh.FeedBatch then rejects @FeedBatchId with 137); SQL Server only compiles them. Answer the batch as created.
-  server.addResponder({ name: 'create-module', batch: /^\s*(?:--[^\n]*\n\s*)*CREATE\s+(?:OR\s+ALTER\s+)?(?:PROC|PROCEDURE|FUNCTION|TRIGGER|VIEW)\b/i, respond: {} });
   server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });
   return { server, ssisdb: emulation };
 }

@@ -94,7 +94,6 @@ beforeEach(async () => {
   server = await startTdsServer({ windowsUsers: [WIN], logins: LOGINS, ntlmDomain: WIN.domain });
   ssisdb = createSsisdbEmulation({ deployPolls: 0, validationPolls: 1 });
   server.use(ssisdb);
-  server.addResponder({ name: 'create-module', batch: /^\s*CREATE\s+(?:OR\s+ALTER\s+)?VIEW\b/i, respond: {} });
   server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });
 });
 afterEach(async () => {

@@ -205,6 +205,14 @@ describe('statement parser', () => {
     expect(kinds).toEqual(['select']);
   });
 
+  it('treats CREATE/ALTER PROCEDURE, FUNCTION, TRIGGER and VIEW batches as one module definition, never running the body', () => {
+    for (const text of ['CREATE PROCEDURE dbo.p @a int AS SELECT @a; ROLLBACK', '-- header\nCREATE OR ALTER VIEW dbo.v AS SELECT 1 AS x', 'ALTER FUNCTION dbo.f() RETURNS int AS BEGIN RETURN 1 END', 'create trigger t on dbo.x after insert as begin tran']) {
+      const statements = parseStatements(text);
+      expect(statements.map((s) => s.kind)).toEqual(['other']);
+    }
+    expect(parseStatements('CREATE TABLE dbo.x (a int)\nBEGIN TRAN').map((s) => s.kind)).toContain('begin-tran');
+  });
+
   it('reports the line of each statement', () => {
     const s = parseStatements('SELECT 1\n\nCREATE TABLE dbo.x (a int)');
     expect(s.map((x) => [x.kind, x.line])).toEqual([

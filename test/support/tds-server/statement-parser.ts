@@ -647,7 +647,11 @@ export function normaliseTableName(name: string): string {
 
 /** Parses batch text into the statement shapes the double understands (see README). */
 export function parseStatements(text: string): Statement[] {
-  const p = new Parser(lexSql(text), text);
+  const tokens = lexSql(text);
+  // SQL Server compiles CREATE/ALTER PROCEDURE, FUNCTION, TRIGGER and VIEW as the whole batch: the body
+  // is stored, not run. Executing it here would fail on its parameters (Msg 137) where the server succeeds.
+  if (isModuleDefinition(tokens)) return [{ kind: 'other', line: 1, text: text.trim() }];
+  const p = new Parser(tokens, text);
   const out: Statement[] = [];
   let guard = 0;
   while (p.i < p.t.length && guard++ < 1_000_000) {
@@ -655,4 +659,16 @@ export function parseStatements(text: string): Statement[] {
     if (s) out.push(s);
   }
   return out;
+}
+
+/** True for a batch that starts with CREATE [OR ALTER] | ALTER followed by PROC, PROCEDURE, FUNCTION, TRIGGER or VIEW. */
+function isModuleDefinition(tokens: readonly { kind: string; text: string }[]): boolean {
+  const words = tokens.slice(0, 4).map((t) => (t.kind === 'word' ? t.text.toUpperCase() : ''));
+  let i = 0;
+  if (words[0] === 'CREATE') {
+    i = words[1] === 'OR' && words[2] === 'ALTER' ? 3 : 1;
+  } else if (words[0] === 'ALTER') {
+    i = 1;
+  } else return false;
+  return ['PROC', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'VIEW'].includes(words[i] ?? '');
 }
