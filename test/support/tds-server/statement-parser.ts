@@ -664,11 +664,7 @@ export function parseStatements(text: string): Statement[] {
 /** True for a batch that starts with CREATE [OR ALTER] | ALTER followed by PROC, PROCEDURE, FUNCTION, TRIGGER or VIEW. */
 function isModuleDefinition(tokens: readonly { kind: string; text: string }[]): boolean {
   const words = tokens.slice(0, 4).map((t) => (t.kind === 'word' ? t.text.toUpperCase() : ''));
-  let i = 0;
-  if (words[0] === 'CREATE') {
-    i = words[1] === 'OR' && words[2] === 'ALTER' ? 3 : 1;
-  } else if (words[0] === 'ALTER') {
-    i = 1;
-  } else return false;
-  return ['PROC', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'VIEW'].includes(words[i] ?? '');
+  if (words[0] !== 'CREATE' && words[0] !== 'ALTER') return false;
+  const objectWord = words[0] === 'CREATE' && words[1] === 'OR' && words[2] === 'ALTER' ? words[3] : words[1];
+  return ['PROC', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'VIEW'].includes(objectWord ?? '');
 }
