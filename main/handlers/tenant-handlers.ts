@@ -1,9 +1,8 @@
 import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConnectionString } from '../../common/connection-string';
 import type { ContractHandlers, VariableItem, VariablesView } from '../../common/contract';
-import type { VariableTemplate } from '../../common/drop-model';
 import { AppError } from '../../common/errors';
+import { literalConnectionPassword } from '../tenants/literal-password';
 import { applyImport, exportTenant, importTenantPreview } from '../tenants/tenant-transfer';
 import { OCTOPUS_PASSWORD_SECRET } from './drop-handlers';
 import type { EngineContext } from './engine-context';
@@ -18,20 +17,6 @@ function readTransferFile(path: string): Buffer {
     return readFileSync(path);
   } catch (error) {
     throw new AppError('TENANT_IMPORT_UNREADABLE', `Cannot read "${path}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Check the path of the exported tenant file.');
-  }
-}
-
-/**
- * The literal password inside a connection-string value (e.g. the Windows account's, for SSISDB), or
- * undefined. A `#{Variable}` reference is not a password: the variable it names is stored on its own.
- */
-function literalConnectionPassword(template: VariableTemplate | undefined, value: string): string | undefined {
-  if (template?.type !== 'connection-string' || !/password|pwd/i.test(value)) return undefined;
-  try {
-    const password = parseConnectionString(value).password;
-    return password && !password.includes('#{') ? password : undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -92,12 +77,11 @@ export function tenantHandlers(ctx: EngineContext): TenantHandlers {
           ctx.redactor.add(v.value);
           return v;
         }
-        // A password written into a connection string is as secret as a sensitive variable: it goes to the
-        // keychain with the whole value, never to the settings file in clear.
-        const password = literalConnectionPassword(template, v.value);
-        if (password === undefined) return v;
-        ctx.redactor.add(password);
-        return { ...v, sensitive: true };
+        // A password written into a connection string is as secret as a sensitive variable: the tenant
+        // store keeps the whole value in the keychain; the password itself must be masked everywhere.
+        const password = template?.type === 'connection-string' ? literalConnectionPassword(v.value) : undefined;
+        if (password !== undefined) ctx.redactor.add(password);
+        return v;
       });
       ctx.tenants.ensure(tenantId, tenantId === drop.target.tenantId ? drop.target.tenantName : undefined);
       await ctx.tenants.saveValues(tenantId, inputs, { remember, templates: drop.variables });

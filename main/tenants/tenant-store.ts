@@ -15,6 +15,7 @@ import type { TenantSummary, ValueSource, VariablesView } from '../../common/con
 import type { SettingsStore } from '../platform/settings-store';
 import type { SecretStore } from '../platform/secret-store';
 import { validateValue } from '../variables/validate-value';
+import { literalConnectionPassword } from './literal-password';
 import { diffVariables, type ValueValidator } from './variable-diff';
 import {
   HISTORY_LIMIT,
@@ -224,6 +225,8 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       const record = ensure(tenantId);
       const sensitiveOf = (v: ValueInput) => {
         if (v.sensitive !== undefined) return v.sensitive;
+        // A connection string that carries a password goes to the keychain even if its template is not marked sensitive.
+        if (literalConnectionPassword(v.value) !== undefined) return true;
         const t = templates.get(v.name) ?? record.lastRelease?.templates.find((x) => x.name === v.name);
         return t ? isSensitive(t) : record.secrets[v.name] !== undefined;
       };

@@ -93,6 +93,19 @@ describe.skipIf(!keyringAvailable)('tenant store with the real keychain', () => 
     expect(filesContaining(dataDir, [pin])).toEqual([]);
   });
 
+  it('keeps a connection string that carries a password in the keychain, even without a template or --secret', async () => {
+    const store = openTenantStore(dataDir);
+    const password = secret('conn-pw');
+    const value = `Server=sql01;Database=SSISDB;User Id=HOSP\\svc;Password=${password}`;
+    await store.saveValues(tenantId, [{ name: 'SsisConnection', value }], { remember: true });
+    expect(store.secretNames(tenantId)).toContain('SsisConnection');
+    expect(await openTenantStore(dataDir).revealSecret(tenantId, 'SsisConnection')).toBe(value);
+    expect(filesContaining(dataDir, [password])).toEqual([]);
+    // A reference to another variable is not a password: it stays an ordinary remembered value.
+    await store.saveValues(tenantId, [{ name: 'StagingConnection', value: 'Server=sql01;User Id=u;Password=#{SqlPassword}' }], { remember: true });
+    expect(store.secretNames(tenantId)).not.toContain('StagingConnection');
+  });
+
   it('moves a value that became sensitive from settings to the keychain (and back)', async () => {
     const store = openTenantStore(dataDir);
     const token = secret('token');
