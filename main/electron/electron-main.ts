@@ -15,7 +15,21 @@ import { applySecurityPolicy } from './security-policy';
 registerAppScheme();
 void safeStorage; // not used: secrets go to the OS keychain through keytar, one item per secret (docs/security.md)
 
-const dataDirFlag = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+/** `--name value` or `--name=value` from Electron's command line (npm start and npm run demo pass either form). */
+function argValue(name: string): string | undefined {
+  const argv = process.argv;
+  const i = argv.indexOf(`--${name}`);
+  if (i !== -1) return argv[i + 1];
+  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+const dataDirFlag = argValue('data-dir');
+// `npm run demo` points the app at the TDS double; the UI labels the server as simulated.
+const simulatedPort = Number(argValue('simulated-port'));
+const simulatedServer =
+  Number.isInteger(simulatedPort) && simulatedPort > 0 && simulatedPort < 65536
+    ? { port: simulatedPort, note: `Simulated SQL Server (the Drop Runner TDS test double) on 127.0.0.1:${simulatedPort}: nothing is deployed to a real server.` }
+    : undefined;
 if (dataDirFlag || process.env.DROP_RUNNER_DATA_DIR) app.setPath('userData', resolveDataDir(dataDirFlag));
 
 if (!app.requestSingleInstanceLock()) {
@@ -70,6 +84,7 @@ if (!app.requestSingleInstanceLock()) {
       settingsFor: (name) => createElectronSettingsStore(dataDir, name),
       secrets,
       printPdf: printHtmlToPdf,
+      ...(simulatedServer ? { simulatedServer } : {}),
       findChromium: () => findChromium(),
       pickDropFile: async () => {
         const result = await dialog.showOpenDialog(owner, { title: 'Open a drop', properties: ['openFile'], filters: [{ name: 'Drops', extensions: ['zip'] }] });

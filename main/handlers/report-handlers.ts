@@ -25,7 +25,8 @@ export function reportHandlers(ctx: EngineContext, printPdf?: (html: string, out
     },
     'report.export': async ({ deploymentId, formats, outDir }) => {
       const { events, warnings: journalWarnings } = await readJournalFile(journalPath(ctx.dataDir, deploymentId));
-      const target = outDir ?? join(ctx.dataDir, 'deployments', deploymentId, 'report');
+      // Beside the journal, as `drop-runner report` writes them: one place for IT to collect a deployment's evidence.
+      const target = outDir ?? join(ctx.dataDir, 'deployments', deploymentId);
       const result = await exportReport(events, target, { formats, appVersion: appPackage().version, ...(printPdf ? { printPdf } : {}) });
       const warnings = [...journalWarnings, ...result.warnings.map((w) => `${toErrorShape(w).code}: ${w.message} ${w.hint}`)];
       return { files: result.files, warnings: warnings.map((w) => ctx.redactor.redact(w)) };
