@@ -22,7 +22,9 @@ export interface VirtualListProps extends Omit<HTMLAttributes<HTMLDivElement>, '
  */
 export function VirtualList({ count, rowHeight, renderRow, overscan = 10, followTail = false, onFollowTailChange, revealIndex, onScrollTimed, className, style, ...rest }: VirtualListProps) {
   const ref = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  // Only the first row in view is state: scrolling within a row renders nothing, and the window depends on nothing finer.
+  const [firstRow, setFirstRow] = useState(0);
+  const setScrollTop = useCallback((top: number) => setFirstRow(Math.floor(Math.max(0, top) / Math.max(1, rowHeight))), [rowHeight]);
   const [viewportHeight, setViewportHeight] = useState(0);
   // Scrolls we cause ourselves (follow tail, reveal) must not be mistaken for the user scrolling away.
   const programmatic = useRef(false);
@@ -45,7 +47,7 @@ export function VirtualList({ count, rowHeight, renderRow, overscan = 10, follow
       el.scrollTop = target;
       setScrollTop(el.scrollTop);
     }
-  }, [count, followTail, rowHeight, viewportHeight]);
+  }, [count, followTail, rowHeight, viewportHeight, setScrollTop]);
 
   useEffect(() => {
     const el = ref.current;
@@ -70,10 +72,10 @@ export function VirtualList({ count, rowHeight, renderRow, overscan = 10, follow
       if (followTail && !atBottom) onFollowTailChange?.(false);
       else if (!followTail && atBottom && count > 0) onFollowTailChange?.(true);
     },
-    [count, followTail, onFollowTailChange, onScrollTimed, rowHeight],
+    [count, followTail, onFollowTailChange, onScrollTimed, rowHeight, setScrollTop],
   );
 
-  const win = computeVirtualWindow({ scrollTop, viewportHeight, rowHeight, count, overscan });
+  const win = computeVirtualWindow({ scrollTop: firstRow * Math.max(1, rowHeight), viewportHeight, rowHeight, count, overscan });
   const rows: ReactNode[] = [];
   for (let i = win.start; i < win.end; i++) rows.push(renderRow(i));
 

@@ -30,6 +30,10 @@ export interface FilteredLog {
   scanned: number;
   /** Identity of the filter these indices belong to. */
   key: string;
+  /** The filter's identity without its search text: results can be narrowed when only the text grew. */
+  base?: string;
+  /** The lower-cased, trimmed search text these indices belong to. */
+  needle?: string;
 }
 
 /** A string identifying a filter, to know whether previous results can be extended. */
@@ -37,16 +41,82 @@ export function filterKey(filter: LogFilter): string {
   return JSON.stringify([filter.levels, filter.query.trim().toLowerCase(), filter.stepId ?? null]);
 }
 
-/** Filters the log, reusing `previous` when only new lines arrived since (returns a fresh object). */
+function baseKey(filter: LogFilter): string {
+  return JSON.stringify([filter.levels, filter.stepId ?? null]);
+}
+
+/**
+ * Lower-cased message and source of each log line, computed once per line instead of once per keystroke.
+ * The log is append-only, so the index only ever grows to catch up with it.
+ */
+export interface LogSearchIndex {
+  messages: string[];
+  sources: string[];
+}
+
+const searchIndexes = new WeakMap<readonly LogLine[], LogSearchIndex>();
+
+/** The search index of a log array (shared by every caller; created empty, filled by extendSearchIndex). */
+export function searchIndexFor(log: readonly LogLine[]): LogSearchIndex {
+  let index = searchIndexes.get(log);
+  // A shorter log than the index means the array was not appended to but rewritten: start again.
+  if (!index || index.messages.length > log.length) {
+    index = { messages: [], sources: [] };
+    searchIndexes.set(log, index);
+  }
+  return index;
+}
+
+/** Adds up to `limit` not yet indexed lines to the index; true when it has caught up with the log. */
+export function extendSearchIndex(index: LogSearchIndex, log: readonly LogLine[], limit = Infinity): boolean {
+  const end = Math.min(log.length, index.messages.length + limit);
+  for (let i = index.messages.length; i < end; i++) {
+    const line = log[i] as LogLine;
+    index.messages.push(line.message.toLowerCase());
+    index.sources.push(line.source ? line.source.toLowerCase() : '');
+  }
+  return index.messages.length >= log.length;
+}
+
+function indexedMatch(log: readonly LogLine[], i: number, filter: LogFilter, needle: string, index: LogSearchIndex): boolean {
+  const line = log[i] as LogLine;
+  if (!filter.levels[line.level]) return false;
+  if (filter.stepId !== undefined && line.stepId !== filter.stepId) return false;
+  if (needle && !(index.messages[i] as string).includes(needle) && !(index.sources[i] as string).includes(needle)) return false;
+  return true;
+}
+
+/**
+ * Filters the log. `previous` is reused rather than recomputed: returned as is when the filter and the log
+ * length are unchanged, extended when only lines were appended, and narrowed (only its matches re-tested)
+ * when only the search text grew to contain the previous text, as it does while typing.
+ * `previous` itself is never modified.
+ */
 export function filterLog(log: readonly LogLine[], filter: LogFilter, previous?: FilteredLog): FilteredLog {
   const key = filterKey(filter);
+  const base = baseKey(filter);
   const needle = filter.query.trim().toLowerCase();
-  const reuse = previous && previous.key === key && previous.scanned <= log.length;
-  const indices = reuse ? previous.indices.slice() : [];
-  for (let i = reuse ? previous.scanned : 0; i < log.length; i++) {
-    if (lineMatches(log[i] as LogLine, filter, needle)) indices.push(i);
+  const usable = previous !== undefined && previous.scanned <= log.length;
+  if (usable && previous.key === key && previous.scanned === log.length) return previous;
+  const index = searchIndexFor(log);
+  if (needle) extendSearchIndex(index, log);
+  let indices: number[];
+  let from = 0;
+  if (usable && previous.key === key) {
+    indices = previous.indices.slice();
+    from = previous.scanned;
+  } else if (usable && previous.base === base && previous.needle !== undefined && needle.includes(previous.needle)) {
+    // Every line containing the longer text contains the shorter one, so only earlier matches can still match.
+    indices = [];
+    for (const i of previous.indices) if (indexedMatch(log, i, filter, needle, index)) indices.push(i);
+    from = previous.scanned;
+  } else {
+    indices = [];
   }
-  return { indices, scanned: log.length, key };
+  for (let i = from; i < log.length; i++) {
+    if (indexedMatch(log, i, filter, needle, index)) indices.push(i);
+  }
+  return { indices, scanned: log.length, key, base, needle };
 }
 
 /** One line as plain text for the clipboard: time, level, step, message. */

@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { formatTime } from '../../format/format';
 import { createLatencyProbe } from '../../perf/perf';
 import { Button } from '../../ui/button';
@@ -8,7 +8,7 @@ import { Switch } from '../../ui/checkbox';
 import { SearchInput } from '../../ui/text-input';
 import { Toolbar, ToolbarDivider, ToolbarSpacer } from '../../ui/toolbar';
 import { VirtualList } from '../../ui/virtual-list';
-import { ALL_LEVELS, filterLog, isIdentityFilter, splitForHighlight, textToCopy, type FilteredLog, type LogFilter } from './log-filter';
+import { ALL_LEVELS, extendSearchIndex, filterLog, isIdentityFilter, searchIndexFor, splitForHighlight, textToCopy, type FilteredLog, type LogFilter } from './log-filter';
 import { LOG_LEVELS, type LogLevel, type LogLine } from './run-model';
 
 const ROW_HEIGHT = 20;
@@ -38,6 +38,9 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
   const [anchor, setAnchor] = useState(-1);
   const [copyStatus, setCopyStatus] = useState('');
   const previousFilter = useRef<FilteredLog | undefined>(undefined);
+
+  // Lower-case the log for search while the screen is idle, so the first keystroke does not pay for it.
+  useEffect(() => warmSearchIndex(log), [log, version]);
 
   const filter: LogFilter = useMemo(() => ({ levels, query: deferredQuery, ...(stepFilter ? { stepId: stepFilter } : {}) }), [levels, deferredQuery, stepFilter]);
   const identity = isIdentityFilter(filter);
@@ -218,6 +221,25 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
       </div>
     </section>
   );
+}
+
+/** Fills the log's search index in idle slices; returns the cancel function for the effect. */
+function warmSearchIndex(log: readonly LogLine[]): () => void {
+  const index = searchIndexFor(log);
+  if (index.messages.length >= log.length) return () => undefined;
+  const idle = typeof window.requestIdleCallback === 'function';
+  let handle = 0;
+  const step = (deadline?: IdleDeadline) => {
+    let done: boolean;
+    do done = extendSearchIndex(index, log, 2000);
+    while (!done && deadline !== undefined && deadline.timeRemaining() > 2);
+    if (!done) schedule();
+  };
+  const schedule = () => {
+    handle = idle ? window.requestIdleCallback(step, { timeout: 2000 }) : window.setTimeout(step, 16);
+  };
+  schedule();
+  return () => (idle ? window.cancelIdleCallback(handle) : window.clearTimeout(handle));
 }
 
 const LogRow = memo(function LogRow({ pos, line, selected, active, stepName, query }: { pos: number; line: LogLine; selected: boolean; active: boolean; stepName?: string; query: string }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_LEVELS, filterLog, isIdentityFilter, splitForHighlight, textToCopy } from '../../../../renderer/screens/run/log-filter';
+import { ALL_LEVELS, extendSearchIndex, filterLog, isIdentityFilter, searchIndexFor, splitForHighlight, textToCopy } from '../../../../renderer/screens/run/log-filter';
 import type { LogLine } from '../../../../renderer/screens/run/run-model';
 
 const log: LogLine[] = [
@@ -43,5 +43,38 @@ describe('log filter', () => {
       { text: 'batch', match: true },
     ]);
     expect(splitForHighlight('abc', '')).toEqual([{ text: 'abc', match: false }]);
+  });
+  it('narrows previous results while the search text grows, and rescans when it shrinks', () => {
+    const first = filterLog(log, { levels: ALL_LEVELS, query: 'b' });
+    expect(first.indices).toEqual([1, 2]);
+    const narrowed = filterLog(log, { levels: ALL_LEVELS, query: 'Batch 1' }, first);
+    expect(narrowed.indices).toEqual([1]);
+    expect(first.indices).toEqual([1, 2]);
+    // Shorter text: lines dropped by the narrower pass must come back.
+    expect(filterLog(log, { levels: ALL_LEVELS, query: 'ba' }, narrowed).indices).toEqual([1, 2]);
+    // A level change is a different filter, not a narrowing, even with a longer text.
+    expect(filterLog(log, { levels: { ...ALL_LEVELS, warn: false }, query: 'batch' }, first).indices).toEqual([1]);
+    // Narrowing also scans lines appended since the previous pass.
+    const grown = [...log, { seq: 5, at: '2025-01-01T10:00:04.000Z', level: 'info' as const, message: 'batch 12' }];
+    expect(filterLog(grown, { levels: ALL_LEVELS, query: 'batch 1' }, filterLog(log, { levels: ALL_LEVELS, query: 'batch' })).indices).toEqual([1, 4]);
+  });
+  it('returns the previous result itself when neither the filter nor the log changed', () => {
+    const first = filterLog(log, { levels: ALL_LEVELS, query: 'batch' });
+    expect(filterLog(log, { levels: ALL_LEVELS, query: ' BATCH ' }, first)).toBe(first);
+  });
+  it('indexes lower-cased text once per line, in slices, and restarts for a rewritten log', () => {
+    const lines = log.slice();
+    const index = searchIndexFor(lines);
+    expect(extendSearchIndex(index, lines, 3)).toBe(false);
+    expect(index.messages).toEqual(['starting', 'batch 1', 'slow batch']);
+    expect(extendSearchIndex(index, lines)).toBe(true);
+    expect(index.sources).toEqual(['runner', '', '', '']);
+    expect(searchIndexFor(lines)).toBe(index);
+    lines.length = 2;
+    expect(searchIndexFor(lines).messages).toEqual([]);
+    // Filtering through a partly filled index still sees every line.
+    const fresh = log.slice();
+    extendSearchIndex(searchIndexFor(fresh), fresh, 1);
+    expect(filterLog(fresh, { levels: ALL_LEVELS, query: 'failed' }).indices).toEqual([3]);
   });
 });
