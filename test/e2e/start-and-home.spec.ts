@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startBrowserHost } from '../support/browser-host';
@@ -22,7 +22,12 @@ test('npm start without an Electron binary says so and prints a browser-host URL
     // The token is moved out of the address bar once the page has it.
     expect(page.url()).not.toContain('token=');
   } finally {
-    process.kill(-child.pid!, 'SIGTERM');
+    const exited = new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
@@ -35,6 +40,6 @@ test('the Home screen shows this machine’s diagnostics', async ({ page }) => {
     await expect(page.getByText(/mssql 12\./)).toBeVisible();
     await page.screenshot({ path: 'test-results/screens/home.png', fullPage: true });
   } finally {
-    await host.stop();
+    await host.stop({ removeDataDir: true });
   }
 });

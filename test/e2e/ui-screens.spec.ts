@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBrowserHost, type RunningHost } from '../support/browser-host';
@@ -36,7 +36,7 @@ test.describe('UI screens', () => {
     host = await startBrowserHost();
   });
   test.afterAll(async () => {
-    await host?.stop();
+    await host?.stop({ removeDataDir: true });
   });
 
   test('Home shows every card with a loaded, empty or error state, and no horizontal scroll', async ({ page }) => {
@@ -157,28 +157,32 @@ test.describe('UI screens', () => {
     const probe = await api(host, 'drop.recent', {});
     test.skip(!probe.ok && probe.error?.code === 'NOT_AVAILABLE', 'the engine does not open drops in this build yet (drop.recent: NOT_AVAILABLE)');
     const out = mkdtempSync(join(tmpdir(), 'dr-ui-sample-'));
-    const zip = await buildSampleDrop({ outDir: out, release: '2.4.0' });
-    const trusted = await runDropRunner(['trust', 'add', exampleKeyPaths().publicKeyPath, '--name', 'Example Vendor', '--data-dir', host.dataDir]);
-    expect(trusted.code, trusted.stderr).toBe(0);
+    try {
+      const zip = await buildSampleDrop({ outDir: out, release: '2.4.0' });
+      const trusted = await runDropRunner(['trust', 'add', exampleKeyPaths().publicKeyPath, '--name', 'Example Vendor', '--data-dir', host.dataDir]);
+      expect(trusted.code, trusted.stderr).toBe(0);
 
-    await page.goto(host.url);
-    // The header's button; the Recent drops card offers a second one while it is empty.
-    await page.getByRole('button', { name: 'Open a drop' }).first().click();
-    await page.getByTestId('drop-path').fill(zip);
-    await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await expect(page).toHaveURL(/#\/drop\//, { timeout: 60_000 });
-    await expect(page.getByRole('heading', { level: 1 })).toContainText('2.4.0');
-    await expect(page.getByText(/^Verified \(/).first()).toBeVisible();
-    await expectNoHorizontalOverflow(page);
-    await shot(page, 'ui-overview');
+      await page.goto(host.url);
+      // The header's button; the Recent drops card offers a second one while it is empty.
+      await page.getByRole('button', { name: 'Open a drop' }).first().click();
+      await page.getByTestId('drop-path').fill(zip);
+      await page.getByRole('button', { name: 'Open', exact: true }).click();
+      await expect(page).toHaveURL(/#\/drop\//, { timeout: 60_000 });
+      await expect(page.getByRole('heading', { level: 1 })).toContainText('2.4.0');
+      await expect(page.getByText(/^Verified \(/).first()).toBeVisible();
+      await expectNoHorizontalOverflow(page);
+      await shot(page, 'ui-overview');
 
-    await page.getByRole('button', { name: 'Variables' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Variables' })).toBeVisible();
-    await expect(page.getByRole('tab', { name: /Needs attention/ })).toBeVisible({ timeout: 30_000 });
-    await expectNoHorizontalOverflow(page);
-    await shot(page, 'ui-variables');
+      await page.getByRole('button', { name: 'Variables' }).click();
+      await expect(page.getByRole('heading', { level: 1, name: 'Variables' })).toBeVisible();
+      await expect(page.getByRole('tab', { name: /Needs attention/ })).toBeVisible({ timeout: 30_000 });
+      await expectNoHorizontalOverflow(page);
+      await shot(page, 'ui-variables');
 
-    await page.getByRole('tab', { name: /Secrets/ }).click();
-    await shot(page, 'ui-variables-secrets');
+      await page.getByRole('tab', { name: /Secrets/ }).click();
+      await shot(page, 'ui-variables-secrets');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

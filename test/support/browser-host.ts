@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -11,7 +11,8 @@ export interface RunningHost {
   dataDir: string;
   process: ChildProcess;
   output: () => string;
-  stop(): Promise<void>;
+  /** Stops the host; `removeDataDir` then deletes its data folder (leave it when restarting on the same folder). */
+  stop(options?: { removeDataDir?: boolean }): Promise<void>;
 }
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -47,10 +48,13 @@ export async function startBrowserHost(options: { dataDir?: string; env?: NodeJS
     dataDir,
     process: child,
     output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+    stop: async (stopOptions = {}) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (stopOptions.removeDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
