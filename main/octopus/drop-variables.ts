@@ -8,6 +8,7 @@ import type { BakedVariable, VariableTemplate } from '../../common/drop-model';
 import { evaluate } from '../variables/evaluator';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import type { LoadedStep } from './octopus-step';
+import { knownPrompt } from './ssis-windows-account';
 import { isTemplateParameter, type MappedStep } from './step-mapping';
 
 const SECRET_NAME = /pass(word)?|pwd|secret|token|api.?key/i;
@@ -85,14 +86,18 @@ export function splitDropVariables(steps: readonly LoadedStep[], mapped: readonl
   }
 
   const templates: VariableTemplate[] = [...candidates.values()].map((c) => {
+    // Prompts the mapping introduced (the SSIS Windows account) carry their own wording and checks.
+    const known = knownPrompt(c.name);
+    const sensitive = c.sensitive || Boolean(known?.sensitive);
     const template: VariableTemplate = {
       name: c.name,
-      label: c.name,
-      help: c.help,
-      group: c.steps.size === 1 ? [...c.steps][0]! : 'Octopus variables',
-      type: /connection\s*string/i.test(c.name) ? 'connection-string' : c.sensitive ? 'sensitive' : 'text',
+      label: known?.label ?? c.name,
+      help: known?.help ?? c.help,
+      group: known?.group ?? (c.steps.size === 1 ? [...c.steps][0]! : 'Octopus variables'),
+      type: /connection\s*string/i.test(c.name) ? 'connection-string' : sensitive ? 'sensitive' : 'text',
       required: c.required,
-      sensitive: c.sensitive,
+      sensitive,
+      ...(known?.pattern ? { pattern: known.pattern } : {}),
       origin: 'octopus',
     };
     return template;

@@ -5,10 +5,12 @@
  * 'unsupported' with the reason, so preflight can stop and the engineer can decide.
  */
 import type { DropStep, PackageFacts } from '../../common/drop-model';
+import { globToRegExp, naturalCompare } from '../sql/script-selection';
 import { evaluate } from '../variables/evaluator';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import type { LoadedStep } from './octopus-step';
 import { entriesWith, findPackage, findPackageById, type DropPackage } from './package-contents';
+import { SSIS_WINDOWS_PASSWORD, SSIS_WINDOWS_USER } from './ssis-windows-account';
 import { buildConnectionString, flagSetting, interpretTargetPath, requiredSetting, settingValue } from './step-parameters';
 
 const SSIS_TYPES = new Set(['Boolean', 'Byte', 'DateTime', 'Decimal', 'Double', 'Int16', 'Int32', 'Int64', 'SByte', 'Single', 'String', 'UInt32', 'UInt64']);
@@ -182,7 +184,9 @@ function mapSsis(ctx: StepContext, prefix: string, variant: 'package-step' | 'pa
   const user = nonEmpty(settingValue(ctx.vars, p('sqlAccountUsername')));
   const password = nonEmpty(settingValue(ctx.vars, p('sqlAccountPassword')));
   const catalog = nonEmpty(settingValue(ctx.vars, p('CatalogName'))) ?? 'SSISDB';
-  const connection = connectionFromParts(requiredSetting(ctx.vars, p('ServerName')), catalog, { user, password, integrated: !(user && password) });
+  // Without a SQL login the template relies on the Tentacle's Windows session, which Node cannot use: the tenant names the account (NTLM).
+  const auth = user && password ? { user, password } : { user: requiredSetting(ctx.vars, SSIS_WINDOWS_USER), password: requiredSetting(ctx.vars, SSIS_WINDOWS_PASSWORD) };
+  const connection = connectionFromParts(requiredSetting(ctx.vars, p('ServerName')), catalog, { ...auth, integrated: false });
   const folder = requiredSetting(ctx.vars, p('FolderName'));
   const useEnvironment = flagSetting(ctx.vars, p('UseEnvironment'));
   const octopusEnvironment = nonEmpty(ctx.text('Octopus.Environment.Name')) ?? 'Default';
@@ -356,6 +360,8 @@ function mapScriptFiles(ctx: StepContext): Mapping {
     .map((l) => l.trim().replace(/\\/g, '/').replace(/^\.?\//, ''))
     .filter((l) => l !== '');
   if (scripts.length === 0) return unsupported('It is the "SQL - Execute SQL Script Files" template, but its SQLScripts list is empty.');
+  const files = expandScriptLines(pkg, scripts);
+  if (files.length === 0) return unsupported(`It is the "SQL - Execute SQL Script Files" template, but no file of the package "${pkg.path}" matches its SQLScripts (${scripts.join(', ')}).`);
   const auth = (ctx.text('Authentication') ?? '').toLowerCase();
   const connection = connectionFromParts(
     requiredSetting(ctx.vars, 'serverInstance'),
@@ -363,7 +369,36 @@ function mapScriptFiles(ctx: StepContext): Mapping {
     { user: nonEmpty(settingValue(ctx.vars, 'Username')), password: nonEmpty(settingValue(ctx.vars, 'Password')), integrated: auth === 'windowsintegrated', method: auth === 'azureadmanaged' ? 'Active Directory Managed Identity' : undefined },
     [['TrustServerCertificate', flagSetting(ctx.vars, 'ExecuteSQL.TrustServerCertificate') ? 'True' : undefined]],
   );
-  return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(connection, scripts) }];
+  return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(connection, files) }];
+}
+
+/**
+ * The template runs its SQLScripts lines in line order, a wildcard line's files where that line
+ * stands. The package's entries are known now, so the lines become the exact file list (natural
+ * order within a wildcard, each file once): a pattern list would be re-sorted by name at run time.
+ * A wildcard matching nothing adds nothing, as in the template; a literal line is kept (spelled as
+ * in the package, since the target file system may be case-sensitive) and checked at run time.
+ */
+function expandScriptLines(pkg: DropPackage, lines: readonly string[]): string[] {
+  const files = pkg.entries.filter((e) => !e.endsWith('/'));
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (file: string) => {
+    const key = file.toLowerCase();
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(file);
+  };
+  for (const line of lines) {
+    if (/[*?]/.test(line)) {
+      const pattern = globToRegExp(line);
+      files
+        .filter((f) => pattern.test(f))
+        .sort(naturalCompare)
+        .forEach(add);
+    } else add(files.find((f) => f.toLowerCase() === line.toLowerCase()) ?? line);
+  }
+  return out;
 }
 
 function mapScriptsOrdered(ctx: StepContext): Mapping {

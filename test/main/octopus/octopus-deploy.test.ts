@@ -33,7 +33,7 @@ const TENANT = 'Tenants-7';
 
 /**
  * The hospital drop with its SSIS step as a deploy-package step whose package holds the .ispac (the
- * community template's Integrated Security cannot log in from Node; that mapping has its own tests).
+ * community template variant, deployed with the tenant's Windows account, has its own test below).
  */
 function deployableSpec(options: Parameters<typeof hospitalDropSpec>[0]): OctopusDropSpec {
   const spec = hospitalDropSpec(options);
@@ -194,6 +194,81 @@ describe.each(variants)('Octopus drop (%s): open, plan, preflight, deploy on the
     // A drop without a password carries its "secrets" in clear in its own files (the vendor's choice); nothing else may.
     const extracted = path.join(w.dataDir, 'drops', drop.id, 'files') + path.sep;
     expect(filesContaining(w.dataDir, SECRETS).filter((hit) => !(options.password === undefined && hit.startsWith(extracted)))).toEqual([]);
+  });
+});
+
+describe('the hospital drop\'s SSIS step template, deployed with the tenant\'s Windows account', () => {
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.manager.close();
+  });
+
+  it('prompts for the Windows account, and with it deploys the project, its environment and bindings over NTLM', async () => {
+    const root = scratch('dr-octo-ssis-template');
+    roots.push(root);
+    w = world(root);
+    const { zip } = await buildOctopusDropZip(path.join(root, 'src'), hospitalDropSpec({ format: 'array', keySize: 256, password: PASSWORD }));
+    const drop = await w.drops.open(zip, { octopusPassword: async () => PASSWORD });
+    expect(drop.steps.map((s) => [s.id, s.type])).toEqual([
+      ['octopus-2-deploy-ssis-project', 'ssis-project'],
+      ['octopus-3-run-migrations', 'sql-scripts'],
+      ['octopus-4-reports-scripts', 'sql-scripts'],
+      ['octopus-5-notify-monitoring', 'unsupported'],
+    ]);
+    expect(drop.variables.map((v) => [v.name, v.type, v.required])).toEqual([
+      ['SqlServer', 'text', true],
+      ['ReportsOwner', 'text', false],
+      ['SsisDeploy.WindowsUser', 'text', true],
+      ['SsisDeploy.WindowsPassword', 'sensitive', true],
+    ]);
+
+    // Without the account the plan says what is missing instead of failing at connect time.
+    w.tenants.ensure(TENANT, 'St Olaf Hospital');
+    const address = `127.0.0.1,${server.port}`;
+    await w.tenants.saveValues(TENANT, [{ name: 'SqlServer', value: address }, { name: 'ReportsOwner', value: 'dbo' }], { remember: false, templates: drop.variables });
+    const incomplete = await w.manager.plan(drop.id, TENANT);
+    expect(JSON.stringify(incomplete.problems)).toContain('SsisDeploy.WindowsUser');
+
+    await w.tenants.saveValues(
+      TENANT,
+      [
+        { name: 'SsisDeploy.WindowsUser', value: `${WIN.domain}\\${WIN.user}` },
+        { name: 'SsisDeploy.WindowsPassword', value: WIN.password, sensitive: true },
+      ],
+      { remember: false, templates: drop.variables },
+    );
+    const plan = await w.manager.plan(drop.id, TENANT);
+    expect(plan.problems).toEqual([]);
+    expect(plan.steps[0]!.dryRun.error).toBeUndefined();
+    const unsupportedId = drop.steps[3]!.id;
+    const pre = await w.manager.preflight(drop.id, TENANT, { skipUnsupported: [unsupportedId] });
+    expect(pre.checks.filter((c) => c.status === 'fail')).toEqual([]);
+
+    const run = await w.manager.start({ dropId: drop.id, tenantId: TENANT, operator: 'Ola', skipUnsupported: [unsupportedId], onFailure: { kind: 'fail' } });
+    expect((await w.manager.wait(run.deploymentId)).state).toBe('succeeded');
+    const ids = drop.steps.map((s) => s.id);
+    expect(story(journalOf(w.dataDir, run.deploymentId)).filter((line) => line.startsWith('finish '))).toEqual([
+      `finish ${ids[0]}#1 succeeded`,
+      `finish ${ids[1]}#1 succeeded`,
+      `finish ${ids[2]}#1 succeeded`,
+      `finish ${ids[3]}#1 skipped`,
+    ]);
+    // The SSIS step logged in as the tenant's Windows account (NTLM); no login failed.
+    const logins = server.recordsOf('login');
+    expect(logins.filter((r) => r.authKind === 'ntlm' && r.user === `${WIN.domain}\\${WIN.user}` && r.domain === WIN.domain).length).toBeGreaterThan(0);
+    expect(logins.filter((r) => !r.success)).toEqual([]);
+    const catalog = ssisdb.catalog;
+    const project = catalog.project('Meridian', 'ClinicalFeeds');
+    expect(project).toBeDefined();
+    const env = catalog.environments.find((e) => e.name === 'Production' && e.folder_id === catalog.folder('Meridian')!.folder_id);
+    expect(env).toBeDefined();
+    expect(catalog.variables.filter((v) => v.environment_id === env!.environment_id).map((v) => [v.name, v.sensitive]).sort()).toEqual([
+      ['ApiKey', true],
+      ['BatchSize', false],
+      ['SourceConnection', false],
+    ]);
+    expect(catalog.variables.find((v) => v.name === 'SourceConnection')!.value.value).toBe(`Data Source=${address};Initial Catalog=Feeds;Integrated Security=SSPI`);
+    expect(filesContaining(w.dataDir, SECRETS)).toEqual([]);
   });
 });
 

@@ -69,7 +69,8 @@ describe.each(variants)('importOctopusDrop: %s', (_name, options) => {
     const ssis = drop.steps[0]!;
     expect(ssis.package).toBe('Packages/Meridian.ClinicalFeeds.2.4.0.nupkg');
     expect(ssis.settings).toEqual({
-      connection: 'Data Source=#{SqlServer};Initial Catalog=SSISDB;Integrated Security=SSPI',
+      // The template's Integrated Security becomes the tenant's Windows account (NTLM from Node).
+      connection: 'Data Source=#{SqlServer};Initial Catalog=SSISDB;User Id=#{SsisDeploy.WindowsUser};Password=#{SsisDeploy.WindowsPassword}',
       ispac: 'ClinicalFeeds.ispac',
       folder: 'Meridian',
       projectName: 'ClinicalFeeds',
@@ -92,7 +93,7 @@ describe.each(variants)('importOctopusDrop: %s', (_name, options) => {
     expect(migrations).toMatchObject({ package: 'Packages/Meridian.Database.1.2.0_B47863CDE8E3F24E95873F4B59FE990E.nupkg', settings: { connection: '#{ConnectionString}', transaction: 'per-script' } });
     expect(reports).toMatchObject({
       package: 'Packages/Meridian.Reports@S1.0.0@B47863CDE8E3F24E95873F4B59FE990E.zip',
-      settings: { connection: 'Data Source=#{SqlServer};Initial Catalog=Reports;User Id=report_deploy;Password=#{Password};TrustServerCertificate=True', scripts: ['reports/010_*.sql', 'reports/post.sql'], transaction: 'none', runAlways: ['**'] },
+      settings: { connection: 'Data Source=#{SqlServer};Initial Catalog=Reports;User Id=report_deploy;Password=#{Password};TrustServerCertificate=True', scripts: ['reports/010_views.sql', 'reports/post.sql'], transaction: 'none', runAlways: ['**'] },
     });
     expect(other!.unsupportedReason).toMatch(/PowerShell script/);
   });
@@ -101,6 +102,8 @@ describe.each(variants)('importOctopusDrop: %s', (_name, options) => {
     expect(drop.variables.map((v) => [v.name, v.required, v.origin])).toEqual([
       ['SqlServer', true, 'octopus'],
       ['ReportsOwner', false, 'octopus'],
+      ['SsisDeploy.WindowsUser', true, 'octopus'],
+      ['SsisDeploy.WindowsPassword', true, 'octopus'],
     ]);
     const baked = new Map(drop.baked.filter((b) => !b.step).map((b) => [b.name, b]));
     expect(baked.get('DatabaseName')).toEqual({ name: 'DatabaseName', value: 'Meridian', sensitive: false });

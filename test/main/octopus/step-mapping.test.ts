@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importOctopusDrop } from '../../../main/octopus/octopus-importer';
+import { validateValue } from '../../../main/variables/validate-value';
 import { buildIspac } from '../../support/fixtures/ispac-builder';
 import { buildOctopusDropFolder, clinicalFeedsProject, type OctopusStepSpec } from '../../support/fixtures/octopus-drop-builder';
 
@@ -127,7 +128,7 @@ describe('community step templates', () => {
     ]);
     expect(drop.steps.map((s) => s.name)).toEqual(['Deploy']);
     expect(drop.steps[0]!.settings).toMatchObject({
-      connection: 'Data Source=ssis01;Initial Catalog=SSISDB;Integrated Security=SSPI',
+      connection: 'Data Source=ssis01;Initial Catalog=SSISDB;User Id=#{SsisDeploy.WindowsUser};Password=#{SsisDeploy.WindowsPassword}',
       environment: 'ClinicalFeeds_Prod',
       environmentVariables: [
         { name: 'BatchSize', value: '250', type: 'Int32' },
@@ -138,6 +139,66 @@ describe('community step templates', () => {
         { objectType: 'package', package: 'LoadAdmissions.dtsx', parameter: 'RetryCount', variable: 'LoadAdmissions.RetryCount' },
       ],
     });
+  });
+});
+
+describe('the SSIS templates\' Windows account', () => {
+  const fetch: OctopusStepSpec = { name: 'Pkg', command: 'deploy-package', package: { id: 'Meridian.Feeds', version: '2.0.0', files: { 'ClinicalFeeds.ispac': clinicalFeedsProject() } } };
+  const template = { NugetPackageStepName: 'Pkg', ServerName: 'ssis01', CatalogName: 'SSISDB', FolderName: 'F', ProjectName: 'ClinicalFeeds' };
+
+  it('without a SQL login, the connection names the tenant\'s Windows account and two prompts ask for it', async () => {
+    const drop = await importSteps([fetch, { name: 'Deploy', command: 'run-script', variables: template }]);
+    expect(drop.steps[0]!.settings.connection).toBe('Data Source=ssis01;Initial Catalog=SSISDB;User Id=#{SsisDeploy.WindowsUser};Password=#{SsisDeploy.WindowsPassword}');
+    const user = drop.variables.find((v) => v.name === 'SsisDeploy.WindowsUser');
+    const password = drop.variables.find((v) => v.name === 'SsisDeploy.WindowsPassword');
+    expect(user).toMatchObject({ label: 'SSIS deployment Windows account', type: 'text', required: true, sensitive: false, group: 'SSIS deployment account', origin: 'octopus' });
+    expect(user!.help).toContain('DOMAIN\\user');
+    expect(password).toMatchObject({ label: 'SSIS deployment Windows password', type: 'sensitive', required: true, sensitive: true, group: 'SSIS deployment account', origin: 'octopus' });
+    expect(password!.pattern).toBeUndefined();
+    // The user must carry its domain: NTLM needs it.
+    expect(validateValue(user!, 'STOLAF\\svc_ssis')).toBeNull();
+    for (const bad of ['svc_ssis', '\\svc_ssis', 'STOLAF\\']) expect(validateValue(user!, bad)?.code).toBe('VARIABLE_PATTERN_MISMATCH');
+  });
+
+  it('uses the account the drop bakes (the password stays a reference), and asks for nothing', async () => {
+    const drop = await importSteps([fetch, { name: 'Deploy', command: 'run-script', variables: { ...template, 'SsisDeploy.WindowsUser': 'STOLAF\\svc_ssis' }, sensitive: { 'SsisDeploy.WindowsPassword': 'Baked-Win-Pw7' } }]);
+    expect(drop.steps[0]!.settings.connection).toBe('Data Source=ssis01;Initial Catalog=SSISDB;User Id=STOLAF\\svc_ssis;Password=#{SsisDeploy.WindowsPassword}');
+    expect(drop.variables.map((v) => v.name)).toEqual([]);
+    expect(JSON.stringify(drop.steps)).not.toContain('Baked-Win-Pw7');
+  });
+
+  it('a template with a SQL login keeps it and asks for no Windows account', async () => {
+    const drop = await importSteps([
+      {
+        name: 'SSIS',
+        command: 'run-script',
+        package: { id: 'Meridian.Feeds', version: '2.0.0', files: { 'Feeds.ispac': clinicalFeedsProject() } },
+        variables: { 'SSIS.Template.ServerName': 'ssis01', 'SSIS.Template.FolderName': 'F', 'SSIS.Template.ssisPackageId': 'Meridian.Feeds', 'SSIS.Template.sqlAccountUsername': 'ssis_deploy' },
+        sensitive: { 'SSIS.Template.sqlAccountPassword': 'Ssis-Secret9' },
+      },
+    ]);
+    expect(drop.steps[0]!.settings.connection).toBe('Data Source=ssis01;Initial Catalog=SSISDB;User Id=ssis_deploy;Password=#{SSIS.Template.sqlAccountPassword}');
+    expect(drop.variables.filter((v) => v.name.startsWith('SsisDeploy.'))).toEqual([]);
+  });
+});
+
+describe('"SQL - Execute SQL Script Files" with wildcards', () => {
+  const files = { 'z_first.sql': 'PRINT 1', '2-a.sql': 'PRINT 2', '10-b.sql': 'PRINT 3', 'Readme.txt': 'x', 'sub/b10.sql': 'PRINT 4', 'sub/b2.sql': 'PRINT 5', 'sub/c.sql': 'PRINT 6', 'Last.SQL': 'PRINT 7' };
+  const step = (lines: string): OctopusStepSpec => ({
+    name: 'Scripts',
+    command: 'run-script',
+    package: { id: 'Meridian.Sql', version: '1.0.0', kind: 'zip', files },
+    variables: { serverInstance: 'db01', dbName: 'M', Authentication: 'SqlAuthentication', Username: 'u', Password: 'p', SQLScripts: lines, 'template.Package': 'Meridian.Sql' },
+  });
+
+  it('keeps the line order; a wildcard line expands (natural order) where it stands; no file twice', async () => {
+    const drop = await importSteps([step('z_first.sql\r\nsub\\b*.sql\r\nnothing_*.sql\r\n*.sql\r\nlast.sql\r\nSUB\\C.SQL\r\n')]);
+    expect(drop.steps[0]).toMatchObject({ type: 'sql-scripts', settings: { scripts: ['z_first.sql', 'sub/b2.sql', 'sub/b10.sql', '2-a.sql', '10-b.sql', 'Last.SQL', 'sub/c.sql'] } });
+  });
+
+  it('lines that match no file at all make the step unsupported, naming them', async () => {
+    const drop = await importSteps([step('nothing_*.sql\nother/*.sql')]);
+    expect(drop.steps[0]).toMatchObject({ type: 'unsupported', unsupportedReason: expect.stringContaining('nothing_*.sql, other/*.sql') });
   });
 });
 
