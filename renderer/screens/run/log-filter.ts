@@ -86,37 +86,76 @@ function indexedMatch(log: readonly LogLine[], i: number, filter: LogFilter, nee
   return true;
 }
 
+/** A filtering pass that can run in slices, so a long log never blocks the page for the whole scan. */
+export interface FilterPass {
+  readonly filter: LogFilter;
+  /** The finished result when the pass had nothing to do (the previous result, unchanged). */
+  readonly reused?: FilteredLog;
+  readonly key: string;
+  readonly base: string;
+  readonly needle: string;
+  readonly indices: number[];
+  /** Earlier matches still to re-test (narrowing), and how many of them were done. */
+  readonly candidates: readonly number[];
+  candidatePos: number;
+  /** Next log line to test; lines from here to the end of the log are scanned after the candidates. */
+  next: number;
+}
+
 /**
- * Filters the log. `previous` is reused rather than recomputed: returned as is when the filter and the log
+ * Prepares a pass. `previous` is reused rather than recomputed: returned as is when the filter and the log
  * length are unchanged, extended when only lines were appended, and narrowed (only its matches re-tested)
  * when only the search text grew to contain the previous text, as it does while typing.
  * `previous` itself is never modified.
  */
-export function filterLog(log: readonly LogLine[], filter: LogFilter, previous?: FilteredLog): FilteredLog {
+export function startFilterPass(log: readonly LogLine[], filter: LogFilter, previous?: FilteredLog): FilterPass {
   const key = filterKey(filter);
   const base = baseKey(filter);
   const needle = filter.query.trim().toLowerCase();
   const usable = previous !== undefined && previous.scanned <= log.length;
-  if (usable && previous.key === key && previous.scanned === log.length) return previous;
+  const pass = { filter, key, base, needle, candidatePos: 0 };
+  if (usable && previous.key === key && previous.scanned === log.length) return { ...pass, reused: previous, indices: previous.indices, candidates: [], next: log.length };
+  if (usable && previous.key === key) return { ...pass, indices: previous.indices.slice(), candidates: [], next: previous.scanned };
+  // Every line containing the longer text contains the shorter one, so only earlier matches can still match.
+  if (usable && previous.base === base && previous.needle !== undefined && needle.includes(previous.needle)) return { ...pass, indices: [], candidates: previous.indices, next: previous.scanned };
+  return { ...pass, indices: [], candidates: [], next: 0 };
+}
+
+/** Tests up to `budget` more lines of a pass; true when the pass is complete. */
+export function continueFilterPass(pass: FilterPass, log: readonly LogLine[], budget = Infinity): boolean {
+  if (pass.reused) return true;
   const index = searchIndexFor(log);
-  if (needle) extendSearchIndex(index, log);
-  let indices: number[];
-  let from = 0;
-  if (usable && previous.key === key) {
-    indices = previous.indices.slice();
-    from = previous.scanned;
-  } else if (usable && previous.base === base && previous.needle !== undefined && needle.includes(previous.needle)) {
-    // Every line containing the longer text contains the shorter one, so only earlier matches can still match.
-    indices = [];
-    for (const i of previous.indices) if (indexedMatch(log, i, filter, needle, index)) indices.push(i);
-    from = previous.scanned;
-  } else {
-    indices = [];
-  }
-  for (let i = from; i < log.length; i++) {
+  const { filter, needle, indices, candidates } = pass;
+  // Index only as far as this slice reads, so a slice stays small even before the idle warm-up has finished.
+  const indexTo = (i: number) => {
+    if (needle && i >= index.messages.length) extendSearchIndex(index, log, i + 1 - index.messages.length + 1000);
+  };
+  let left = budget;
+  while (pass.candidatePos < candidates.length && left > 0) {
+    const i = candidates[pass.candidatePos++] as number;
+    indexTo(i);
     if (indexedMatch(log, i, filter, needle, index)) indices.push(i);
+    left--;
   }
-  return { indices, scanned: log.length, key, base, needle };
+  while (pass.next < log.length && left > 0) {
+    const i = pass.next++;
+    indexTo(i);
+    if (indexedMatch(log, i, filter, needle, index)) indices.push(i);
+    left--;
+  }
+  return pass.candidatePos >= candidates.length && pass.next >= log.length;
+}
+
+/** The result of a completed pass. */
+export function finishFilterPass(pass: FilterPass): FilteredLog {
+  return pass.reused ?? { indices: pass.indices, scanned: pass.next, key: pass.key, base: pass.base, needle: pass.needle };
+}
+
+/** Filters the log in one go (see startFilterPass for how `previous` is reused). */
+export function filterLog(log: readonly LogLine[], filter: LogFilter, previous?: FilteredLog): FilteredLog {
+  const pass = startFilterPass(log, filter, previous);
+  continueFilterPass(pass, log);
+  return finishFilterPass(pass);
 }
 
 /** One line as plain text for the clipboard: time, level, step, message. */

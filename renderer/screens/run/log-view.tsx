@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { formatTime } from '../../format/format';
 import { createLatencyProbe } from '../../perf/perf';
 import { Button } from '../../ui/button';
@@ -8,8 +8,9 @@ import { Switch } from '../../ui/checkbox';
 import { SearchInput } from '../../ui/text-input';
 import { Toolbar, ToolbarDivider, ToolbarSpacer } from '../../ui/toolbar';
 import { VirtualList } from '../../ui/virtual-list';
-import { ALL_LEVELS, extendSearchIndex, filterLog, isIdentityFilter, searchIndexFor, splitForHighlight, textToCopy, type FilteredLog, type LogFilter } from './log-filter';
+import { ALL_LEVELS, extendSearchIndex, searchIndexFor, splitForHighlight, textToCopy, type LogFilter } from './log-filter';
 import { LOG_LEVELS, type LogLevel, type LogLine } from './run-model';
+import { useFilteredLog } from './use-filtered-log';
 
 const ROW_HEIGHT = 20;
 const probeScroll = createLatencyProbe('run-log-scroll-latency');
@@ -31,26 +32,21 @@ export interface LogViewProps {
 export function LogView({ log, version, steps, stepFilter, onStepFilterChange }: LogViewProps) {
   const [levels, setLevels] = useState<Record<LogLevel, boolean>>(ALL_LEVELS);
   const [query, setQuery] = useState('');
-  const deferredQuery = useDeferredValue(query);
   const [follow, setFollow] = useState(true);
   const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
   const [active, setActive] = useState(-1);
   const [anchor, setAnchor] = useState(-1);
   const [copyStatus, setCopyStatus] = useState('');
-  const previousFilter = useRef<FilteredLog | undefined>(undefined);
 
   // Lower-case the log for search while the screen is idle, so the first keystroke does not pay for it.
   useEffect(() => warmSearchIndex(log), [log, version]);
 
-  const filter: LogFilter = useMemo(() => ({ levels, query: deferredQuery, ...(stepFilter ? { stepId: stepFilter } : {}) }), [levels, deferredQuery, stepFilter]);
-  const identity = isIdentityFilter(filter);
-  const filtered = useMemo(() => {
-    if (identity) return null;
-    const next = filterLog(log, filter, previousFilter.current);
-    previousFilter.current = next;
-    return next;
-    // `version` stands for the log's length: the array is appended in place.
-  }, [log, filter, identity, version]);
+  const filter: LogFilter = useMemo(() => ({ levels, query, ...(stepFilter ? { stepId: stepFilter } : {}) }), [levels, query, stepFilter]);
+  // The keystroke renders at once; the lines shown follow when the sliced filtering pass completes.
+  const shown = useFilteredLog(log, version, filter);
+  const filtered = shown.filtered;
+  const identity = filtered === null;
+  const shownQuery = shown.filter?.query ?? '';
   const count = filtered ? filtered.indices.length : log.length;
   const indexAt = useCallback((pos: number) => (filtered ? (filtered.indices[pos] ?? -1) : pos), [filtered]);
   const stepNames = useMemo(() => new Map(steps.map((s) => [s.id, s.name])), [steps]);
@@ -132,7 +128,7 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
         selected={selected.has(index)}
         active={pos === active}
         stepName={line.stepId ? stepName(line.stepId) : undefined}
-        query={deferredQuery}
+        query={shownQuery}
       />
     );
   };
@@ -230,9 +226,11 @@ function warmSearchIndex(log: readonly LogLine[]): () => void {
   const idle = typeof window.requestIdleCallback === 'function';
   let handle = 0;
   const step = (deadline?: IdleDeadline) => {
+    // At most ~4 ms per callback even in a long idle period, so a wheel or key event never waits behind it.
+    const until = performance.now() + 4;
     let done: boolean;
-    do done = extendSearchIndex(index, log, 2000);
-    while (!done && deadline !== undefined && deadline.timeRemaining() > 2);
+    do done = extendSearchIndex(index, log, 1000);
+    while (!done && deadline !== undefined && deadline.timeRemaining() > 1 && performance.now() < until);
     if (!done) schedule();
   };
   const schedule = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_LEVELS, extendSearchIndex, filterLog, isIdentityFilter, searchIndexFor, splitForHighlight, textToCopy } from '../../../../renderer/screens/run/log-filter';
+import { ALL_LEVELS, continueFilterPass, extendSearchIndex, filterLog, finishFilterPass, startFilterPass, isIdentityFilter, searchIndexFor, splitForHighlight, textToCopy } from '../../../../renderer/screens/run/log-filter';
 import type { LogLine } from '../../../../renderer/screens/run/run-model';
 
 const log: LogLine[] = [
@@ -76,5 +76,31 @@ describe('log filter', () => {
     const fresh = log.slice();
     extendSearchIndex(searchIndexFor(fresh), fresh, 1);
     expect(filterLog(fresh, { levels: ALL_LEVELS, query: 'failed' }).indices).toEqual([3]);
+  });
+  it('runs a pass in slices of at most `budget` lines with the same result as one go', () => {
+    const many: LogLine[] = Array.from({ length: 25 }, (_, i) => ({ seq: i, at: '2025-01-01T10:00:00.000Z', level: i % 5 === 0 ? 'warn' : 'info', message: `line ${i}` }));
+    const filter = { levels: ALL_LEVELS, query: 'line 1' };
+    const pass = startFilterPass(many, filter);
+    const slices: number[] = [];
+    for (;;) {
+      const before = pass.next + pass.candidatePos;
+      const done = continueFilterPass(pass, many, 4);
+      slices.push(pass.next + pass.candidatePos - before);
+      if (done) break;
+    }
+    expect(Math.max(...slices)).toBe(4);
+    expect(slices.length).toBe(7);
+    const sliced = finishFilterPass(pass);
+    expect(sliced).toEqual(filterLog(many, filter));
+    // Narrowing in slices re-tests only the earlier matches.
+    const narrow = startFilterPass(many, { levels: ALL_LEVELS, query: 'line 12' }, sliced);
+    expect(narrow.candidates).toEqual(sliced.indices);
+    expect(continueFilterPass(narrow, many, 3)).toBe(false);
+    expect(continueFilterPass(narrow, many, 100)).toBe(true);
+    expect(finishFilterPass(narrow).indices).toEqual([12]);
+    // An unchanged filter is complete before it starts.
+    const again = startFilterPass(many, filter, sliced);
+    expect(continueFilterPass(again, many, 0)).toBe(true);
+    expect(finishFilterPass(again)).toBe(sliced);
   });
 });
