@@ -8,8 +8,8 @@ import type { BakedVariable, VariableTemplate } from '../../common/drop-model';
 import { evaluate } from '../variables/evaluator';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import type { LoadedStep } from './octopus-step';
-import { knownPrompt } from './ssis-windows-account';
 import { isTemplateParameter, type MappedStep } from './step-mapping';
+import { knownPrompt } from './windows-account';
 
 const SECRET_NAME = /pass(word)?|pwd|secret|token|api.?key/i;
 
@@ -86,7 +86,7 @@ export function splitDropVariables(steps: readonly LoadedStep[], mapped: readonl
   }
 
   const templates: VariableTemplate[] = [...candidates.values()].map((c) => {
-    // Prompts the mapping introduced (the SSIS Windows account) carry their own wording and checks.
+    // Prompts the mapping introduced (the Windows deployment accounts) carry their own wording and checks.
     const known = knownPrompt(c.name);
     const sensitive = c.sensitive || Boolean(known?.sensitive);
     const template: VariableTemplate = {

@@ -10,8 +10,8 @@ import { evaluate } from '../variables/evaluator';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import type { LoadedStep } from './octopus-step';
 import { entriesWith, findPackage, findPackageById, type DropPackage } from './package-contents';
-import { SSIS_WINDOWS_PASSWORD, SSIS_WINDOWS_USER } from './ssis-windows-account';
 import { buildConnectionString, flagSetting, interpretTargetPath, requiredSetting, settingValue } from './step-parameters';
+import { SQL_WINDOWS_ACCOUNT, SSIS_WINDOWS_ACCOUNT, type WindowsAccountNames } from './windows-account';
 
 const SSIS_TYPES = new Set(['Boolean', 'Byte', 'DateTime', 'Decimal', 'Double', 'Int16', 'Int32', 'Int64', 'SByte', 'Single', 'String', 'UInt32', 'UInt64']);
 
@@ -157,18 +157,25 @@ function mapRunScript(ctx: StepContext): Mapping {
 }
 
 /** Connection settings that name the server the step targets. */
-function connectionFromParts(server: string, database: string | undefined, auth: { user?: string | undefined; password?: string | undefined; integrated: boolean; method?: string | undefined }, extra: Array<[string, string | undefined]> = []): string {
+function connectionFromParts(server: string, database: string | undefined, auth: { user?: string | undefined; password?: string | undefined; method?: string | undefined }, extra: Array<[string, string | undefined]> = []): string {
   const pairs: Array<[string, string | undefined]> = [
     ['Data Source', server],
     ['Initial Catalog', database],
   ];
   if (auth.method) pairs.push(['Authentication', auth.method]);
-  if (auth.integrated) pairs.push(['Integrated Security', 'SSPI']);
-  else {
-    pairs.push(['User Id', auth.user]);
-    pairs.push(['Password', auth.password]);
-  }
+  // Never Integrated Security: Node has no Windows session to use; a Windows account is named (see windowsAccount).
+  pairs.push(['User Id', auth.user]);
+  pairs.push(['Password', auth.password]);
   return buildConnectionString([...pairs, ...extra]);
+}
+
+/**
+ * The login for a template step that relies on the Tentacle's Windows session: Node cannot use
+ * Integrated Security, so the connection names the tenant's Windows account (NTLM), the drop's
+ * baked values when it has them, #{…} prompts otherwise.
+ */
+function windowsAccount(ctx: StepContext, names: WindowsAccountNames): { user: string; password: string } {
+  return { user: requiredSetting(ctx.vars, names.user), password: requiredSetting(ctx.vars, names.password) };
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -184,9 +191,9 @@ function mapSsis(ctx: StepContext, prefix: string, variant: 'package-step' | 'pa
   const user = nonEmpty(settingValue(ctx.vars, p('sqlAccountUsername')));
   const password = nonEmpty(settingValue(ctx.vars, p('sqlAccountPassword')));
   const catalog = nonEmpty(settingValue(ctx.vars, p('CatalogName'))) ?? 'SSISDB';
-  // Without a SQL login the template relies on the Tentacle's Windows session, which Node cannot use: the tenant names the account (NTLM).
-  const auth = user && password ? { user, password } : { user: requiredSetting(ctx.vars, SSIS_WINDOWS_USER), password: requiredSetting(ctx.vars, SSIS_WINDOWS_PASSWORD) };
-  const connection = connectionFromParts(requiredSetting(ctx.vars, p('ServerName')), catalog, { ...auth, integrated: false });
+  // Without a SQL login the template relies on the Tentacle's Windows session.
+  const auth = user && password ? { user, password } : windowsAccount(ctx, SSIS_WINDOWS_ACCOUNT);
+  const connection = connectionFromParts(requiredSetting(ctx.vars, p('ServerName')), catalog, auth);
   const folder = requiredSetting(ctx.vars, p('FolderName'));
   const useEnvironment = flagSetting(ctx.vars, p('UseEnvironment'));
   const octopusEnvironment = nonEmpty(ctx.text('Octopus.Environment.Name')) ?? 'Default';
@@ -297,19 +304,24 @@ function mapDacpac(ctx: StepContext, variant: 'sqlpackage' | 'legacy'): Mapping 
   if (variant === 'sqlpackage') {
     const authType = (ctx.text('DACPACAuthenticationType') ?? '').toLowerCase();
     const method = authType === 'azureadpassword' ? 'Active Directory Password' : authType === 'azureadintegrated' ? 'Active Directory Integrated' : authType === 'azureadmanaged' ? 'Active Directory Managed Identity' : authType === 'azureadserviceprincipal' ? 'Active Directory Service Principal' : undefined;
-    const integrated = authType === 'windowsintegrated';
+    const auth =
+      authType === 'windowsintegrated'
+        ? windowsAccount(ctx, SQL_WINDOWS_ACCOUNT)
+        : { user: nonEmpty(settingValue(ctx.vars, 'DACPACSQLUsername')), password: nonEmpty(settingValue(ctx.vars, 'DACPACSQLPassword')), method };
     connection = connectionFromParts(
       requiredSetting(ctx.vars, 'DACPACTargetServer'),
       nonEmpty(settingValue(ctx.vars, 'DACPACTargetDatabase')),
-      { user: nonEmpty(settingValue(ctx.vars, 'DACPACSQLUsername')), password: nonEmpty(settingValue(ctx.vars, 'DACPACSQLPassword')), integrated, method },
+      auth,
       [['TrustServerCertificate', 'True']],
     );
   } else {
-    const integrated = flagSetting(ctx.vars, 'UseIntegratedSecurity');
+    const auth = flagSetting(ctx.vars, 'UseIntegratedSecurity')
+      ? windowsAccount(ctx, SQL_WINDOWS_ACCOUNT)
+      : { user: nonEmpty(settingValue(ctx.vars, 'SQLUsername')), password: nonEmpty(settingValue(ctx.vars, 'SQLPassword')) };
     connection = connectionFromParts(
       requiredSetting(ctx.vars, 'TargetServer'),
       nonEmpty(settingValue(ctx.vars, 'TargetDatabase')),
-      { user: nonEmpty(settingValue(ctx.vars, 'SQLUsername')), password: nonEmpty(settingValue(ctx.vars, 'SQLPassword')), integrated },
+      auth,
       [
         ['MultiSubnetFailover', flagSetting(ctx.vars, 'EnableMultiSubnetFailover') ? 'True' : undefined],
         ['TrustServerCertificate', 'True'],
@@ -362,11 +374,15 @@ function mapScriptFiles(ctx: StepContext): Mapping {
   if (scripts.length === 0) return unsupported('It is the "SQL - Execute SQL Script Files" template, but its SQLScripts list is empty.');
   const files = expandScriptLines(pkg, scripts);
   if (files.length === 0) return unsupported(`It is the "SQL - Execute SQL Script Files" template, but no file of the package "${pkg.path}" matches its SQLScripts (${scripts.join(', ')}).`);
-  const auth = (ctx.text('Authentication') ?? '').toLowerCase();
+  const authType = (ctx.text('Authentication') ?? '').toLowerCase();
+  const auth =
+    authType === 'windowsintegrated'
+      ? windowsAccount(ctx, SQL_WINDOWS_ACCOUNT)
+      : { user: nonEmpty(settingValue(ctx.vars, 'Username')), password: nonEmpty(settingValue(ctx.vars, 'Password')), method: authType === 'azureadmanaged' ? 'Active Directory Managed Identity' : undefined };
   const connection = connectionFromParts(
     requiredSetting(ctx.vars, 'serverInstance'),
     nonEmpty(settingValue(ctx.vars, 'dbName')),
-    { user: nonEmpty(settingValue(ctx.vars, 'Username')), password: nonEmpty(settingValue(ctx.vars, 'Password')), integrated: auth === 'windowsintegrated', method: auth === 'azureadmanaged' ? 'Active Directory Managed Identity' : undefined },
+    auth,
     [['TrustServerCertificate', flagSetting(ctx.vars, 'ExecuteSQL.TrustServerCertificate') ? 'True' : undefined]],
   );
   return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(connection, files) }];

@@ -63,7 +63,7 @@ describe('community step templates', () => {
       { name: 'Publish', command: 'run-script', variables: { DACPACPackageStep: 'Get dacpac', DACPACPackageName: 'Meridian.Schema.dacpac', TargetServer: 'db01', TargetDatabase: 'Meridian', UseIntegratedSecurity: 'True' } },
     ]);
     expect(drop.steps.map((s) => [s.name, s.type, s.package, s.settings])).toEqual([
-      ['Publish', 'dacpac', 'Packages/Meridian.Schema.5.0.1.nupkg', { connection: 'Data Source=db01;Initial Catalog=Meridian;Integrated Security=SSPI;TrustServerCertificate=True', dacpac: 'Meridian.Schema.dacpac' }],
+      ['Publish', 'dacpac', 'Packages/Meridian.Schema.5.0.1.nupkg', { connection: 'Data Source=db01;Initial Catalog=Meridian;User Id=#{SqlDeploy.WindowsUser};Password=#{SqlDeploy.WindowsPassword};TrustServerCertificate=True', dacpac: 'Meridian.Schema.dacpac' }],
     ]);
   });
 
@@ -179,6 +179,87 @@ describe('the SSIS templates\' Windows account', () => {
     ]);
     expect(drop.steps[0]!.settings.connection).toBe('Data Source=ssis01;Initial Catalog=SSISDB;User Id=ssis_deploy;Password=#{SSIS.Template.sqlAccountPassword}');
     expect(drop.variables.filter((v) => v.name.startsWith('SsisDeploy.'))).toEqual([]);
+  });
+});
+
+describe('the SQL and DACPAC templates\' Windows account', () => {
+  const WIN_AUTH = 'User Id=#{SqlDeploy.WindowsUser};Password=#{SqlDeploy.WindowsPassword}';
+  const dacpacPkg = { id: 'Meridian.Schema', version: '5.0.1', kind: 'zip' as const, files: { 'Meridian.Schema.dacpac': dacpacBytes } };
+  const sqlPackage = (auth: Record<string, string>, sensitive: Record<string, string> = {}): OctopusStepSpec => ({
+    name: 'Schema',
+    command: 'run-script',
+    package: dacpacPkg,
+    variables: { DACPACPackageName: 'Meridian.Schema.dacpac', DACPACTargetServer: 'db01', DACPACTargetDatabase: 'Meridian', DACPACPackage: 'Meridian.Schema', ...auth },
+    sensitive,
+  });
+  const legacy = (auth: Record<string, string>, sensitive: Record<string, string> = {}): OctopusStepSpec => ({
+    name: 'Schema',
+    command: 'run-script',
+    package: dacpacPkg,
+    variables: { DACPACPackageName: 'Meridian.Schema.dacpac', TargetServer: 'db01', TargetDatabase: 'Meridian', DACPACPackage: 'Meridian.Schema', ...auth },
+    sensitive,
+  });
+  const scriptFiles = (auth: Record<string, string>, sensitive: Record<string, string> = {}): OctopusStepSpec => ({
+    name: 'Scripts',
+    command: 'run-script',
+    package: { id: 'Meridian.Sql', version: '1.0.0', kind: 'zip', files: { '01.sql': 'PRINT 1' } },
+    variables: { serverInstance: 'db01', dbName: 'Meridian', SQLScripts: '01.sql', 'template.Package': 'Meridian.Sql', ...auth },
+    sensitive,
+  });
+
+  it.each([
+    ['"Deploy DACPAC using SqlPackage", WindowsIntegrated', sqlPackage({ DACPACAuthenticationType: 'WindowsIntegrated' }), `Data Source=db01;Initial Catalog=Meridian;${WIN_AUTH};TrustServerCertificate=True`],
+    ['legacy "Deploy DACPAC", UseIntegratedSecurity', legacy({ UseIntegratedSecurity: 'True' }), `Data Source=db01;Initial Catalog=Meridian;${WIN_AUTH};TrustServerCertificate=True`],
+    ['"Execute SQL Script Files", WindowsIntegrated', scriptFiles({ Authentication: 'WindowsIntegrated' }), `Data Source=db01;Initial Catalog=Meridian;${WIN_AUTH}`],
+  ])('%s: the connection names the tenant\'s SQL deployment Windows account and two prompts ask for it', async (_name, step, connection) => {
+    const drop = await importSteps([step]);
+    expect(drop.steps[0]!.settings.connection).toBe(connection);
+    expect(drop.steps[0]!.settings.connection).not.toContain('Integrated Security');
+    expect(drop.variables.map((v) => [v.name, v.label, v.type, v.required, v.sensitive, v.group])).toEqual([
+      ['SqlDeploy.WindowsUser', 'SQL deployment Windows account', 'text', true, false, 'SQL deployment account'],
+      ['SqlDeploy.WindowsPassword', 'SQL deployment Windows password', 'sensitive', true, true, 'SQL deployment account'],
+    ]);
+    const user = drop.variables[0]!;
+    expect(user.help).toContain('DOMAIN\\user');
+    expect(validateValue(user, 'STOLAF\\svc_sql')).toBeNull();
+    expect(validateValue(user, 'svc_sql')?.code).toBe('VARIABLE_PATTERN_MISMATCH');
+  });
+
+  it.each([
+    ['SqlPackage', sqlPackage({ DACPACAuthenticationType: 'WindowsIntegrated', 'SqlDeploy.WindowsUser': 'STOLAF\\svc_sql' }, { 'SqlDeploy.WindowsPassword': 'Baked-Sql-Pw3' })],
+    ['legacy', legacy({ UseIntegratedSecurity: 'True', 'SqlDeploy.WindowsUser': 'STOLAF\\svc_sql' }, { 'SqlDeploy.WindowsPassword': 'Baked-Sql-Pw3' })],
+    ['Script Files', scriptFiles({ Authentication: 'WindowsIntegrated', 'SqlDeploy.WindowsUser': 'STOLAF\\svc_sql' }, { 'SqlDeploy.WindowsPassword': 'Baked-Sql-Pw3' })],
+  ])('%s: uses the account the drop bakes (the password stays a reference), and asks for nothing', async (_name, step) => {
+    const drop = await importSteps([step]);
+    expect(drop.steps[0]!.settings.connection).toContain('User Id=STOLAF\\svc_sql;Password=#{SqlDeploy.WindowsPassword}');
+    expect(drop.variables).toEqual([]);
+    expect(JSON.stringify(drop.steps)).not.toContain('Baked-Sql-Pw3');
+  });
+
+  it.each([
+    ['SqlPackage', sqlPackage({ DACPACAuthenticationType: 'SqlAuthentication', DACPACSQLUsername: 'deploy' }, { DACPACSQLPassword: 'Sql-Pw1' }), 'User Id=deploy;Password=#{DACPACSQLPassword}'],
+    ['legacy', legacy({ UseIntegratedSecurity: 'False', SQLUsername: 'deploy' }, { SQLPassword: 'Sql-Pw1' }), 'User Id=deploy;Password=#{SQLPassword}'],
+    ['Script Files', scriptFiles({ Authentication: 'SqlAuthentication', Username: 'deploy' }, { Password: 'Sql-Pw1' }), 'User Id=deploy;Password=#{Password}'],
+  ])('%s with a SQL login keeps it and asks for no Windows account', async (_name, step, login) => {
+    const drop = await importSteps([step]);
+    expect(drop.steps[0]!.settings.connection).toContain(login);
+    expect(drop.variables.filter((v) => /^(sql|ssis)deploy\./i.test(v.name))).toEqual([]);
+  });
+
+  it('SSIS and SQL steps of one drop ask for their two accounts separately', async () => {
+    const ssis: OctopusStepSpec = {
+      name: 'SSIS',
+      command: 'run-script',
+      package: { id: 'Meridian.Feeds', version: '2.0.0', files: { 'Feeds.ispac': clinicalFeedsProject() } },
+      variables: { 'SSIS.Template.ServerName': 'ssis01', 'SSIS.Template.FolderName': 'F', 'SSIS.Template.ssisPackageId': 'Meridian.Feeds' },
+    };
+    const drop = await importSteps([ssis, scriptFiles({ Authentication: 'WindowsIntegrated' })]);
+    expect(drop.variables.map((v) => [v.name, v.group])).toEqual([
+      ['SsisDeploy.WindowsUser', 'SSIS deployment account'],
+      ['SsisDeploy.WindowsPassword', 'SSIS deployment account'],
+      ['SqlDeploy.WindowsUser', 'SQL deployment account'],
+      ['SqlDeploy.WindowsPassword', 'SQL deployment account'],
+    ]);
   });
 });
 
