@@ -24,11 +24,13 @@ import { cleanup, filesContaining, journalOf, scratch, story } from '../deploy/d
 
 const PASSWORD = 'Hospital-Drop-Pw1';
 const WIN = { domain: 'STOLAF', user: 'svc_ssis', password: 'Ss1s!Deploy-4410' };
+/** The account SQL script and DACPAC template steps with Windows authentication deploy with. */
+const WIN_SQL = { domain: 'STOLAF', user: 'svc_sqldeploy', password: 'Sq1!Deploy-7781' };
 const LOGINS = [
   { user: 'deploy', password: 'Db-Pa55word!' },
   { user: 'report_deploy', password: 'R3ports-Pwd' },
 ];
-const SECRETS = ['Catal0g!Pwd', 'k3y-s3cret-ApiKey', 'Db-Pa55word!', 'R3ports-Pwd', WIN.password, PASSWORD];
+const SECRETS = ['Catal0g!Pwd', 'k3y-s3cret-ApiKey', 'Db-Pa55word!', 'R3ports-Pwd', WIN.password, WIN_SQL.password, PASSWORD];
 const TENANT = 'Tenants-7';
 
 /**
@@ -91,7 +93,7 @@ let ssisdb: SsisdbEmulation;
 const roots: string[] = [];
 // A fresh double per test: its databases (and the journal table) must not carry over between variants.
 beforeEach(async () => {
-  server = await startTdsServer({ windowsUsers: [WIN], logins: LOGINS, ntlmDomain: WIN.domain });
+  server = await startTdsServer({ windowsUsers: [WIN, WIN_SQL], logins: LOGINS, ntlmDomain: WIN.domain });
   ssisdb = createSsisdbEmulation({ deployPolls: 0, validationPolls: 1 });
   server.use(ssisdb);
   server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });
@@ -268,6 +270,58 @@ describe('the hospital drop\'s SSIS step template, deployed with the tenant\'s W
       ['SourceConnection', false],
     ]);
     expect(catalog.variables.find((v) => v.name === 'SourceConnection')!.value.value).toBe(`Data Source=${address};Initial Catalog=Feeds;Integrated Security=SSPI`);
+    expect(filesContaining(w.dataDir, SECRETS)).toEqual([]);
+  });
+});
+
+describe('the hospital drop\'s "Execute SQL Script Files" step with Windows authentication', () => {
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.manager.close();
+  });
+
+  it('prompts for the SQL deployment Windows account, and with it runs the scripts over NTLM', async () => {
+    const root = scratch('dr-octo-sql-windows');
+    roots.push(root);
+    w = world(root);
+    const spec = hospitalDropSpec({ format: 'array', keySize: 256, password: PASSWORD });
+    const reports = spec.steps.find((s) => s.name === 'Reports scripts')!;
+    const { Username: _user, ...variables } = reports.variables ?? {};
+    spec.steps = [{ ...reports, variables: { ...variables, Authentication: 'WindowsIntegrated' }, sensitive: {} }];
+    const { zip } = await buildOctopusDropZip(path.join(root, 'src'), spec);
+    const drop = await w.drops.open(zip, { octopusPassword: async () => PASSWORD });
+    expect(drop.steps.map((s) => s.type)).toEqual(['sql-scripts']);
+    expect(drop.steps[0]!.settings.connection).toBe('Data Source=#{SqlServer};Initial Catalog=Reports;User Id=#{SqlDeploy.WindowsUser};Password=#{SqlDeploy.WindowsPassword};TrustServerCertificate=True');
+    expect(drop.variables.map((v) => [v.name, v.type, v.required])).toEqual([
+      ['SqlServer', 'text', true],
+      ['ReportsOwner', 'text', false],
+      ['SqlDeploy.WindowsUser', 'text', true],
+      ['SqlDeploy.WindowsPassword', 'sensitive', true],
+    ]);
+
+    w.tenants.ensure(TENANT, 'St Olaf Hospital');
+    await w.tenants.saveValues(TENANT, [{ name: 'SqlServer', value: `127.0.0.1,${server.port}` }], { remember: false, templates: drop.variables });
+    const incomplete = await w.manager.plan(drop.id, TENANT);
+    expect(JSON.stringify(incomplete.problems)).toContain('SqlDeploy.WindowsUser');
+
+    await w.tenants.saveValues(
+      TENANT,
+      [
+        { name: 'SqlDeploy.WindowsUser', value: `${WIN_SQL.domain}\\${WIN_SQL.user}` },
+        { name: 'SqlDeploy.WindowsPassword', value: WIN_SQL.password, sensitive: true },
+      ],
+      { remember: false, templates: drop.variables },
+    );
+    const plan = await w.manager.plan(drop.id, TENANT);
+    expect(plan.problems).toEqual([]);
+    expect(plan.steps[0]!.dryRun.items.map((i) => i.label)).toEqual(['reports/010_views.sql', 'reports/post.sql']);
+
+    const run = await w.manager.start({ dropId: drop.id, tenantId: TENANT, operator: 'Ola', onFailure: { kind: 'fail' } });
+    expect((await w.manager.wait(run.deploymentId)).state).toBe('succeeded');
+    expect(server.recordsOf('batch').filter((r) => /CREATE VIEW dbo\.v/.test(r.text ?? '')).length).toBeGreaterThan(0);
+    const logins = server.recordsOf('login');
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.every((r) => r.success && r.authKind === 'ntlm' && r.user === `${WIN_SQL.domain}\\${WIN_SQL.user}`)).toBe(true);
     expect(filesContaining(w.dataDir, SECRETS)).toEqual([]);
   });
 });
