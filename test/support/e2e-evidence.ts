@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import type { PerfSummary } from '../../renderer/perf/perf-summary';
 
 export const SCREENS_DIR = 'test-results/screens';
 
@@ -63,15 +64,8 @@ export function pdfText(pdfPath: string): string {
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
-export interface PerfFigure {
-  count: number;
-  last: number;
-  min: number;
-  p50: number;
-  p95: number;
-  max: number;
-  detail?: Record<string, number | string>;
-}
+/** A figure as the UI publishes it on window.__dropRunnerPerf (the renderer's own summary type). */
+export type PerfFigure = PerfSummary;
 
 /** Issue 8's targets: a first render under 200 ms, input latency under 50 ms. */
 const TARGETS: Array<{ match: RegExp; kind: string; ms: number }> = [
