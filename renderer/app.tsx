@@ -44,8 +44,12 @@ export function App() {
       firstRoute.current = false;
       return;
     }
-    mainRef.current?.scrollTo?.(0, 0);
-    mainRef.current?.focus({ preventScroll: true });
+    // In the next frame, where layout happens anyway: scrolling now would force an extra layout of the new screen.
+    const frame = requestAnimationFrame(() => {
+      mainRef.current?.scrollTo?.(0, 0);
+      mainRef.current?.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [route]);
 
   const simulated = info.state.status === 'ok' ? info.state.data.simulatedServer : undefined;

@@ -14,6 +14,11 @@ export function PerfScreen({ view, count }: { view: 'variables' | 'run-log'; cou
   return view === 'variables' ? <VariablesPerf count={count} /> : <RunLogPerf count={count} />;
 }
 
+// Module-level so a re-render of the shell (e.g. app.info landing) does not hand every memoised row new props.
+const perfReveal = async () => ({ ok: false as const, error: { code: 'PERF_PAGE', message: 'No engine on the performance page.', hint: 'Use a real drop to reveal secrets.' } });
+const perfSave = async () => true;
+const perfForget = async () => undefined;
+
 function VariablesPerf({ count }: { count: number }) {
   const data = useMemo(() => syntheticVariables(count), [count]);
   return (
@@ -23,9 +28,9 @@ function VariablesPerf({ count }: { count: number }) {
       </MessageBar>
       <VariablesEditor
         view={data}
-        reveal={async () => ({ ok: false, error: { code: 'PERF_PAGE', message: 'No engine on the performance page.', hint: 'Use a real drop to reveal secrets.' } })}
-        onSave={async () => true}
-        onForget={async () => undefined}
+        reveal={perfReveal}
+        onSave={perfSave}
+        onForget={perfForget}
         saving={false}
         saveError={null}
         headerActions={<Badge intent="warning">synthetic</Badge>}

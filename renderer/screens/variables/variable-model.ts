@@ -70,6 +70,20 @@ export function limitRows(groups: ReadonlyArray<{ group: string; items: Variable
   return out;
 }
 
+/** Shortest a row can be (px): a label, the name and one input line; real rows are taller, so this over-fills. */
+const MIN_ROW_HEIGHT = 48;
+const MIN_FIRST_BATCH = 12;
+const MAX_FIRST_BATCH = 40;
+
+/**
+ * Rows in the first commit for a window `viewportHeight` px tall: more than the window can show even at the
+ * shortest row height, so the first paint is a full screen; the rest follow in a transition.
+ */
+export function firstBatchSize(viewportHeight: number): number {
+  const fit = Number.isFinite(viewportHeight) && viewportHeight > 0 ? Math.ceil(viewportHeight / MIN_ROW_HEIGHT) + 2 : MAX_FIRST_BATCH;
+  return Math.min(MAX_FIRST_BATCH, Math.max(MIN_FIRST_BATCH, fit));
+}
+
 export const STATUS_BADGES: Record<VariableStatusKind, { label: string; intent: BadgeIntent; icon: IconName; title: string } | null> = {
   remembered: { label: 'Remembered', intent: 'success', icon: 'check', title: 'Value remembered on this machine from an earlier release' },
   new: { label: 'New', intent: 'brand', icon: 'info', title: 'This release introduces the variable' },

@@ -13,12 +13,10 @@ import { SearchInput } from '../../ui/text-input';
 import { Toolbar, ToolbarSpacer } from '../../ui/toolbar';
 import { RemovedVariables } from './removed-variables';
 import { VariableRow } from './variable-row';
-import { countVariables, filterVariables, groupVariables, limitRows, type VariableTab } from './variable-model';
+import { countVariables, filterVariables, firstBatchSize, groupVariables, limitRows, type VariableTab } from './variable-model';
 
 const probeInput = createLatencyProbe('variables-input-latency');
 
-/** Rows in the first commit: more than a 1280×720 screen shows; the rest follow in a transition. */
-const FIRST_BATCH = 40;
 
 export interface VariablesEditorProps {
   view: VariablesView;
@@ -47,7 +45,9 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
   const renderStart = useRef<number | null>(performance.now());
   // A big drop renders in two commits: the first screenful at once, the rest in an interruptible
   // transition, so the engineer can read and type while the remaining rows are created.
-  const [rowBudget, setRowBudget] = useState(FIRST_BATCH);
+  // Sized to the window so the first commit (and its layout) covers one screenful, not several.
+  const [firstBatch] = useState(() => firstBatchSize(typeof window === 'undefined' ? 0 : window.innerHeight));
+  const [rowBudget, setRowBudget] = useState(firstBatch);
   const fullStart = useRef<number | null>(null);
 
   useLayoutEffect(() => {
@@ -56,11 +56,11 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
     renderStart.current = null;
     const variables = view.items.length;
     afterNextPaint(() => {
-      recordPerf('variables-first-render', start, { variables, rows: Math.min(variables, FIRST_BATCH) });
+      recordPerf('variables-first-render', start, { variables, rows: Math.min(variables, firstBatch) });
       fullStart.current = performance.now();
       startTransition(() => setRowBudget(Number.POSITIVE_INFINITY));
     });
-  }, [view.items.length]);
+  }, [view.items.length, firstBatch]);
 
   useEffect(() => {
     const start = fullStart.current;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VariableItem } from '../../../../common/contract';
-import { countVariables, effectiveSource, filterVariables, groupVariables, limitRows, needsAttention, validateValue } from '../../../../renderer/screens/variables/variable-model';
+import { countVariables, effectiveSource, filterVariables, firstBatchSize, groupVariables, limitRows, needsAttention, validateValue } from '../../../../renderer/screens/variables/variable-model';
 
 function item(partial: Partial<VariableItem> & { name: string }): VariableItem {
   return { label: partial.name, type: 'text', required: false, sensitive: false, status: 'unchanged', source: 'drop-default', hasValue: true, ...partial };
@@ -67,5 +67,18 @@ describe('variable model', () => {
       ['General', 1, 2],
     ]);
     expect(limitRows(groups, Number.POSITIVE_INFINITY).reduce((n, g) => n + g.items.length, 0)).toBe(items.length);
+  });
+});
+
+describe('firstBatchSize', () => {
+  it('covers the window at the shortest row height, within 12..40 rows', () => {
+    expect(firstBatchSize(720)).toBe(17);
+    expect(firstBatchSize(720) * 48).toBeGreaterThan(720);
+    expect(firstBatchSize(200)).toBe(12);
+    expect(firstBatchSize(2160)).toBe(40);
+  });
+  it('falls back to the largest batch when the height is unknown', () => {
+    expect(firstBatchSize(0)).toBe(40);
+    expect(firstBatchSize(Number.NaN)).toBe(40);
   });
 });
