@@ -4,7 +4,7 @@
  * Secrets are given as "entered" values (not remembered), so these tests need no keychain; the
  * keychain round trip has its own test under scripts/with-keyring.sh.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Drop } from '../../../common/drop-model';
@@ -18,6 +18,9 @@ import type { TenantStore } from '../../../main/tenants/tenant-store';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
 import { createSsisdbEmulation, type SsisdbEmulation, type SsisdbOptions } from '../../support/ssisdb/index';
 import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
+
+/** The shared leak scan (test/support/secret-scan.ts), re-exported for this folder's tests. */
+export { filesContaining } from '../../support/secret-scan';
 
 export const TENANT = 'st-brigids';
 export const WIN = { domain: 'SBRH', user: 'svc_deploy', password: 'W1ndows!Deploy-5521' };
@@ -128,23 +131,6 @@ export function story(events: JournalEvent[]): string[] {
         return [];
     }
   });
-}
-
-/** Every file under dir containing one of the values (raw or JSON-escaped); empty when nothing leaked. */
-export function filesContaining(dir: string, values: string[]): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else {
-        const bytes = readFileSync(p);
-        for (const v of values) if (bytes.includes(Buffer.from(v)) || bytes.includes(Buffer.from(JSON.stringify(v).slice(1, -1)))) hits.push(`${p}: ${v.slice(0, 4)}…`);
-      }
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return hits;
 }
 
 /** Removes a scratch folder. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { DropLibrary } from '../../../main/drop/drop-library';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { buildOctopusDropZip, hospitalDropSpec } from '../../support/fixtures/octopus-drop-builder';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
+import { filesContaining } from '../../support/secret-scan';
 
 const scratch: string[] = [];
 const temp = (prefix: string) => {
@@ -17,14 +18,6 @@ afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true }
 
 function library(dataDir: string): DropLibrary {
   return new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}));
-}
-
-function allFileText(dir: string): string {
-  let text = '';
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) text += readFileSync(join(entry.parentPath, entry.name), 'latin1');
-  }
-  return text;
 }
 
 describe('DropLibrary', () => {
@@ -54,8 +47,7 @@ describe('DropLibrary', () => {
     // In this process the full model (with its secrets) is available to the deployment...
     expect(lib.get(drop.id).baked.filter((b) => b.sensitive).length).toBe(secrets.length);
     // ...but nothing under the data folder holds a secret value,
-    const onDisk = allFileText(dataDir);
-    for (const secret of secrets) expect(onDisk).not.toContain(secret);
+    expect(filesContaining(dataDir, secrets)).toEqual([]);
     // and a new process is told to open the drop again rather than running without its secrets.
     expect(() => library(dataDir).get(drop.id)).toThrow(expect.objectContaining({ code: 'DROP_REOPEN_REQUIRED' }));
   });

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Drop } from '../../../common/drop-model';
-import { AppError } from '../../../common/errors';
 import { runCli } from '../../../main/cli/main';
 import { createDeploymentManager, type DeploymentManager } from '../../../main/deploy/deployment-manager';
 import { DropLibrary } from '../../../main/drop/drop-library';
@@ -21,6 +20,7 @@ import { createSsisdbEmulation, type SsisdbEmulation } from '../../support/ssisd
 import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
 import { keyringAvailable } from '../tenants/tenant-test-support';
 import { cleanup, filesContaining, journalOf, scratch, story } from '../deploy/deploy-fixture';
+import { rejectionCodeOf } from '../../support/app-error-code';
 
 const PASSWORD = 'Hospital-Drop-Pw1';
 const WIN = { domain: 'STOLAF', user: 'svc_ssis', password: 'Ss1s!Deploy-4410' };
@@ -77,15 +77,6 @@ async function enterValues(w: World, drop: Drop, port: number): Promise<void> {
   const values = { SqlServer: server, SsisConnectionString: `Server=${server};Database=SSISDB;User Id=${WIN.domain}\\${WIN.user};Password=${WIN.password};Encrypt=False`, ReportsOwner: 'dbo' };
   // Entered for this process only: no keychain needed.
   await w.tenants.saveValues(TENANT, Object.entries(values).map(([name, value]) => ({ name, value, ...(name === 'SsisConnectionString' ? { sensitive: true } : {}) })), { remember: false, templates: drop.variables });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    return e instanceof AppError ? e.code : `not an AppError: ${String(e)}`;
-  }
-  return 'no error';
 }
 
 let server: TdsServer;
@@ -332,8 +323,8 @@ describe('Octopus drop failures', () => {
     roots.push(root);
     const w = world(root);
     const { zip } = await buildOctopusDropZip(path.join(root, 'src'), deployableSpec({ format: 'dictionary', keySize: 256, password: PASSWORD }));
-    expect(await codeOf(w.drops.open(zip, { octopusPassword: async () => 'not-the-password' }))).toBe('OCTOPUS_BAD_PASSWORD');
-    expect(await codeOf(w.drops.open(zip))).toMatch(/^OCTOPUS_PASSWORD/);
+    expect(await rejectionCodeOf(w.drops.open(zip, { octopusPassword: async () => 'not-the-password' }))).toBe('OCTOPUS_BAD_PASSWORD');
+    expect(await rejectionCodeOf(w.drops.open(zip))).toMatch(/^OCTOPUS_PASSWORD/);
     await w.manager.close();
   });
 
@@ -348,7 +339,7 @@ describe('Octopus drop failures', () => {
     const file = path.join(folder, 'Variables', secretFiles[0]!);
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, `${text.slice(0, text.length - 12)}AAAAAAAAAAAA`);
-    const code = await codeOf(w.drops.open(folder, { octopusPassword: async () => PASSWORD }));
+    const code = await rejectionCodeOf(w.drops.open(folder, { octopusPassword: async () => PASSWORD }));
     expect(code).toMatch(/^OCTOPUS_(BAD_PASSWORD|SECRET|VARIABLES)/);
     // Nothing of a refused drop is kept.
     expect(existsSync(path.join(root, 'data', 'drops')) ? readdirSync(path.join(root, 'data', 'drops')).filter((n) => !n.startsWith('.')) : []).toEqual([]);

@@ -8,6 +8,7 @@ import { sqlScriptsSettingsSchema, ssisProjectSettingsSchema } from '../../../ma
 import { openDrop } from '../../../main/drop/open-drop';
 import { createOctopusImporter, importOctopusDrop, looksLikeOctopusDrop } from '../../../main/octopus/octopus-importer';
 import { buildOctopusDropFolder, buildOctopusDropZip, hospitalDropSpec, type OctopusDropSpec } from '../../support/fixtures/octopus-drop-builder';
+import { rejectionCodeOf } from '../../support/app-error-code';
 
 const temps: string[] = [];
 async function tempDir(): Promise<string> {
@@ -18,15 +19,6 @@ async function tempDir(): Promise<string> {
 afterAll(async () => {
   await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    return e instanceof AppError ? e.code : `not an AppError: ${String(e)}`;
-  }
-  return 'no error';
-}
 
 const PASSWORD = 'Hospital-Drop-Pw1';
 const SECRETS = ['Catal0g!Pwd', 'k3y-s3cret-ApiKey', 'Db-Pa55word!', 'R3ports-Pwd'];
@@ -153,7 +145,7 @@ describe('Octopus drops through openDrop', () => {
   it('opens a folder with a wrong password as OCTOPUS_BAD_PASSWORD', async () => {
     const dir = await tempDir();
     await buildOctopusDropFolder(dir, hospitalDropSpec({ format: 'dictionary', keySize: 256, password: PASSWORD }));
-    expect(await codeOf(openDrop(dir, { dataDir: join(dir, '..', 'data-x'), octopusImporter: createOctopusImporter({ password: 'hospital-drop-pw1' }) }))).toBe('OCTOPUS_BAD_PASSWORD');
+    expect(await rejectionCodeOf(openDrop(dir, { dataDir: join(dir, '..', 'data-x'), octopusImporter: createOctopusImporter({ password: 'hospital-drop-pw1' }) }))).toBe('OCTOPUS_BAD_PASSWORD');
   });
 });
 
@@ -167,13 +159,13 @@ describe('importOctopusDrop failures', () => {
   it('wrong password: OCTOPUS_BAD_PASSWORD (both formats)', async () => {
     for (const format of ['dictionary', 'array'] as const) {
       const { dir } = await built(hospitalDropSpec({ format, password: PASSWORD }));
-      expect(await codeOf(importOctopusDrop(dir, { password: 'nope' }))).toBe('OCTOPUS_BAD_PASSWORD');
+      expect(await rejectionCodeOf(importOctopusDrop(dir, { password: 'nope' }))).toBe('OCTOPUS_BAD_PASSWORD');
     }
   });
 
   it('no password for an encrypted drop: OCTOPUS_PASSWORD_REQUIRED', async () => {
     const { dir } = await built(hospitalDropSpec({ format: 'array', password: PASSWORD }));
-    expect(await codeOf(importOctopusDrop(dir))).toBe('OCTOPUS_PASSWORD_REQUIRED');
+    expect(await rejectionCodeOf(importOctopusDrop(dir))).toBe('OCTOPUS_PASSWORD_REQUIRED');
   });
 
   it('a damaged .secret after others decrypted: OCTOPUS_VARIABLES_DAMAGED naming the file', async () => {
@@ -196,7 +188,7 @@ describe('importOctopusDrop failures', () => {
     const { dir } = await built(hospitalDropSpec({ format: 'dictionary', password: PASSWORD }));
     const secret = join(dir, 'Variables', 'Hospital Offline.Meridian.Deploy SSIS project.secret');
     await writeFile(secret, (await readFile(secret)).subarray(0, 30));
-    expect(await codeOf(importOctopusDrop(dir, { password: PASSWORD }))).toBe('OCTOPUS_VARIABLES_DAMAGED');
+    expect(await rejectionCodeOf(importOctopusDrop(dir, { password: PASSWORD }))).toBe('OCTOPUS_VARIABLES_DAMAGED');
   });
 
   it('a plain .secret that is not JSON: OCTOPUS_VARIABLES_DAMAGED without quoting it', async () => {
@@ -226,15 +218,15 @@ describe('importOctopusDrop failures', () => {
   it('no root script: OCTOPUS_SCRIPT_MISSING; a script without Calamari calls: OCTOPUS_SCRIPT_EMPTY', async () => {
     const { dir, script } = await built(hospitalDropSpec({ format: 'array' }));
     await writeFile(join(dir, script), 'Write-Host "nothing to do"\r\n');
-    expect(await codeOf(importOctopusDrop(dir))).toBe('OCTOPUS_SCRIPT_EMPTY');
+    expect(await rejectionCodeOf(importOctopusDrop(dir))).toBe('OCTOPUS_SCRIPT_EMPTY');
     await rm(join(dir, script));
-    expect(await codeOf(importOctopusDrop(dir))).toBe('OCTOPUS_SCRIPT_MISSING');
+    expect(await rejectionCodeOf(importOctopusDrop(dir))).toBe('OCTOPUS_SCRIPT_MISSING');
     expect(await looksLikeOctopusDrop(dir)).toBe(false);
   });
 
   it('variables JSON of the wrong shape: OCTOPUS_VARIABLES_INVALID', async () => {
     const { dir } = await built(hospitalDropSpec({ format: 'array' }));
     await writeFile(join(dir, 'Variables', 'Hospital Offline.Meridian.Reports scripts.variables.json'), '[{"v": "no name"}]');
-    expect(await codeOf(importOctopusDrop(dir))).toBe('OCTOPUS_VARIABLES_INVALID');
+    expect(await rejectionCodeOf(importOctopusDrop(dir))).toBe('OCTOPUS_VARIABLES_INVALID');
   });
 });

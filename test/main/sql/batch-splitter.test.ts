@@ -5,19 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import { locateBatchLine, splitSqlText, type SplitResult } from '../../../main/sql/batch-splitter';
 import { splitSqlBytes, splitSqlFile } from '../../../main/sql/script-file';
+import { codeOf } from '../../support/app-error-code';
 
 const split = (text: string, variables?: Record<string, string>): SplitResult => splitSqlText(text, { file: 's.sql', ...(variables ? { variables } : {}) });
 const texts = (text: string, variables?: Record<string, string>) => split(text, variables).batches.map((b) => b.text);
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('GO recognition', () => {
   it('splits on GO alone on a line in any case, with surrounding whitespace and a trailing comment', () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
 import { describeSqlTarget, resolveConnectionSettings, toMssqlConfig, toTediousConfig } from '../../../main/sql/connection-settings';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
+import { codeOf } from '../../support/app-error-code';
 
 describe('resolveConnectionSettings', () => {
   it('reads a connection string: server\\instance, database, SQL login, encrypt/trust, connect timeout', () => {

@@ -4,12 +4,15 @@
  * per process), scratch data folders, and the "no secret in any file" scan.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Drop, VariableTemplate } from '../../../common/drop-model';
+
+/** The shared leak scan (test/support/secret-scan.ts), re-exported for this folder's tests. */
+export { filesContaining } from '../../support/secret-scan';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -29,25 +32,6 @@ export function scratchDir(prefix: string): string {
 /** A secret value no other test output could contain by accident. */
 export function uniqueSecret(label: string): string {
   return `${label}-${Math.random().toString(36).slice(2, 10)}-S3cr3t!`;
-}
-
-/** Every file under `dir` whose bytes contain one of the values (the list is empty when none leaked). */
-export function filesContaining(dir: string, values: string[]): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else {
-        const bytes = readFileSync(p);
-        for (const v of values) {
-          if (bytes.includes(Buffer.from(v, 'utf8')) || bytes.includes(Buffer.from(JSON.stringify(v).slice(1, -1), 'utf8'))) hits.push(`${p}: ${v.slice(0, 6)}…`);
-        }
-      }
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return hits;
 }
 
 /** The built child programs: the real CLI and a small driver of the tenant store. */
