@@ -25,6 +25,9 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
+/** How long requests already being answered may take to finish once the host is stopping. */
+const CLOSE_GRACE_MS = 3_000;
+
 /** Largest JSON request body; variables.save with thousands of values stays far below it. */
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
@@ -70,6 +73,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rendererDir = options.rendererDir === undefined ? locateRendererDir() : options.rendererDir;
   let expectedHost = '';
   const sseClients = new Set<ServerResponse>();
+  /** Replies still being worked on; told to close their socket when the host stops. */
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
 
   const unsubscribe = options.service.events.subscribe((name, payload) => {
     const frame = `data: ${JSON.stringify({ name, payload })}\n\n`;
@@ -77,6 +83,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const server = createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (closing) res.setHeader('Connection', 'close');
     void handle(req, res).catch((error) => {
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: toErrorShape(error) });
       else res.end();
@@ -84,6 +93,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (closing) {
+      // A browser may still send on a kept-alive socket after close(): answer, and end the socket.
+      req.resume();
+      sendJson(res, 503, { ok: false, error: { code: 'HOST_STOPPING', message: 'Drop Runner is stopping and no longer answers requests.', hint: 'Start Drop Runner again (npm start) and open the URL it prints.' } });
+      return;
+    }
     const url = new URL(req.url ?? '/', `http://${expectedHost}`);
     const isApi = url.pathname.startsWith('/api/');
     const refused = refuseReason(req, { host: expectedHost, token }, isApi);
@@ -148,9 +163,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port,
     token,
     close: async () => {
+      // server.close() alone waits for every open socket, and a browser keeps sockets alive and
+      // reconnects its event stream on them, so a stop could hang for minutes. Instead: refuse new
+      // work, end the event streams with their sockets, let running replies finish briefly, then cut.
+      closing = true;
       unsubscribe();
-      for (const client of sseClients) client.end();
-      await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      const stopped = new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      for (const client of sseClients) {
+        client.end();
+        client.socket?.destroy();
+      }
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await stopped;
+      clearTimeout(cut);
     },
   };
 }

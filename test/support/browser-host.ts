@@ -15,6 +15,9 @@ export interface RunningHost {
   stop(options?: { removeDataDir?: boolean }): Promise<void>;
 }
 
+/** How long `serve` may take to stop after SIGTERM (its own grace for running replies is 3 s). */
+const STOP_LIMIT_MS = 15_000;
+
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 /** Starts the built browser host the way `npm start` does and waits for the URL it prints. */
@@ -52,7 +55,14 @@ export async function startBrowserHost(options: { dataDir?: string; env?: NodeJS
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
-        await exited;
+        // A host that ignores SIGTERM is a defect to report, not a test timeout to wait out.
+        const stuck = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), STOP_LIMIT_MS))]);
+        if (stuck) {
+          child.kill('SIGKILL');
+          await exited;
+          if (stopOptions.removeDataDir) rmSync(dataDir, { recursive: true, force: true });
+          throw new Error(`the browser host did not exit within ${STOP_LIMIT_MS / 1000} s of SIGTERM and was killed:\n${output}`);
+        }
       }
       if (stopOptions.removeDataDir) rmSync(dataDir, { recursive: true, force: true });
     },

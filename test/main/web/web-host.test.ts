@@ -161,3 +161,37 @@ describe('browser host uploads', () => {
     expect(existsSync(old)).toBe(false);
   });
 });
+
+describe('browser host stop with a pre-connected socket', () => {
+  it('answers an event-stream request sent after stop began with 503 HOST_STOPPING, and stops', async () => {
+    const { connect } = await import('node:net');
+    const dataDir = mkdtempSync(join(tmpdir(), 'dr-web-stop-'));
+    const service = createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    const host = await startWebHost({ service, dataDir, port: 0, rendererDir: null });
+    // Chromium opens spare sockets before it needs them; the reconnecting EventSource then uses one.
+    const socket = connect(host.port, '127.0.0.1');
+    let reply = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (reply += chunk));
+    const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      await new Promise((r) => setTimeout(r, 50));
+      const stopped = host.close();
+      socket.write(`GET /api/events?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: keep-alive\r\nAccept: text/event-stream\r\n\r\n`);
+      await stopped;
+      await socketClosed;
+      // Either the socket was cut before the request was read, or the request got a clear refusal.
+      if (reply !== '') {
+        expect(reply).toMatch(/^HTTP\/1\.1 503 /);
+        expect(reply).toContain('HOST_STOPPING');
+        expect(reply.toLowerCase()).toContain('connection: close');
+      }
+    } finally {
+      socket.destroy();
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 20_000);
+});
