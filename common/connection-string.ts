@@ -60,6 +60,16 @@ const SYNONYMS: Record<string, string> = {
   authentication: 'auth',
 };
 
+/** Writes one value so it reads back unchanged: quoted (with `""` for `"`) when it holds `;`, quotes, `=` or edge spaces. */
+export function quoteConnectionValue(value: string): string {
+  return /[;"'=]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Writes `key=value;…` so that splitConnectionString reads back exactly these pairs. */
+export function joinConnectionString(pairs: Iterable<[string, string]>): string {
+  return [...pairs].map(([key, value]) => `${key.replace(/=/g, '==')}=${quoteConnectionValue(value)}`).join(';');
+}
+
 /** Splits `key=value;…` honouring quoted values; keys are lower-cased and trimmed, later keys win. */
 export function splitConnectionString(text: string): Map<string, string> {
   const pairs = new Map<string, string>();

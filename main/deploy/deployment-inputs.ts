@@ -9,6 +9,7 @@ import type { Drop, DropStep, VariableTemplate } from '../../common/drop-model';
 import { AppError, type ErrorShape } from '../../common/errors';
 import type { ResolvedValue, TenantStore } from '../tenants/tenant-store';
 import { parseConnectionString } from '../../common/connection-string';
+import { evaluateConnectionTemplate } from '../variables/connection-template';
 import { evaluate, resolveAll } from '../variables/evaluator';
 import { MASK, Redactor } from '../variables/redactor';
 import { validateValue } from '../variables/validate-value';
@@ -138,7 +139,9 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     const walk = (value: unknown, path: string): unknown => {
       if (typeof value === 'string') {
         if (!value.includes('#{')) return value;
-        const r = evaluate(value, dictionary);
+        const evaluateText = (text: string) => evaluate(text, dictionary);
+        // `connection` is evaluated pair by pair so a password holding ';' or '"' is quoted, not split.
+        const r = path === 'connection' ? evaluateConnectionTemplate(value, evaluateText) : evaluateText(value);
         const missing = r.missing.filter((m) => !OUTPUT_REFERENCE.test(m));
         if (missing.length > 0) {
           stepProblems.push({

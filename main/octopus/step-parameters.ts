@@ -4,6 +4,7 @@
  * evaluates at run time (with the tenant's values). Secrets never appear in settings: the Drop is shown
  * in the UI and written into plans and reports.
  */
+import { quoteConnectionValue } from '../../common/connection-string';
 import { evaluate } from '../variables/evaluator';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import { parseBooleanValue } from '../variables/validate-value';
@@ -36,8 +37,7 @@ export function flagSetting(vars: VariableDictionary, name: string, fallback = f
 
 /** Quotes a literal connection-string value when it needs it; #{…} references are left for run time. */
 export function connectionValue(value: string): string {
-  if (value.includes('#{')) return value;
-  return /[;"'=]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return value.includes('#{') ? value : quoteConnectionValue(value);
 }
 
 /** Builds `Key=Value;…` from pairs, skipping undefined values. */

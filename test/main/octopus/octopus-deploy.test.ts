@@ -25,7 +25,8 @@ import { rejectionCodeOf } from '../../support/app-error-code';
 const PASSWORD = 'Hospital-Drop-Pw1';
 const WIN = { domain: 'STOLAF', user: 'svc_ssis', password: 'Ss1s!Deploy-4410' };
 /** The account SQL script and DACPAC template steps with Windows authentication deploy with. */
-const WIN_SQL = { domain: 'STOLAF', user: 'svc_sqldeploy', password: 'Sq1!Deploy-7781' };
+// Its password holds ';', '"' and '=' on purpose: Windows passwords do, and they must not split the connection string.
+const WIN_SQL = { domain: 'STOLAF', user: 'svc_sqldeploy', password: 'Sq1;Deploy"Pw=7781' };
 const LOGINS = [
   { user: 'deploy', password: 'Db-Pa55word!' },
   { user: 'report_deploy', password: 'R3ports-Pwd' },
