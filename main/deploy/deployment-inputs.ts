@@ -98,10 +98,12 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     if (v.sensitive) registerSecret(redactor, v.value);
   }
   for (const v of values) addConnectionPassword(redactor, v.value);
+  // Connection-string variables built from other variables quote what they substitute (see connection-template).
+  const evaluation = { connectionStrings: new Set(drop.variables.filter((t) => t.type === 'connection-string').map((t) => t.name)) };
 
   const evaluatedValues = (): Map<string, string> => {
     const out = new Map<string, string>();
-    for (const [name, r] of resolveAll(dictionary)) {
+    for (const [name, r] of resolveAll(dictionary, evaluation)) {
       out.set(name, r.value);
       // A value built from secrets (a connection string from #{SqlPassword}) is as secret as they are.
       if (r.sensitive) registerSecret(redactor, r.value);
@@ -121,7 +123,7 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     const problem = validateValue(template, evaluated);
     if (problem) problems.push({ ...problem, message: redactor.redact(problem.message), variable: v.name });
     else if (evaluated.includes('#{')) {
-      const r = evaluate(v.value, dictionary);
+      const r = evaluate(v.value, dictionary, evaluation);
       const missing = r.missing.filter((m) => !OUTPUT_REFERENCE.test(m));
       if (missing.length > 0) {
         problems.push({
@@ -139,7 +141,7 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     const walk = (value: unknown, path: string): unknown => {
       if (typeof value === 'string') {
         if (!value.includes('#{')) return value;
-        const evaluateText = (text: string) => evaluate(text, dictionary);
+        const evaluateText = (text: string) => evaluate(text, dictionary, evaluation);
         // `connection` is evaluated pair by pair so a password holding ';' or '"' is quoted, not split.
         const r = path === 'connection' ? evaluateConnectionTemplate(value, evaluateText) : evaluateText(value);
         const missing = r.missing.filter((m) => !OUTPUT_REFERENCE.test(m));

@@ -4,6 +4,7 @@
  * written and reported; self-referencing values are reported as VARIABLE_CYCLE instead of looping.
  */
 import type { ErrorShape } from '../../common/errors';
+import { evaluateConnectionTemplate } from './connection-template';
 import { findFilter } from './filters';
 import { NameTree, pathKey, type NameNode, type PathStep } from './name-tree';
 import type { CalcExpr, Condition, ConditionOperand, SymbolExpr, TemplateNode, TemplateSyntaxProblem, ValueExpr } from './template-ast';
@@ -15,6 +16,11 @@ export interface EvaluateOptions {
   now?: () => Date;
   /** Maximum nesting of variable expansion before giving up (a guard; real cycles are detected exactly). */
   maxDepth?: number;
+  /**
+   * Names (any case) of variables whose value is a connection string: a `Keyword=#{…}` value of
+   * theirs is evaluated pair by pair and quoted, so a referenced password holding ';' stays whole.
+   */
+  connectionStrings?: ReadonlySet<string>;
 }
 
 export interface EvaluationResult {
@@ -98,6 +104,7 @@ class Evaluator {
   private readonly stack: string[] = [];
   private readonly now: () => Date;
   private readonly maxDepth: number;
+  private readonly connectionStrings: ReadonlySet<string>;
 
   constructor(
     private readonly vars: VariableDictionary,
@@ -106,6 +113,7 @@ class Evaluator {
     this.tree = treeFor(vars);
     this.now = options.now ?? (() => new Date());
     this.maxDepth = options.maxDepth ?? 64;
+    this.connectionStrings = new Set([...(options.connectionStrings ?? [])].map((n) => n.toLowerCase()));
   }
 
   result(text: string): EvaluationResult {
@@ -147,6 +155,10 @@ class Evaluator {
     }
     this.stack.push(key);
     try {
+      if (this.connectionStrings.has(key)) {
+        // References, errors and cycles are still collected by this evaluator; only the text is re-quoted.
+        return evaluateConnectionTemplate(raw, (text) => ({ text: this.evaluateTemplate(text, scope, name), unresolved: [], missing: [], errors: [] })).text;
+      }
       return this.evaluateTemplate(raw, scope, name);
     } finally {
       this.stack.pop();

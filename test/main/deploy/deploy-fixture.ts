@@ -40,8 +40,8 @@ export interface DeployDouble {
 }
 
 /** The TDS double with SSISDB and a permission answer for preflight. */
-export async function startDeployDouble(ssisdb: SsisdbOptions = {}, recordFile?: string): Promise<DeployDouble> {
-  const server = await startTdsServer({ windowsUsers: [WIN], logins: [SQL_LOGIN], ntlmDomain: WIN.domain, ...(recordFile ? { recordFile } : {}) });
+export async function startDeployDouble(ssisdb: SsisdbOptions = {}, recordFile?: string, logins: Array<{ user: string; password: string }> = [SQL_LOGIN]): Promise<DeployDouble> {
+  const server = await startTdsServer({ windowsUsers: [WIN], logins, ntlmDomain: WIN.domain, ...(recordFile ? { recordFile } : {}) });
   const emulation = createSsisdbEmulation({ deployPolls: 0, validationPolls: 1, ...ssisdb });
   server.use(emulation);
   server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });

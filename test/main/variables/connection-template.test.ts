@@ -58,3 +58,24 @@ describe('joinConnectionString', () => {
     expect([...splitConnectionString(joinConnectionString(pairs))]).toEqual(pairs);
   });
 });
+
+describe('evaluate with connectionStrings (a connection-string variable built from other variables)', () => {
+  const vars = { SqlConnection: 'Server=#{DbServer};User Id=deploy;Password=#{SqlPassword}', DbServer: 'db07', SqlPassword: HARD_PASSWORD };
+
+  it('quotes the referenced password wherever the variable is used', () => {
+    const r = evaluate('#{SqlConnection}', vars, { connectionStrings: new Set(['sqlconnection']) });
+    expect(parseConnectionString(r.text)).toMatchObject({ server: 'db07', user: 'deploy', password: HARD_PASSWORD });
+  });
+
+  it('matches names in any case, and other variables are substituted as text', () => {
+    const r = evaluate('#{SqlConnection}|#{SqlPassword}', vars, { connectionStrings: new Set(['SQLCONNECTION']) });
+    expect(r.text.endsWith(`|${HARD_PASSWORD}`)).toBe(true);
+  });
+
+  it('still reports missing references and cycles inside it', () => {
+    const missing = evaluate('#{C}', { C: 'Server=db;Password=#{Nope}' }, { connectionStrings: new Set(['c']) });
+    expect(missing.missing).toEqual(['Nope']);
+    const cycle = evaluate('#{C}', { C: 'Server=db;Password=#{C}' }, { connectionStrings: new Set(['c']) });
+    expect(cycle.errors.map((e) => e.code)).toContain('VARIABLE_CYCLE');
+  });
+});

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, deployWorld, filesContaining, scratch, SQL_LOGIN, startDeployDouble, tenantValues, TENANT, type DeployDouble, type DeployWorld } from './deploy-fixture';
+
+// A SQL password as hospitals set them: ';', '"', '=' and a quote, each of which ends or opens a
+// connection-string value when substituted as plain text.
+const AWKWARD_PASSWORD = 'Sql;Login"=7731\'x';
+
+let double: DeployDouble | undefined;
+let world: DeployWorld | undefined;
+let root: string | undefined;
+afterEach(async () => {
+  await world?.manager.close();
+  await double?.server.close();
+  if (root) cleanup(root);
+  world = double = root = undefined;
+});
+
+describe('a connection-string variable built from other variables', () => {
+  it('logs in with a referenced password holding ; " = and \', and no output holds that password', async () => {
+    double = await startDeployDouble({}, undefined, [{ user: SQL_LOGIN.user, password: AWKWARD_PASSWORD }]);
+    root = scratch('dr-conn-ref');
+    const values = tenantValues(double.server.port, {
+      SqlPassword: AWKWARD_PASSWORD,
+      // The sample drop's own default, with Encrypt=False because the double speaks no TLS.
+      StagingConnection: 'Server=#{SqlServer};Database=#{StagingDatabase};User Id=#{SqlUser};Password=#{SqlPassword};Encrypt=False',
+    });
+    world = await deployWorld(values, root);
+
+    const plan = await world.manager.plan(world.drop.id, TENANT);
+    expect(plan.problems).toEqual([]);
+    const { deploymentId } = await world.manager.start({ dropId: world.drop.id, tenantId: TENANT, operator: 'Jana', confirmManualChecks: true, onFailure: { kind: 'fail' } });
+    expect((await world.manager.wait(deploymentId)).state).toBe('succeeded');
+
+    const sqlLogins = double.server.recordsOf('login').filter((r) => r.user === SQL_LOGIN.user);
+    expect(sqlLogins.length).toBeGreaterThan(0);
+    expect(sqlLogins.every((r) => r.success)).toBe(true);
+    expect(filesContaining(path.join(world.dataDir), [AWKWARD_PASSWORD])).toEqual([]);
+  });
+});
