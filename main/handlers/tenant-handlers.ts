@@ -1,7 +1,8 @@
-import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContractHandlers, VariableItem, VariablesView } from '../../common/contract';
 import { AppError } from '../../common/errors';
+import { defaultExportPath, writeExportFile } from '../tenants/export-file';
 import { literalConnectionPassword } from '../tenants/literal-password';
 import { applyImport, exportTenant, importTenantPreview } from '../tenants/tenant-transfer';
 import { OCTOPUS_PASSWORD_SECRET } from './drop-handlers';
@@ -48,10 +49,8 @@ export function tenantHandlers(ctx: EngineContext): TenantHandlers {
     'tenant.export': async ({ tenantId, includeSecrets, passphrase, outPath }) => {
       ctx.redactor.add(passphrase);
       const file = await exportTenant(ctx.tenants, tenantId, { includeSecrets, passphrase });
-      const target = outPath ?? join(ctx.dataDir, 'exports', `${tenantId}-${new Date().toISOString().slice(0, 10)}.drtenant`);
-      mkdirSync(join(target, '..'), { recursive: true });
-      writeFileSync(`${target}.tmp`, file, { mode: 0o600 });
-      renameSync(`${target}.tmp`, target);
+      const target = outPath ?? defaultExportPath(join(ctx.dataDir, 'exports'), tenantId);
+      writeExportFile(target, file);
       return { path: target };
     },
     'tenant.importPreview': async ({ path, passphrase }) => {

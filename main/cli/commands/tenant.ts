@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../common/errors';
 import type { VariableTemplate } from '../../../common/drop-model';
 import type { VariableItem } from '../../../common/contract';
 import { EXIT, type CliCommand, type CliContext } from '../cli-types';
 import { promptSecret, promptYesNo } from '../prompt';
+import { writeExportFile } from '../../tenants/export-file';
 import { openTenantStore } from '../../tenants/open-tenant-store';
 import { applyImport, exportTenant, importTenantPreview, tenantFileIncludesSecrets } from '../../tenants/tenant-transfer';
 import type { TenantRecord } from '../../tenants/tenant-model';
@@ -17,7 +18,7 @@ const USAGE = [
   '       drop-runner tenant show <id> [--json]',
   '       drop-runner tenant forget <id> [--var NAME]',
   '       drop-runner tenant set <id> NAME=VALUE... [--secret] [--name "Display name"]',
-  '       drop-runner tenant export <id> --out <file> [--include-secrets] [--passphrase-file <file>]',
+  '       drop-runner tenant export <id> --out <file> [--overwrite] [--include-secrets] [--passphrase-file <file>]',
   '       drop-runner tenant import <file> [--passphrase-file <file>] [--yes]',
 ].join('\n');
 
@@ -203,11 +204,7 @@ async function exportCmd(ctx: CliContext, tenantId: string): Promise<number> {
   const passphrase = await passphraseFor(ctx, true);
   const file = await exportTenant(tenants, tenantId, { includeSecrets, passphrase });
   const target = path.resolve(out);
-  try {
-    writeFileSync(target, file, { mode: 0o600 });
-  } catch (error) {
-    throw new AppError('TENANT_EXPORT_WRITE_FAILED', `Cannot write ${target}: ${(error as Error).message}`, 'Choose a folder you can write to (and check the disk is not full).', { path: target });
-  }
+  writeExportFile(target, file, { overwrite: ctx.flags.has('overwrite') });
   const secretCount = tenants.secretNames(tenantId).length;
   ctx.stdout(
     `Exported tenant ${tenantId} to ${target} (${file.length} bytes, ${includeSecrets ? `${secretCount} secret(s) included` : 'secrets NOT included'}).\n` +

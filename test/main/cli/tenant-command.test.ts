@@ -117,6 +117,14 @@ describe('tenant command (no secrets involved)', () => {
     const exp = await cli(a, ['tenant', 'export', 'st-marys', '--out', out, '--passphrase-file', passFile(a)]);
     expect(exp.code, exp.err).toBe(0);
     expect(exp.out).toContain('secrets NOT included');
+    // A second export to the same file is refused unless --overwrite says so; the first file stays.
+    const before = readFileSync(out);
+    const again = await cli(a, ['tenant', 'export', 'st-marys', '--out', out, '--passphrase-file', passFile(a)]);
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/^error TENANT_EXPORT_EXISTS: .+\nhint: .*--overwrite/m);
+    expect(readFileSync(out).equals(before)).toBe(true);
+    const replaced = await cli(a, ['tenant', 'export', 'st-marys', '--out', out, '--overwrite', '--passphrase-file', passFile(a)]);
+    expect(replaced.code, replaced.err).toBe(0);
 
     // Declined at the prompt: exit 130, nothing imported.
     const declined = await cli(b, ['tenant', 'import', out], 'correct horse battery staple\nn\n');

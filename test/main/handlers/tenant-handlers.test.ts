@@ -113,3 +113,29 @@ if (!keyringAvailable) {
     it.skip(keyringSkipMessage, () => undefined);
   });
 }
+
+describe('tenant.export through the service', () => {
+  it('a second export on the same day gets its own file, and a chosen file that exists is refused untouched', async () => {
+    const work = scratchDir('dr-handlers-export');
+    const dataDir = path.join(work, 'data');
+    openTenantStore(dataDir).ensure('st-olaf', 'St Olaf Hospital');
+    const svc = service(dataDir);
+    try {
+      const params = { tenantId: 'st-olaf', includeSecrets: false, passphrase: 'correct horse battery' };
+      const first = await call<{ path: string }>(svc, 'tenant.export', params);
+      const second = await call<{ path: string }>(svc, 'tenant.export', params);
+      expect(second.path).not.toBe(first.path);
+      expect(readdirSync(path.dirname(first.path)).sort()).toEqual([path.basename(first.path), path.basename(second.path)].sort());
+      const firstBytes = readFileSync(first.path);
+      const refused = await call(svc, 'tenant.export', { ...params, outPath: first.path }).then(
+        () => 'no error',
+        (e: { code?: string }) => e.code,
+      );
+      expect(refused).toBe('TENANT_EXPORT_EXISTS');
+      expect(readFileSync(first.path).equals(firstBytes)).toBe(true);
+    } finally {
+      await svc.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
