@@ -4,6 +4,7 @@
  */
 export const REQUEST_NAMES = [
   'app.info', 'diagnostics.get', 'drop.open', 'dialog.openDrop', 'drop.get', 'drop.recent',
+  'storage.drops', 'storage.removeDrop',
   'tenant.list', 'tenant.export', 'tenant.importPreview', 'tenant.importApply',
   'variables.forDrop', 'variables.save', 'variables.reveal', 'variables.forget',
   'operator.get', 'operator.set', 'plan.get', 'plan.changeRequest', 'preflight.run',

@@ -33,6 +33,8 @@ export const requestSchemas = {
   'dialog.openDrop': z.object({}).strict(),
   'drop.get': z.object({ dropId: id }).strict(),
   'drop.recent': z.object({}).strict(),
+  'storage.drops': z.object({}).strict(),
+  'storage.removeDrop': z.object({ dropId: id }).strict(),
   'tenant.list': z.object({}).strict(),
   'tenant.export': z.object({ tenantId, includeSecrets: z.boolean(), passphrase: z.string().min(8).max(1024), outPath: pathString.optional() }).strict(),
   'tenant.importPreview': z.object({ path: pathString, passphrase: z.string().min(1).max(1024) }).strict(),
@@ -109,6 +111,18 @@ export interface RecentDrop {
   signature: SignatureState['state'];
 }
 
+/** One opened drop's copy in the data folder (verified files, extracted packages, model). */
+export interface StoredDrop {
+  dropId: string;
+  project: string;
+  release: string;
+  /** When it was last opened on this machine; absent when the recent list no longer has it. */
+  openedAt?: string;
+  bytes: number;
+  /** Why it cannot be removed now (a deployment of it is running or can still be resumed); absent when it can. */
+  keptBecause?: string;
+}
+
 export interface TenantSummary {
   id: string;
   name: string;
@@ -183,6 +197,7 @@ export interface PreflightResult {
 
 export interface DeploymentSummary {
   deploymentId: string;
+  dropId: string;
   tenantId: string;
   project: string;
   release: string;
@@ -205,6 +220,8 @@ export interface RequestResults {
   'dialog.openDrop': { path: string | null; unsupported?: boolean };
   'drop.get': DropView;
   'drop.recent': RecentDrop[];
+  'storage.drops': { drops: StoredDrop[]; totalBytes: number };
+  'storage.removeDrop': { dropId: string; freedBytes: number };
   'tenant.list': TenantSummary[];
   'tenant.export': { path: string };
   'tenant.importPreview': { tenantId: string; tenantName: string; changes: Array<{ name: string; change: 'added' | 'changed' | 'unchanged'; sensitive: boolean }> };

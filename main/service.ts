@@ -6,6 +6,7 @@ import { createDeploymentManager } from './deploy/deployment-manager';
 import { deployHandlers } from './handlers/deploy-handlers';
 import { dropHandlers } from './handlers/drop-handlers';
 import type { EngineContext } from './handlers/engine-context';
+import { storageHandlers } from './handlers/storage-handlers';
 import { reportHandlers } from './handlers/report-handlers';
 import { tenantHandlers } from './handlers/tenant-handlers';
 import { EventHub } from './hosting/event-hub';
@@ -69,6 +70,7 @@ export function createService(options: ServiceOptions): Service {
     ...tenantHandlers(ctx),
     ...reportHandlers(ctx, options.printPdf),
     ...deployHandlers(ctx, deployments),
+    ...storageHandlers(ctx, deployments),
   };
   return { handlers, events: ctx.events, redact: (text) => ctx.redactor.redact(text), close: () => deployments.close() };
 }

@@ -35,6 +35,7 @@ export function summarize(first: JournalEvent | undefined, tail: readonly Journa
   const isFinished = finished !== undefined && (!lastStart || lastStart.seq < finished.seq);
   const summary: DeploymentSummary = {
     deploymentId: first.deploymentId,
+    dropId: first.drop.id,
     tenantId: first.tenant.id,
     project: first.drop.project.name,
     release: first.drop.release.version,

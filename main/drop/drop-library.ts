@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecentDrop } from '../../common/contract';
+import type { RecentDrop, StoredDrop } from '../../common/contract';
 import type { Drop } from '../../common/drop-model';
 import { AppError } from '../../common/errors';
 import type { SettingsStore } from '../platform/settings-store';
 import { dropsDir } from './drop-store';
+import { listStoredDrops, removeStoredDrop } from './drop-storage';
 import { createOctopusImporter } from '../octopus/octopus-importer';
 import { openDrop, type OpenDropOptions } from './open-drop';
 
@@ -83,6 +84,22 @@ export class DropLibrary {
   /** Recently opened drops, newest first. */
   recent(): RecentDrop[] {
     return this.settings.get<RecentDrop[]>(RECENT_KEY) ?? [];
+  }
+
+  /** The drops kept in the data folder with their size; `keptBecause` names the ones that must stay for now. */
+  stored(keptBecause: (dropId: string) => string | undefined): StoredDrop[] {
+    return listStoredDrops(this.dataDir, this.recent(), keptBecause);
+  }
+
+  /** Removes a drop's copy from the data folder and from the recent list; the zip it came from is untouched. */
+  remove(dropId: string, keptBecause: string | undefined): number {
+    const freed = removeStoredDrop(this.dataDir, dropId, keptBecause);
+    this.cache.delete(dropId);
+    this.settings.set(
+      RECENT_KEY,
+      this.recent().filter((r) => r.dropId !== dropId),
+    );
+    return freed;
   }
 }
 

@@ -1,18 +1,6 @@
 /** Display formatting shared by the screens (pure; the report uses its own, these are for the UI). */
 
-/** Bytes as B / KB / MB / GB with one decimal above KB (1024-based, as Windows Explorer shows sizes). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes } from '../../common/format-bytes';
 
 /** A duration for people: "850 ms", "12.3 s", "3 min 05 s", "1 h 02 min". */
 export function formatDuration(ms: number): string {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +181,20 @@ test.describe('UI screens', () => {
 
       await page.getByRole('tab', { name: /Secrets/ }).click();
       await shot(page, 'ui-variables-secrets');
+
+      // Settings → Stored drops: the drop's copy with its size; removing it asks first, then frees the space.
+      await page.goto(`${host.origin}/#/settings`);
+      const card = page.getByRole('region', { name: 'Stored drops' });
+      await expect(card.getByText(/^1 drop takes [\d.]+ (KB|MB)\./)).toBeVisible({ timeout: 30_000 });
+      await expectNoHorizontalOverflow(page);
+      await shot(page, 'ui-settings-stored-drops');
+      await card.getByRole('button', { name: /^Remove Clinical Data Hub 2\.4\.0/ }).click();
+      const dialog = page.getByRole('dialog', { name: /Remove Clinical Data Hub 2\.4\.0\?/ });
+      await expect(dialog).toContainText('The zip you opened it from is not touched');
+      await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+      await expect(card.getByText(/^Removed .+; [\d.]+ (KB|MB) freed\.$/)).toBeVisible();
+      await expect(card.getByText('No drops stored')).toBeVisible();
+      expect(existsSync(zip)).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -11,6 +11,7 @@ import { planCommand } from './plan';
 import { deployCommand } from './deploy';
 import { resumeCommand } from './resume';
 import { historyCommand } from './history';
+import { dropsCommand } from './drops';
 
 /** Every command the CLI knows, in the order `drop-runner help` lists them. */
-export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand, planCommand, deployCommand, resumeCommand, historyCommand];
+export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand, planCommand, deployCommand, resumeCommand, historyCommand, dropsCommand];

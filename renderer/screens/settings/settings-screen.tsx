@@ -8,8 +8,9 @@ import { Card } from '../../ui/card';
 import { Field } from '../../ui/field';
 import { ErrorBar, MessageBar } from '../../ui/message-bar';
 import { TextInput } from '../../ui/text-input';
+import { StoredDropsCard } from './stored-drops-card';
 
-/** Appearance (theme), the operator's name, and what this build is. */
+/** Appearance (theme), the operator's name, the disk the stored drops take, and what this build is. */
 export function SettingsScreen() {
   const theme = useThemeControl();
   const operator = useRequest('operator.get', {});
@@ -85,6 +86,7 @@ export function SettingsScreen() {
           )}
           {info.state.status === 'error' && <ErrorBar error={info.state.error} onRetry={info.reload} />}
         </Card>
+        <StoredDropsCard />
       </div>
     </div>
   );
