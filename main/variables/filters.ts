@@ -3,7 +3,10 @@
  * when its arguments are invalid; the evaluator then leaves the whole token as written, as Octostache does.
  */
 import { createHash } from 'node:crypto';
-import { formatDotNetDate } from './dotnet-date-format';
+import { formatDotNetDate, type DateKind } from './dotnet-date-format';
+import { formatDotNetNumber } from './dotnet-number-format';
+import { parseOctopusVersion, type OctopusVersion } from './octopus-version';
+import { uriPart } from './uri-part';
 
 export interface FilterContext {
   now: () => Date;
@@ -125,6 +128,64 @@ function indent(v: string | null, args: string[]): string | null {
     .join('\n');
 }
 
+/**
+ * A date as DateTime.TryParse reads it in the invariant culture: ISO 8601 (with or without time, "Z"
+ * for UTC) or MM/dd/yyyy with an optional time. Null for other text and for explicit non-UTC offsets,
+ * whose "zzz" this formatter could not reproduce.
+ */
+function parseDateValue(text: string): { date: Date; kind: DateKind } | null {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
+  let parts: number[];
+  let zone: string | undefined;
+  if (iso) {
+    parts = [Number(iso[1]), Number(iso[2]), Number(iso[3]), Number(iso[4] ?? 0), Number(iso[5] ?? 0), Number(iso[6] ?? 0), Math.floor(Number(`0.${iso[7] ?? '0'}`) * 1000)];
+    zone = iso[8];
+  } else if (us) parts = [Number(us[3]), Number(us[1]), Number(us[2]), Number(us[4] ?? 0), Number(us[5] ?? 0), Number(us[6] ?? 0), 0];
+  else return null;
+  const [y, mo, d, h, mi, sec, ms] = parts as [number, number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
+  if (zone !== undefined && !/^(Z|[+-]00:?00)$/.test(zone)) return null;
+  const date = zone !== undefined ? new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms)) : new Date(y, mo - 1, d, h, mi, sec, ms);
+  // Reject dates that rolled over (February 30th).
+  const check = zone !== undefined ? date.getUTCDate() : date.getDate();
+  if (check !== d) return null;
+  return { date, kind: zone !== undefined ? 'utc' : 'unspecified' };
+}
+
+/** Octostache's Format: `| Format "N2"` (a number, else a date) or `| Format int|double|decimal|date|datetime|datetimeoffset "…"`. */
+const formatFilter: FilterFn = (v, args) => {
+  if (v === null || args.length === 0 || args.length > 2) return null;
+  const asNumber = (format: string, integral = false) => (integral && !/^\s*[+-]?\d+\s*$/.test(v) ? null : formatDotNetNumber(v, format));
+  const asDate = (format: string) => {
+    const parsed = parseDateValue(v);
+    return parsed ? formatDotNetDate(parsed.date, format, parsed.kind) : null;
+  };
+  if (args.length === 1) return asNumber(args[0]!) ?? asDate(args[0]!);
+  const [type, format] = args as [string, string];
+  switch (type.toLowerCase()) {
+    case 'int':
+    case 'int32':
+      return asNumber(format, true);
+    case 'double':
+    case 'decimal':
+      return asNumber(format);
+    case 'date':
+    case 'datetime':
+    case 'datetimeoffset':
+      return asDate(format);
+    default:
+      return null;
+  }
+};
+
+function versionPart(part: keyof OctopusVersion): FilterFn {
+  return (v, args) => {
+    if (v === null || args.length > 0) return null;
+    return parseOctopusVersion(v)?.[part] ?? null;
+  };
+}
+
 const FILTERS: Record<string, FilterFn> = {
   tolower: simple((v) => v.toLowerCase()),
   toupper: simple((v) => v.toUpperCase()),
@@ -186,6 +247,16 @@ const FILTERS: Record<string, FilterFn> = {
   sha512: hashFilter('sha512'),
   nowdate: (v, args, ctx) => (v !== null || args.length > 1 ? null : formatDotNetDate(ctx.now(), args[0] ?? 'O', 'unspecified')),
   nowdateutc: (v, args, ctx) => (v !== null || args.length > 1 ? null : formatDotNetDate(ctx.now(), args[0] ?? 'O', 'utc')),
+  format: formatFilter,
+  uripart: (v, args) => (v === null || args.length !== 1 ? null : uriPart(v, args[0]!)),
+  versionmajor: versionPart('major'),
+  versionminor: versionPart('minor'),
+  versionpatch: versionPart('patch'),
+  versionrevision: versionPart('revision'),
+  versionrelease: versionPart('release'),
+  versionreleaseprefix: versionPart('releasePrefix'),
+  versionreleasecounter: versionPart('releaseCounter'),
+  versionmetadata: versionPart('metadata'),
 };
 
 /** Looks a filter up by name, case-insensitively; undefined when Octostache has no such filter (or we do not support it). */
