@@ -9,7 +9,7 @@ import type { Drop, DropStep, VariableTemplate } from '../../common/drop-model';
 import { AppError, type ErrorShape } from '../../common/errors';
 import type { ResolvedValue, TenantStore } from '../tenants/tenant-store';
 import { parseConnectionString } from '../../common/connection-string';
-import { evaluateConnectionTemplate } from '../variables/connection-template';
+import { evaluateConnectionTemplate, looksLikeConnectionTemplate } from '../variables/connection-template';
 import { evaluate, resolveAll } from '../variables/evaluator';
 import { MASK, Redactor } from '../variables/redactor';
 import { validateValue } from '../variables/validate-value';
@@ -142,8 +142,9 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
       if (typeof value === 'string') {
         if (!value.includes('#{')) return value;
         const evaluateText = (text: string) => evaluate(text, dictionary, evaluation);
-        // `connection` is evaluated pair by pair so a password holding ';' or '"' is quoted, not split.
-        const r = path === 'connection' ? evaluateConnectionTemplate(value, evaluateText) : evaluateText(value);
+        // Connection strings are evaluated pair by pair so a password holding ';' or '"' is quoted, not split:
+        // the step's `connection`, and connection strings handed on (an SSIS environment variable's value).
+        const r = path === 'connection' || looksLikeConnectionTemplate(value) ? evaluateConnectionTemplate(value, evaluateText) : evaluateText(value);
         const missing = r.missing.filter((m) => !OUTPUT_REFERENCE.test(m));
         if (missing.length > 0) {
           stepProblems.push({

@@ -56,3 +56,18 @@ function unbalanced(value: string): boolean {
   }
   return depth !== 0;
 }
+
+/**
+ * True for a template that reads as connection-string pairs with a password keyword, such as an SSIS
+ * environment variable "Data Source=#{SqlServer};…;Password=#{SqlPassword};". Such values get the
+ * same pair-by-pair evaluation wherever they sit in a step's settings; other text is left alone.
+ */
+export function looksLikeConnectionTemplate(template: string): boolean {
+  if (!template.includes('#{') || !/(password|pwd)\s*=/i.test(template)) return false;
+  try {
+    const pairs = splitConnectionString(template);
+    return pairs.size >= 2 && [...pairs.keys()].some((key) => key === 'password' || key === 'pwd') && ![...pairs.keys()].some((key) => key.includes('#{'));
+  } catch {
+    return false;
+  }
+}

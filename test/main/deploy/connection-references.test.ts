@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConnectionString } from '../../../common/connection-string';
 import { cleanup, deployWorld, filesContaining, scratch, SQL_LOGIN, startDeployDouble, tenantValues, TENANT, type DeployDouble, type DeployWorld } from './deploy-fixture';
 
 // A SQL password as hospitals set them: ';', '"', '=' and a quote, each of which ends or opens a
@@ -35,6 +36,10 @@ describe('a connection-string variable built from other variables', () => {
     const sqlLogins = double.server.recordsOf('login').filter((r) => r.user === SQL_LOGIN.user);
     expect(sqlLogins.length).toBeGreaterThan(0);
     expect(sqlLogins.every((r) => r.success)).toBe(true);
+    // The SSIS environment variable built from the same password reaches the catalog whole, quoted.
+    const ssisValue = double.ssisdb.catalog.variables.find((v) => v.name === 'StagingConnectionString')?.value.value;
+    expect(typeof ssisValue).toBe('string');
+    expect(parseConnectionString(ssisValue as string)).toMatchObject({ user: SQL_LOGIN.user, password: AWKWARD_PASSWORD });
     expect(filesContaining(path.join(world.dataDir), [AWKWARD_PASSWORD])).toEqual([]);
   });
 });

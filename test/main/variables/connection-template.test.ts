@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinConnectionString, parseConnectionString, splitConnectionString } from '../../../common/connection-string';
-import { evaluateConnectionTemplate } from '../../../main/variables/connection-template';
+import { evaluateConnectionTemplate, looksLikeConnectionTemplate } from '../../../main/variables/connection-template';
 import { evaluate } from '../../../main/variables/evaluator';
 
 const HARD_PASSWORD = 'Pa;ss"wo=rd \'x';
@@ -77,5 +77,17 @@ describe('evaluate with connectionStrings (a connection-string variable built fr
     expect(missing.missing).toEqual(['Nope']);
     const cycle = evaluate('#{C}', { C: 'Server=db;Password=#{C}' }, { connectionStrings: new Set(['c']) });
     expect(cycle.errors.map((e) => e.code)).toContain('VARIABLE_CYCLE');
+  });
+});
+
+describe('looksLikeConnectionTemplate', () => {
+  it('recognises connection strings with a password reference, and nothing else', () => {
+    expect(looksLikeConnectionTemplate('Data Source=#{S};Initial Catalog=X;Provider=MSOLEDBSQL.1;User ID=#{U};Password=#{P};')).toBe(true);
+    expect(looksLikeConnectionTemplate('Server=db;PWD=#{P}')).toBe(true);
+    expect(looksLikeConnectionTemplate('Server=#{S};Database=X')).toBe(false);
+    expect(looksLikeConnectionTemplate('Password=#{P}')).toBe(false);
+    expect(looksLikeConnectionTemplate('Server=db;Password=plain')).toBe(false);
+    expect(looksLikeConnectionTemplate('Your password=#{P}; it is needed; really')).toBe(false);
+    expect(looksLikeConnectionTemplate('#{Conn}')).toBe(false);
   });
 });
