@@ -52,6 +52,11 @@ export type JournalEvent =
       tenant: { id: string; name: string; environment: string };
       machine: string;
       osUser: string;
+      /**
+       * The machine's time zone when the deployment started: every time in the journal is UTC, and
+       * hospital IT reading the report needs to match it to their local logs. Absent in older journals.
+       */
+      clock?: { timeZone: string; utcOffsetMinutes: number };
       operator: string;
       steps: Array<{ id: string; name: string; type: string; transactional?: string }>;
       /** Names, sources and sensitivity of the values used; secret values are '********'. */

@@ -120,6 +120,11 @@ function machineName(): string {
   return hostname();
 }
 
+function machineClock(): { timeZone: string; utcOffsetMinutes: number } {
+  // getTimezoneOffset is minutes to ADD to local time to reach UTC; the report shows the usual sign.
+  return { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'unknown', utcOffsetMinutes: -new Date().getTimezoneOffset() || 0 };
+}
+
 function osUserName(): string {
   try {
     return userInfo().username;
@@ -342,6 +347,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
       tenant: tenantFacts(drop, args.tenantId),
       machine: machineName(),
       osUser: osUserName(),
+      clock: machineClock(),
       operator: args.operator,
       steps: drop.steps.map((s) => ({ id: s.id, name: s.name, type: s.type, transactional: s.type === 'unsupported' ? 'not applicable' : (registry.get(s.type)?.transactional(args.inputs.settingsFor(s).settings) ?? 'unknown') })),
       variables: args.inputs.shownVariables(),

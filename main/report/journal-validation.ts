@@ -46,6 +46,7 @@ const schemas: Record<JournalEvent['type'], z.ZodType> = {
     tenant: z.object({ id: z.string(), name: z.string(), environment: z.string() }),
     machine: z.string(),
     osUser: z.string(),
+    clock: z.object({ timeZone: z.string(), utcOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60) }).optional(),
     operator: z.string(),
     steps: z.array(z.object({ id: stepId, name: z.string(), type: z.string(), transactional: z.string().optional() })),
     variables: z.array(z.object({ name: z.string(), source: z.string(), sensitive: z.boolean(), value: z.string() })),

@@ -145,6 +145,12 @@ function identitySection(m: DeploymentReport, no: number): string {
     ['Tenant', `${esc(m.target.tenantName)} <span class="muted mono">(${esc(m.target.tenantId)})</span>`],
     ['Environment', esc(m.target.environment)],
     ['Machine', esc(m.execution.machine)],
+    [
+      'Machine clock',
+      m.execution.machineClock
+        ? `${esc(m.execution.machineClock.timeZone)}, UTC${esc(m.execution.machineClock.utcOffset)} when the deployment started <span class="muted">(times in this report are UTC)</span>`
+        : '<span class="muted">not recorded (times in this report are UTC)</span>',
+    ],
     ['OS user', esc(m.execution.osUser)],
     ['Operator', esc(m.execution.operator)],
     ['Deployment id', mono(m.deploymentId)],

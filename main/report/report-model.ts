@@ -38,6 +38,8 @@ export interface ReportDrop {
 export interface ReportExecution {
   machine: string;
   osUser: string;
+  /** The machine's time zone when the deployment started ("Europe/Oslo", "+01:00"); null for journals that do not say. */
+  machineClock: { timeZone: string; utcOffset: string } | null;
   operator: string;
   startedAt: string;
   /** null when the journal has no deployment-finished. */
@@ -426,6 +428,7 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
     execution: {
       machine: started.machine,
       osUser: started.osUser,
+      machineClock: started.clock ? { timeZone: started.clock.timeZone, utcOffset: utcOffsetText(started.clock.utcOffsetMinutes) } : null,
       operator: started.operator,
       startedAt: started.at,
       finishedAt: finished?.at ?? null,
@@ -516,4 +519,10 @@ function scrubStrings<T>(value: T, secrets: string[]): T {
     return v;
   };
   return walk(value) as T;
+}
+
+/** +01:00, -05:30, +00:00. */
+export function utcOffsetText(minutes: number): string {
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

@@ -95,6 +95,10 @@ export const deploymentReportSchema = z
       .object({
         machine: z.string(),
         osUser: z.string(),
+        machineClock: z
+          .object({ timeZone: z.string(), utcOffset: z.string().regex(/^[+-]\d{2}:\d{2}$/) })
+          .nullable()
+          .describe("The deployment machine's time zone and UTC offset when it started; every time in the report is UTC. Null for journals written before this was recorded."),
         operator: z.string(),
         startedAt: iso,
         finishedAt: iso.nullable(),

@@ -40,6 +40,9 @@ describe('a deployment of the sample drop on the TDS double', () => {
     ]);
     expect(summary.state).toBe('succeeded');
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    // The machine's clock is recorded so the report can say what local time its UTC times were.
+    const started = events[0]!;
+    expect(started.type === 'deployment-started' && started.clock).toEqual({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, utcOffsetMinutes: -new Date().getTimezoneOffset() || 0 });
     expect(scriptBatches()).toEqual(['001_create_schema.sql', '002_tables.sql', '003_seed_reference.sql']);
     expect(double.ssisdb.catalog.folders.map((f) => f.name)).toContain('ClinicalDataHub');
     expect(world.tenants.history(TENANT).at(-1)).toMatchObject({ deploymentId, outcome: 'succeeded', release: { version: '2.4.0' } });

@@ -60,6 +60,7 @@ function started(b: JournalBuilder, opts: { leakSecret?: boolean } = {}): Journa
     tenant: { id: 'st-marys', name: "St Mary's Hospital", environment: 'Production' },
     machine: 'SMH-SQL-APP01',
     osUser: 'SMH\\svc-deploy',
+    clock: { timeZone: 'Europe/Amsterdam', utcOffsetMinutes: 60 },
     operator: 'Jana de Vries',
     steps: STEPS,
     variables: [

@@ -115,3 +115,11 @@ describe('renderReportHtml', () => {
     expect(renderReportHtml(model)).toContain('line 49');
   });
 });
+
+describe('renderReportHtml: the machine clock', () => {
+  it('says the times are UTC and what the machine clock was', () => {
+    const doc = html(successfulJournal());
+    expect(doc).toContain('Europe/Amsterdam, UTC+01:00 when the deployment started');
+    expect(doc).toContain('times in this report are UTC');
+  });
+});

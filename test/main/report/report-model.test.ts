@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import type { JournalEvent } from '../../../common/journal-events';
-import { buildReportModel, MASK } from '../../../main/report/report-model';
+import { buildReportModel, MASK, utcOffsetText } from '../../../main/report/report-model';
 import { failedRetrySkipJournal, interruptedJournal, JournalBuilder, PLANTED_SECRET, STEPS, successfulJournal } from './journal-fixtures';
 
 const fixed = { generatedAt: '2025-03-14T22:00:00.000Z', appVersion: '9.9.9' };
@@ -39,6 +39,7 @@ describe('buildReportModel — a successful run with SQL, SSIS and a manual step
       durationMs: 152_000,
     });
     expect(m.execution.finishedAt).not.toBeNull();
+    expect(m.execution.machineClock).toEqual({ timeZone: 'Europe/Amsterdam', utcOffset: '+01:00' });
     expect(m.generatedAt).toBe(fixed.generatedAt);
     expect(m.generator.version).toBe('9.9.9');
   });
@@ -224,5 +225,17 @@ describe('buildReportModel — journal validation', () => {
     for (const e of interruptedJournal()) b.add(e);
     b.add({ type: 'artifact', stepId: 'ssis-etl', artifact: { kind: 'ssis-project', name: 'P', action: 'updated', detail: 'deployed, operation id 777' } });
     expect(buildReportModel(b.events, fixed).steps[1]!.applied.ssisOperationIds).toEqual(['777']);
+  });
+});
+
+describe('the machine clock', () => {
+  it('is null for a journal written before it was recorded, and offsets read as ±hh:mm', () => {
+    const events = successfulJournal().map((e) => {
+      if (e.type !== 'deployment-started') return e;
+      const { clock: _clock, ...rest } = e;
+      return rest as JournalEvent;
+    });
+    expect(buildReportModel(events, fixed).execution.machineClock).toBeNull();
+    expect([utcOffsetText(60), utcOffsetText(-330), utcOffsetText(0), utcOffsetText(345)]).toEqual(['+01:00', '-05:30', '+00:00', '+05:45']);
   });
 });
