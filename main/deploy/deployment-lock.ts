@@ -4,10 +4,11 @@
  * the same databases at once. A lock whose process is gone (killed, power cut) is stale and taken
  * over; that is also how an interrupted deployment is told apart from a running one.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors';
+import { ensureDirSync } from '../platform/ensure-dir';
 
 export interface LockInfo {
   pid: number;
@@ -67,7 +68,7 @@ export interface DeploymentLock {
 /** Takes the machine's deployment lock for a deployment; DEPLOY_LOCKED naming the running one when it is held. */
 export function acquireDeploymentLock(dataDir: string, deploymentId: string): DeploymentLock {
   const file = lockPath(dataDir);
-  mkdirSync(join(dataDir, 'deployments'), { recursive: true });
+  ensureDirSync(join(dataDir, 'deployments'));
   const info: LockInfo = { pid: process.pid, deploymentId, startedAt: new Date().toISOString(), host: hostname() };
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;

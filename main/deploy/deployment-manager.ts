@@ -4,7 +4,7 @@
  * fans every journal event and state change out to listeners. One instance per host process.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { DeploymentSummary, PendingDecision, PlanView } from '../../common/contract';
@@ -26,6 +26,7 @@ import { JournalWriter, readJournal } from './journal-file';
 import { buildPlan, type DeploymentPlan } from './plan';
 import { runPreflight, type PreflightOutcome } from './preflight';
 import { runDeployment, type DecisionAnswer } from './runner';
+import { ensureDirSync } from '../platform/ensure-dir';
 
 /** What a non-interactive run does when a step fails. 'ask' waits for decide() (the UI). */
 export type FailurePolicy = { kind: 'ask' } | { kind: 'fail' } | { kind: 'abort' } | { kind: 'skip'; reason: string } | { kind: 'retry'; times: number };
@@ -385,7 +386,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         const skip = opts.skipUnsupported ?? [];
         const checks = opts.preflight ?? (await preflightWith(drop, inputs, skip));
         if (checks.blocked) throw blockedError(checks);
-        mkdirSync(join(deploymentsDir(dataDir), id), { recursive: true });
+        ensureDirSync(join(deploymentsDir(dataDir), id));
         writeRunRecord({ deploymentId: id, dropId: drop.id, tenantId: opts.tenantId, operator, skipUnsupported: skip });
         const journal = JournalWriter.open(journalPathOf(dataDir, id), inputs.redactor);
         const first = journal.append(started({ id, drop, tenantId: opts.tenantId, operator, inputs }));

@@ -6,11 +6,12 @@
  * A crash can tear the last line. Reading sets it aside; opening for append cuts it off first, so
  * the next event starts on a clean line instead of gluing itself to half an old one.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { JournalEvent, JournalEventInput } from '../../common/journal-events';
 import type { Redactor } from '../variables/redactor';
+import { ensureDirSync } from '../platform/ensure-dir';
 
 /** A journal read from disk. */
 export interface JournalRead {
@@ -73,7 +74,7 @@ export class JournalWriter {
 
   /** Opens (creating) the journal for appending after cutting off a torn last line; numbering continues after the last event. */
   static open(path: string, redactor: Redactor, now: () => Date = () => new Date()): JournalWriter {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDirSync(dirname(path));
     let lastSeq = 0;
     let needsNewline = false;
     if (existsSync(path)) {

@@ -12,13 +12,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Drop, DropStep } from '../../common/drop-model';
 import { AppError } from '../../common/errors';
 import { checkEntryName, printable } from '../drop/entry-name';
 import { resolveLimits } from '../drop/limits';
 import { extractZipSafely } from '../drop/zip-extract';
+import { ensureDir } from '../platform/ensure-dir';
 
 const ARCHIVE = /\.(nupkg|zip)$/i;
 const MARKER = '.complete';
@@ -61,7 +62,7 @@ async function extractOnce(archive: string, target: string, sha256: string, step
   const marker = `${target}${MARKER}`;
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === sha256 && existsSync(target)) return target;
   const cache = join(target, '..');
-  await mkdir(cache, { recursive: true });
+  await ensureDir(cache);
   // A folder without its marker is what a crash mid-extraction left: it is redone, never trusted.
   await rm(marker, { force: true });
   await rm(target, { recursive: true, force: true });

@@ -1,10 +1,11 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, hostname, platform, release, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { DiagnosticItem, Diagnostics } from '../../common/contract';
 import { toErrorShape } from '../../common/errors';
 import { appPackage } from '../platform/app-version';
+import { ensureDirSync } from '../platform/ensure-dir';
 
 /** The machine-specific probes; injected so each host passes its real ones (Electron, Node) and tests stay honest. */
 export interface DiagnosticProbes {
@@ -30,7 +31,7 @@ function packageVersion(name: string): string {
 
 function probeWritable(dir: string): DiagnosticItem {
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureDirSync(dir);
     const probe = join(dir, `.write-probe-${process.pid}-${Date.now()}`);
     writeFileSync(probe, 'probe');
     rmSync(probe);

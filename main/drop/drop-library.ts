@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecentDrop, StoredDrop } from '../../common/contract';
 import type { Drop } from '../../common/drop-model';
@@ -8,6 +8,7 @@ import { dropsDir } from './drop-store';
 import { listStoredDrops, removeStoredDrop } from './drop-storage';
 import { createOctopusImporter } from '../octopus/octopus-importer';
 import { openDrop, type OpenDropOptions } from './open-drop';
+import { ensureDirSync } from '../platform/ensure-dir';
 
 /** How many recently opened drops the Home screen lists. */
 export const RECENT_LIMIT = 20;
@@ -36,7 +37,7 @@ export class DropLibrary {
     const drop = await openDrop(path, { dataDir: this.dataDir, octopusImporter, ...this.openOptions() });
     const folder = join(dropsDir(this.dataDir), drop.id);
     // A folder drop is verified in place, so its drops/<id>/ folder holds only this model.
-    mkdirSync(folder, { recursive: true });
+    ensureDirSync(folder);
     // Written through a temp file: a crash mid-write must not leave a half model that a resume would trust.
     const file = join(folder, MODEL_FILE);
     writeFileSync(`${file}.tmp`, JSON.stringify(withoutBakedSecrets(drop)));

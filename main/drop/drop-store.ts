@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDir } from '../platform/ensure-dir';
 
 /**
  * Layout of extracted drops in the data folder: `<dataDir>/drops/<id>/files/`. Extraction goes to
@@ -24,7 +25,7 @@ export function dropFilesDir(dataDir: string, id: string): string {
 
 /** A fresh temporary path under drops/ (not created: extractZipSafely creates it). */
 export async function newTempPath(dataDir: string): Promise<string> {
-  await mkdir(dropsDir(dataDir), { recursive: true });
+  await ensureDir(dropsDir(dataDir));
   return join(dropsDir(dataDir), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
 }
 
@@ -53,7 +54,7 @@ export async function removeStaleTemps(dataDir: string, now = Date.now()): Promi
  */
 export async function commitTemp(dataDir: string, tempPath: string, id: string): Promise<string> {
   const target = dropFilesDir(dataDir, id);
-  await mkdir(join(dropsDir(dataDir), id), { recursive: true });
+  await ensureDir(join(dropsDir(dataDir), id));
   let old: string | undefined;
   try {
     await stat(target);

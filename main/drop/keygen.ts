@@ -1,8 +1,9 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { dropError } from './drop-errors';
 import { keyIdOf } from './signature';
+import { ensureDir } from '../platform/ensure-dir';
 
 export interface KeyPairFiles {
   privateKeyPath: string;
@@ -20,7 +21,7 @@ export async function generateSigningKeyPair(prefix: string): Promise<KeyPairFil
   const publicKeyPath = `${base}.pub.pem`;
   const { privateKey } = generateKeyPairSync('ed25519');
   const publicKey = createPublicKey(privateKey);
-  await mkdir(dirname(base), { recursive: true });
+  await ensureDir(dirname(base));
   try {
     await writeFile(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: 0o600 });
   } catch (error) {

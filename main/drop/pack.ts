@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
@@ -15,6 +15,7 @@ import { parseManifest } from './manifest';
 import { MANIFEST_FILE, SIGNATURE_FILE } from './manifest-schema';
 import { signManifestBytes } from './signature';
 import { archiveKind } from './nested/inspect-archive';
+import { ensureDir } from '../platform/ensure-dir';
 
 export interface PackOptions {
   /** Ed25519 private key PEM text; when given, drop.sig is written. */
@@ -80,7 +81,7 @@ export async function packDrop(folder: string, outZip: string, options: PackOpti
     zip.addFile(join(root, file.path), file.path, { ...common, compress: archiveKind(file.path) === undefined });
   }
   zip.end();
-  await mkdir(dirname(zipPath), { recursive: true });
+  await ensureDir(dirname(zipPath));
   const temp = `${zipPath}.tmp-${randomBytes(6).toString('hex')}`;
   try {
     await pipeline(zip.outputStream, createWriteStream(temp, { flags: 'wx' }));

@@ -13,6 +13,7 @@ import { entryKind } from './entry-attributes';
 import { checkEntryName, EntryRegistry, printable } from './entry-name';
 import { hashFile, HashingPassThrough, SizeMismatchError } from './hashing';
 import { resolveLimits, type DropLimits } from './limits';
+import { ensureDir } from '../platform/ensure-dir';
 
 /** What a safe extraction produced: every regular file with its hash, and the sha256 of the zip itself. */
 export interface ExtractResult {
@@ -249,7 +250,7 @@ async function checkFreeSpace(dir: string, needed: number): Promise<void> {
 
 async function mkdirOnce(dir: string, made: Set<string>): Promise<void> {
   if (made.has(dir)) return;
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   made.add(dir);
 }
 

@@ -6,6 +6,7 @@
 import Conf from 'conf';
 import path from 'node:path';
 import { AppError } from '../../common/errors';
+import { ensureDirSync } from './ensure-dir';
 
 /** A JSON key/value file. Keys are literal (no dot-paths): tenant ids and variable names may contain dots. */
 export interface SettingsStore {
@@ -55,6 +56,8 @@ export function createConfSettingsStore(dataDir: string, name: string): Settings
   }
   let conf: Conf<Record<string, unknown>>;
   try {
+    // conf would make the folder with a recursive mkdir, which never returns on some file systems.
+    ensureDirSync(dataDir);
     // conf reads the file in its constructor, so a corrupt file fails here already.
     conf = new Conf<Record<string, unknown>>({
       cwd: dataDir,
@@ -82,7 +85,7 @@ function toSettingsError(error: unknown, file: string): unknown {
     );
   }
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') {
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'ENOENT' || code === 'ENOTDIR') {
     return new AppError('SETTINGS_WRITE_FAILED', `Cannot read or write the settings file ${file}: ${message}`, 'Check that the data folder exists, is writable by this user and the disk is not full.', { path: file, errno: code });
   }
   return error;

@@ -3,7 +3,7 @@
  * a temp file and renamed so a half-written report never sits in the folder IT picks files from. A
  * missing browser costs only the PDF: the other formats are still written and a warning says why.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, type ErrorShape } from '../../common/errors';
 import type { JournalEvent } from '../../common/journal-events';
@@ -11,6 +11,7 @@ import { renderReportHtml } from './render-html';
 import { renderPdf, type RenderPdfOptions } from './render-pdf';
 import { buildReportModel, type DeploymentReport } from './report-model';
 import { renderReportJson } from './report-schema';
+import { ensureDir } from '../platform/ensure-dir';
 
 export const REPORT_FORMATS = ['html', 'json', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -95,7 +96,7 @@ export async function exportReport(journalEvents: readonly JournalEvent[], outDi
     ...(opts.appVersion !== undefined ? { appVersion: opts.appVersion } : {}),
   });
   try {
-    await mkdir(outDir, { recursive: true });
+    await ensureDir(outDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new AppError('REPORT_WRITE_FAILED', `Could not create the report folder ${outDir}: ${code}.`, 'Choose an output folder you can write to.', {

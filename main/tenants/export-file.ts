@@ -2,9 +2,10 @@
  * Where a tenant export lands. An export may be the only copy of a hospital's values (or carry its
  * secrets), so writing one never replaces another file unless the engineer asked for exactly that.
  */
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../common/errors';
+import { ensureDirSync } from '../platform/ensure-dir';
 
 /** `<dir>/<tenant>-<yyyy-mm-dd>.drtenant`, or `…-2`, `…-3` when that name is taken. */
 export function defaultExportPath(dir: string, tenantId: string, now: Date = new Date()): string {
@@ -22,7 +23,7 @@ export function defaultExportPath(dir: string, tenantId: string, now: Date = new
  */
 export function writeExportFile(target: string, data: Buffer, options: { overwrite?: boolean } = {}): void {
   try {
-    mkdirSync(dirname(target), { recursive: true });
+    ensureDirSync(dirname(target));
   } catch (error) {
     throw writeFailed(target, error);
   }
@@ -32,7 +33,7 @@ export function writeExportFile(target: string, data: Buffer, options: { overwri
       writeWhole(temp, data, 'w');
       renameSync(temp, target);
     } catch (error) {
-      rmSync(temp, { force: true });
+      removeQuietly(temp);
       throw writeFailed(target, error);
     }
     return;
@@ -58,7 +59,16 @@ function writeWhole(path: string, data: Buffer, flag: 'w' | 'wx'): void {
   } finally {
     closeSync(fd);
     // A half-written export is worse than none: it would fail to import far from here.
-    if (created) rmSync(path, { force: true });
+    if (created) removeQuietly(path);
+  }
+}
+
+/** Best-effort cleanup that must not hide the error being reported. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was there to remove (or the path cannot exist at all).
   }
 }
 

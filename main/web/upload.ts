@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync, statSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../common/errors';
+import { ensureDirSync } from '../platform/ensure-dir';
 
 /** Largest drop the browser host accepts by upload; the path field has no such limit. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -18,7 +19,7 @@ export async function receiveUpload(req: IncomingMessage, dataDir: string, rawNa
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > MAX_UPLOAD_BYTES) throw new AppError('UPLOAD_TOO_LARGE', `The file is ${declared} bytes; uploads are limited to ${MAX_UPLOAD_BYTES}.`, 'Type the path of the drop into the path field instead.');
   const folder = join(dataDir, 'uploads', randomBytes(8).toString('hex'));
-  mkdirSync(folder, { recursive: true });
+  ensureDirSync(folder);
   const target = join(folder, name);
   let received = 0;
   req.on('data', (chunk: Buffer) => {

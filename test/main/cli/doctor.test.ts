@@ -55,4 +55,14 @@ describe('drop-runner doctor without a Secret Service', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/FAIL\s+Data folder/);
   });
+
+  // Node's recursive mkdir never returns under /proc; the folder is made one level at a time instead.
+  it.runIf(process.platform === 'linux')('exits 3 instead of hanging for a data folder under /proc, and other commands fail with a code', async () => {
+    const doctor = await runDropRunner(['doctor', '--data-dir', '/proc/drop-runner-test/data'], { timeoutMs: 30_000, env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-no-bus', DISPLAY: '' } });
+    expect(doctor.code).toBe(3);
+    expect(doctor.stdout).toMatch(/FAIL\s+Data folder\s+\/proc\/drop-runner-test\/data \(not writable: ENOENT\)/);
+    const history = await runDropRunner(['history', '--data-dir', '/proc/drop-runner-test/data'], { timeoutMs: 30_000 });
+    expect(history.code).toBe(2);
+    expect(history.stderr).toMatch(/^error SETTINGS_WRITE_FAILED: .+\nhint: .+/m);
+  });
 });
