@@ -70,9 +70,21 @@ export function joinConnectionString(pairs: Iterable<[string, string]>): string 
   return [...pairs].map(([key, value]) => `${key.replace(/=/g, '==')}=${quoteConnectionValue(value)}`).join(';');
 }
 
+/** One `Keyword=Value` of a connection string: `key` normalised (lower case, single spaces), `name` as written. */
+export interface ConnectionStringEntry {
+  key: string;
+  name: string;
+  value: string;
+}
+
 /** Splits `key=value;…` honouring quoted values; keys are lower-cased and trimmed, later keys win. */
 export function splitConnectionString(text: string): Map<string, string> {
-  const pairs = new Map<string, string>();
+  return new Map(connectionStringEntries(text).map((e) => [e.key, e.value]));
+}
+
+/** The settings of a connection string in order, with the keywords as written (a rewrite keeps the vendor's spelling). */
+export function connectionStringEntries(text: string): ConnectionStringEntry[] {
+  const pairs: ConnectionStringEntry[] = [];
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -87,9 +99,10 @@ export function splitConnectionString(text: string): Map<string, string> {
       } else if (text[i] === '=' || text[i] === ';') break;
       else key += text[i++];
     }
-    key = key.trim().toLowerCase().replace(/\s+/g, ' ');
+    const name = key.trim();
+    key = name.toLowerCase().replace(/\s+/g, ' ');
     // The text is not quoted back: an unquoted password containing ';' lands here.
-    if (text[i] !== '=') throw invalid(`setting number ${pairs.size + 1} has no "=" and value`, 'Write each setting as Keyword=Value, separated by ";"; quote values that contain ";" (Password="a;b").');
+    if (text[i] !== '=') throw invalid(`setting number ${pairs.length + 1} has no "=" and value`, 'Write each setting as Keyword=Value, separated by ";"; quote values that contain ";" (Password="a;b").');
     if (!key) throw invalid('a value has no keyword before "="', 'Write each setting as Keyword=Value, separated by ";".');
     i++;
     while (i < n && /[ \t]/.test(text[i]!)) i++;
@@ -117,7 +130,7 @@ export function splitConnectionString(text: string): Map<string, string> {
       value = (end === -1 ? text.slice(i) : text.slice(i, end)).trim();
       i = end === -1 ? n : end;
     }
-    pairs.set(key, value);
+    pairs.push({ key, name, value });
   }
   return pairs;
 }

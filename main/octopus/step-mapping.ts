@@ -4,6 +4,7 @@
  * package holds an .ispac, a .dacpac or .sql scripts map by content. Everything else becomes
  * 'unsupported' with the reason, so preflight can stop and the engineer can decide.
  */
+import { connectionStringEntries, type ConnectionStringEntry } from '../../common/connection-string';
 import type { DropStep, PackageFacts } from '../../common/drop-model';
 import { globToRegExp, naturalCompare } from '../sql/script-selection';
 import { evaluate } from '../variables/evaluator';
@@ -176,6 +177,28 @@ function connectionFromParts(server: string, database: string | undefined, auth:
  */
 function windowsAccount(ctx: StepContext, names: WindowsAccountNames): { user: string; password: string } {
   return { user: requiredSetting(ctx.vars, names.user), password: requiredSetting(ctx.vars, names.password) };
+}
+
+/**
+ * A vendor's connection string that relies on the Tentacle's Windows session (Integrated Security or
+ * Trusted_Connection, no user) names the tenant's SQL deployment Windows account instead, as the
+ * built-in SQL templates do: Node has no Windows session to use. A connection string with a user,
+ * or one that is only a #{…} reference, is kept as written (the tenant's value decides at run time).
+ */
+function withWindowsAccount(ctx: StepContext, connection: string): string {
+  let entries: ConnectionStringEntry[];
+  try {
+    entries = connectionStringEntries(connection);
+  } catch {
+    return connection;
+  }
+  const windowsSession = new Set(['integrated security', 'trusted_connection']);
+  const integrated = entries.some((e) => windowsSession.has(e.key) && /^(true|yes|sspi)$/i.test(e.value.trim()));
+  const named = entries.some((e) => ['user id', 'uid', 'user', 'username', 'user name'].includes(e.key));
+  if (!integrated || named) return connection;
+  const account = windowsAccount(ctx, SQL_WINDOWS_ACCOUNT);
+  const kept = entries.filter((e) => !windowsSession.has(e.key)).map((e): [string, string] => [e.name, e.value]);
+  return buildConnectionString([...kept, ['User Id', account.user], ['Password', account.password]]);
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -361,7 +384,7 @@ function mapScriptFile(ctx: StepContext): Mapping {
   if (typeof found === 'string') return unsupported(`It is the "SQL - Execute Script File" template, but ${found}.`);
   const { pkg, subPath } = found;
   if (!pkg.entries.some((e) => e.toLowerCase() === subPath.toLowerCase())) return unsupported(`It is the "SQL - Execute Script File" template, but the package "${pkg.path}" has no "${subPath}".`);
-  return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(requiredSetting(ctx.vars, 'ConnectionString'), [subPath]) }];
+  return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), [subPath]) }];
 }
 
 function mapScriptFiles(ctx: StepContext): Mapping {
@@ -440,7 +463,7 @@ function mapScriptsOrdered(ctx: StepContext): Mapping {
     const [b1, b2] = key(b);
     return a1! < b1! ? -1 : a1! > b1! ? 1 : a2! < b2! ? -1 : a2! > b2! ? 1 : 0;
   });
-  return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(requiredSetting(ctx.vars, 'ConnectionString'), ordered) }];
+  return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), ordered) }];
 }
 
 function mapDeployPackage(ctx: StepContext): Mapping {

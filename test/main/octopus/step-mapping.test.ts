@@ -78,10 +78,25 @@ describe('community step templates', () => {
       { name: 'Run ordered', command: 'run-script', variables: { PathToScripts: '#{Octopus.Action[Unpack DB].Output.Package.InstallationDirectoryPath}\\Release', ConnectionString: 'Server=db01;Database=M;Integrated Security=true', VersionRegEx: 'Release(\\d+)_(\\d+)\\.' } },
     ]);
     expect(drop.steps.map((s) => [s.name, s.type, s.package, s.settings])).toEqual([
-      ['Run one', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=Meridian;Integrated Security=true', scripts: ['once.sql'], transaction: 'none', runAlways: ['**'] }],
+      // Integrated Security relied on the Tentacle's Windows session: the tenant's SQL deployment account is named instead.
+      ['Run one', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=Meridian;User Id=#{SqlDeploy.WindowsUser};Password=#{SqlDeploy.WindowsPassword}', scripts: ['once.sql'], transaction: 'none', runAlways: ['**'] }],
       // The template compares the captured numbers as strings: "10" < "2", and "10" < "9".
-      ['Run ordered', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=M;Integrated Security=true', scripts: ['Release/Release10_1.sql', 'Release/Release2_10.sql', 'Release/Release2_9.sql'], transaction: 'none', runAlways: ['**'] }],
+      ['Run ordered', 'sql-scripts', 'Packages/Meridian.Db.1.0.0.nupkg', { connection: 'Server=db01;Database=M;User Id=#{SqlDeploy.WindowsUser};Password=#{SqlDeploy.WindowsPassword}', scripts: ['Release/Release10_1.sql', 'Release/Release2_10.sql', 'Release/Release2_9.sql'], transaction: 'none', runAlways: ['**'] }],
     ]);
+    expect(drop.variables.filter((v) => v.name.startsWith('SqlDeploy.')).map((v) => [v.name, v.type, v.required])).toEqual([
+      ['SqlDeploy.WindowsUser', 'text', true],
+      ['SqlDeploy.WindowsPassword', 'sensitive', true],
+    ]);
+  });
+
+  it('"SQL - Execute Script File" keeps a connection string that names a user, or is only a reference', async () => {
+    const drop = await importSteps([
+      { name: 'Unpack DB', command: 'deploy-package', package: { id: 'Meridian.Db', version: '1.0.0', files: { 'once.sql': 'x' } } },
+      { name: 'With login', command: 'run-script', variables: { SqlScriptFile: '#{Octopus.Action[Unpack DB].Output.Package.InstallationDirectoryPath}\\once.sql', ConnectionString: 'Server=db01;User Id=deploy;Password=#{DbPassword};Integrated Security=false' }, sensitive: { DbPassword: 'x-Secret-1' } },
+      { name: 'By reference', command: 'run-script', variables: { SqlScriptFile: '#{Octopus.Action[Unpack DB].Output.Package.InstallationDirectoryPath}\\once.sql', ConnectionString: '#{TenantConnection}' } },
+    ]);
+    expect(drop.steps.map((s) => s.settings.connection)).toEqual(['Server=db01;User Id=deploy;Password=#{DbPassword};Integrated Security=false', '#{TenantConnection}']);
+    expect(drop.variables.some((v) => v.name.startsWith('SqlDeploy.'))).toBe(false);
   });
 
   it('the SSIS "from a Package parameter" variant names the project after the .ispac and uses SQL authentication', async () => {
