@@ -147,9 +147,7 @@ function mapRunScript(ctx: StepContext): Mapping {
   if (has('SqlScriptFile', 'ConnectionString')) return mapScriptFile(ctx);
   if (has('SQLScripts', 'serverInstance')) return mapScriptFiles(ctx);
   if (has('PathToScripts', 'ConnectionString')) return mapScriptsOrdered(ctx);
-  if (has('SqlScript', 'ConnectionString')) {
-    return unsupported('It is the "SQL - Execute Script" template with inline SQL. Drop Runner runs SQL only from script files in a package; ask the vendor to ship the script in a package step.');
-  }
+  if (has('SqlScript', 'ConnectionString')) return mapInlineScript(ctx);
   if (has('ISPAC_FILE_PATH')) {
     return unsupported('It is the "Deploy ISPAC" template that reads an .ispac from a fixed path on the target machine (ISPAC_FILE_PATH), not from a package in the drop.');
   }
@@ -378,6 +376,15 @@ const sqlBase = (connection: string, scripts: string[] | undefined): Record<stri
   // The templates run their scripts on every deployment and keep no journal of what ran, so nothing is skipped as "already applied".
   runAlways: ['**'],
 });
+
+/**
+ * "SQL - Execute Script": SQL written in the step. The template sends it as one batch (its GO pattern
+ * never matches), on every deployment, outside a transaction; #{…} in it is evaluated like any setting.
+ */
+function mapInlineScript(ctx: StepContext): Mapping {
+  const sql = requiredSetting(ctx.vars, 'SqlScript');
+  return [{ type: 'sql-scripts', settings: { ...sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), undefined), sql } }];
+}
 
 function mapScriptFile(ctx: StepContext): Mapping {
   const found = packageForPath(ctx, ctx.vars.getRaw('SqlScriptFile') ?? '');

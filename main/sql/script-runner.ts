@@ -34,8 +34,13 @@ export interface ScriptRunCancel {
 
 export interface RunSqlScriptsOptions {
   stepId: string;
-  /** Absolute folder holding the step's scripts (its package); `:r` includes stay inside it. */
-  packageRoot: string;
+  /** Absolute folder holding the step's scripts (its package); `:r` includes stay inside it. Unused with `inline`. */
+  packageRoot?: string;
+  /**
+   * SQL written in the step itself instead of files (Octopus's "SQL - Execute Script"): sent as ONE
+   * batch, without GO splitting or sqlcmd commands, as that template sends it; it runs on every deployment.
+   */
+  inline?: { name: string; text: string };
   connection: SqlConnectionSettings;
   settings?: SqlScriptsSettings;
   /** sqlcmd variables for `$(name)`: step settings and tenant variables. */
@@ -88,9 +93,11 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
   const journalName = parseJournalTableName(settings.journalTable);
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => emit({ type: 'log', stepId, level, message: redact(message), source: 'sql' });
 
-  const selected = selectScripts(options.packageRoot, settings);
+  const inline = options.inline;
+  if (!inline && !options.packageRoot) throw new AppError('SQL_SETTINGS_INVALID', `Step ${stepId} has neither a package folder with scripts nor inline SQL.`, 'Give the step a package with .sql files.', { stepId });
+  const selected: SelectedScript[] = inline ? [{ name: inline.name, path: inline.name, runAlways: true }] : selectScripts(options.packageRoot!, settings);
   const files = selected.map((script) => {
-    const bytes = readScript(script);
+    const bytes = inline ? Buffer.from(inline.text, 'utf8') : readScript(script);
     return { script, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
 
@@ -122,7 +129,9 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       else action = 'skip-applied';
       let batches: SqlBatch[] = [];
       if (action === 'apply' || action === 'run-always') {
-        batches = splitSqlBytes(f.bytes, f.script.path, { packageRoot: options.packageRoot, displayName: f.script.name, ...(options.variables ? { variables: options.variables } : {}) }).batches;
+        batches = inline
+          ? inlineBatches(inline)
+          : splitSqlBytes(f.bytes, f.script.path, { packageRoot: options.packageRoot!, displayName: f.script.name, ...(options.variables ? { variables: options.variables } : {}) }).batches;
       }
       plan.push({ name: f.script.name, action, sha256: f.sha256, batchCount: batches.reduce((n, b) => n + b.repeat, 0), script: f.script, batches });
     }
@@ -259,6 +268,13 @@ async function cancelled(
 
 function artifact(p: PlannedScript, action: string): StepArtifact {
   return { kind: 'script', name: p.name, action, sha256: p.sha256 };
+}
+
+/** Inline SQL as the one batch it is sent as; a blank script sends nothing. */
+function inlineBatches(inline: { name: string; text: string }): SqlBatch[] {
+  if (inline.text.trim() === '') return [];
+  const lines = inline.text.split(/\r?\n/);
+  return [{ index: 1, text: inline.text, file: inline.name, firstLine: 1, lastFile: inline.name, lastLine: lines.length, repeat: 1, onError: 'exit', lineMap: [{ textLine: 1, file: inline.name, line: 1 }] }];
 }
 
 function readScript(script: SelectedScript): Buffer {

@@ -49,9 +49,15 @@ function transactionalText(mode: TransactionMode | undefined): string {
   return 'each script in its own transaction';
 }
 
-function packageRootOf(ctx: StepContext): string {
+/** Where the step's SQL comes from: the package's files, or SQL written in the step (`sql`, from Octopus's "SQL - Execute Script"). */
+function scriptSource(ctx: StepContext): { packageRoot: string } | { inline: { name: string; text: string } } {
+  const sql = ctx.settings.sql;
+  if (sql !== undefined) {
+    if (typeof sql !== 'string') throw settingsError(ctx.step.id, 'sql', 'is not text', 'Write the SQL as one string.');
+    return { inline: { name: optionalString(ctx.settings, 'scriptName') ?? `${ctx.step.name} (inline SQL)`, text: sql } };
+  }
   if (!ctx.packageRoot) throw new AppError('STEP_SETTINGS_INVALID', `Step ${ctx.step.id} has no package folder with its scripts.`, 'Set the step\'s "package" to the folder that holds the .sql files.', { stepId: ctx.step.id });
-  return ctx.packageRoot;
+  return { packageRoot: ctx.packageRoot };
 }
 
 /** The sql-scripts executor. */
@@ -66,7 +72,7 @@ export const sqlScriptsExecutor: StepExecutor = {
     const settings = toSqlScriptsSettings(ctx.settings, ctx.step.id);
     const result = await runSqlScripts({
       stepId: ctx.step.id,
-      packageRoot: packageRootOf(ctx),
+      ...scriptSource(ctx),
       connection: stepConnection(ctx.settings, ctx.step.id),
       settings,
       variables: stringMap(ctx.settings, ctx.step.id, 'variables'),
@@ -111,7 +117,7 @@ export const sqlScriptsExecutor: StepExecutor = {
   async run(ctx) {
     const result = await runSqlScripts({
       stepId: ctx.step.id,
-      packageRoot: packageRootOf(ctx),
+      ...scriptSource(ctx),
       connection: stepConnection(ctx.settings, ctx.step.id),
       settings: toSqlScriptsSettings(ctx.settings, ctx.step.id),
       variables: stringMap(ctx.settings, ctx.step.id, 'variables'),

@@ -318,6 +318,46 @@ describe('the hospital drop\'s "Execute SQL Script Files" step with Windows auth
   });
 });
 
+describe('an Octopus "SQL - Execute Script" step with inline SQL', () => {
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.manager.close();
+  });
+
+  it('sends the evaluated SQL as one batch with the drop\'s SQL login, on every deployment', async () => {
+    const root = scratch('dr-octo-inline');
+    roots.push(root);
+    w = world(root);
+    const spec = hospitalDropSpec({ format: 'array', keySize: 256, password: PASSWORD });
+    spec.steps = [
+      {
+        name: 'Grant readers',
+        command: 'run-script',
+        // Two statements and a comment with "GO" inside a line: the template never split on GO, so neither do we.
+        variables: { SqlScript: "GRANT SELECT ON SCHEMA::rpt TO [#{ReportsOwner}]; -- GO live\nPRINT 'granted to #{ReportsOwner}'", ConnectionString: 'Server=#{SqlServer};Database=Reports;User Id=deploy;Password=#{DbPassword};Encrypt=False' },
+        sensitive: { DbPassword: 'Db-Pa55word!' },
+      },
+    ];
+    const { zip } = await buildOctopusDropZip(path.join(root, 'src'), spec);
+    const drop = await w.drops.open(zip, { octopusPassword: async () => PASSWORD });
+    expect(drop.steps.map((s) => [s.type, s.package])).toEqual([['sql-scripts', undefined]]);
+    w.tenants.ensure(TENANT, 'St Olaf Hospital');
+    await w.tenants.saveValues(TENANT, [{ name: 'SqlServer', value: `127.0.0.1,${server.port}` }, { name: 'ReportsOwner', value: 'rpt_readers' }], { remember: false, templates: drop.variables });
+
+    const plan = await w.manager.plan(drop.id, TENANT);
+    expect(plan.problems).toEqual([]);
+    expect(plan.steps[0]!.dryRun.items.map((i) => [i.label, i.action])).toEqual([['Grant readers (inline SQL)', 'will run (every deployment)']]);
+    for (let run = 1; run <= 2; run++) {
+      const started = await w.manager.start({ dropId: drop.id, tenantId: TENANT, operator: 'Ola', onFailure: { kind: 'fail' } });
+      expect((await w.manager.wait(started.deploymentId)).state).toBe('succeeded');
+    }
+    const sent = server.recordsOf('batch').filter((r) => /GRANT SELECT ON SCHEMA::rpt/.test(r.text ?? ''));
+    expect(sent.map((r) => r.text)).toEqual(Array(2).fill("GRANT SELECT ON SCHEMA::rpt TO [rpt_readers]; -- GO live\nPRINT 'granted to rpt_readers'"));
+    expect(server.recordsOf('login').filter((r) => r.user === 'deploy').every((r) => r.success)).toBe(true);
+    expect(filesContaining(w.dataDir, SECRETS)).toEqual([]);
+  });
+});
+
 describe('Octopus drop failures', () => {
   it('a wrong password is OCTOPUS_BAD_PASSWORD, and a missing one is asked for', async () => {
     const root = scratch('dr-octo-bad');

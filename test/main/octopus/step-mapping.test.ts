@@ -317,10 +317,29 @@ describe('deploy-package steps by content, and unsupported steps', () => {
     expect(drop.variables.find((v) => v.name === 'ConnectionString')).toMatchObject({ type: 'connection-string', required: true, origin: 'octopus' });
   });
 
+  it('"SQL - Execute Script" becomes a sql-scripts step with the inline SQL, run every time, outside a transaction', async () => {
+    const drop = await importSteps([
+      { name: 'Grant reader', command: 'run-script', variables: { SqlScript: "GRANT SELECT ON SCHEMA::rpt TO [#{ReportsRole}];\nPRINT 'granted'", ConnectionString: 'Server=db01;Database=Reports;Integrated Security=true' } },
+    ]);
+    expect(drop.steps.map((s) => [s.type, s.package, s.settings])).toEqual([
+      [
+        'sql-scripts',
+        undefined,
+        {
+          connection: 'Server=db01;Database=Reports;User Id=#{SqlDeploy.WindowsUser};Password=#{SqlDeploy.WindowsPassword}',
+          sql: "GRANT SELECT ON SCHEMA::rpt TO [#{ReportsRole}];\nPRINT 'granted'",
+          transaction: 'none',
+          runAlways: ['**'],
+        },
+      ],
+    ]);
+    // The script's own reference is asked of the tenant like any other.
+    expect(drop.variables.map((v) => v.name)).toContain('ReportsRole');
+  });
+
   it('lists everything else as unsupported with the reason', async () => {
     const drop = await importSteps([
       { name: 'Website', command: 'deploy-package', package: { id: 'Meridian.Web', version: '1.0.0', files: { 'web.config': '<configuration/>' } } },
-      { name: 'Inline SQL', command: 'run-script', variables: { SqlScript: 'PRINT 1', ConnectionString: 'Server=x;Integrated Security=true' } },
       { name: 'Cert', command: 'import-certificate' },
       { name: 'Bash', command: 'run-script', variables: { 'Octopus.Action.Script.Syntax': 'Bash' } },
       { name: 'Abs path', command: 'run-script', variables: { SqlScriptFile: 'C:\\Scripts\\x.sql', ConnectionString: 'Server=x' } },
@@ -328,7 +347,6 @@ describe('deploy-package steps by content, and unsupported steps', () => {
     ]);
     expect(drop.steps.map((s) => [s.type, s.unsupportedReason])).toEqual([
       ['unsupported', expect.stringContaining('holds no .sql scripts, .ispac or .dacpac')],
-      ['unsupported', expect.stringContaining('inline SQL')],
       ['unsupported', expect.stringContaining('"import-certificate"')],
       ['unsupported', expect.stringContaining('runs a Bash script')],
       ['unsupported', expect.stringContaining('"C:\\Scripts\\x.sql" on the target machine')],
