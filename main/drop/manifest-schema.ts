@@ -60,6 +60,8 @@ export const sqlScriptsSettingsSchema = z.strictObject({
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'sqlcmd variable names use letters, digits and "_"'), z.string().max(4000))
     .optional()
     .describe('sqlcmd $(Name) variables; values may contain #{…}.'),
+  continueOnError: z.boolean().optional().describe('A batch the server refuses becomes a warning and the next batch runs; default false.'),
+  commandTimeoutSeconds: z.number().int().min(0).max(86_400).optional().describe('Longest a batch may run, in seconds; 0 (default) waits as long as it takes.'),
 });
 
 const SSIS_TYPES = ['Boolean', 'Byte', 'DateTime', 'Decimal', 'Double', 'Int16', 'Int32', 'Int64', 'SByte', 'Single', 'String', 'UInt32', 'UInt64'] as const;

@@ -368,6 +368,18 @@ function packageForPath(ctx: StepContext, raw: string): { pkg: DropPackage; subP
   return { pkg, subPath: target.subPath };
 }
 
+/**
+ * ContinueOnError and CommandTimeout of the "Execute Script", "Execute Script File" and "Execute Scripts
+ * Ordered" templates. A value that is still a #{…} reference is left out (the engine's default applies).
+ */
+function templateOptions(ctx: StepContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (flagSetting(ctx.vars, 'ContinueOnError')) out.continueOnError = true;
+  const timeout = settingValue(ctx.vars, 'CommandTimeout')?.trim();
+  if (timeout && /^\d{1,6}$/.test(timeout)) out.commandTimeoutSeconds = Number(timeout);
+  return out;
+}
+
 const sqlBase = (connection: string, scripts: string[] | undefined): Record<string, unknown> => ({
   connection,
   ...(scripts ? { scripts } : {}),
@@ -383,7 +395,7 @@ const sqlBase = (connection: string, scripts: string[] | undefined): Record<stri
  */
 function mapInlineScript(ctx: StepContext): Mapping {
   const sql = requiredSetting(ctx.vars, 'SqlScript');
-  return [{ type: 'sql-scripts', settings: { ...sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), undefined), sql } }];
+  return [{ type: 'sql-scripts', settings: { ...sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), undefined), sql, ...templateOptions(ctx) } }];
 }
 
 function mapScriptFile(ctx: StepContext): Mapping {
@@ -391,7 +403,7 @@ function mapScriptFile(ctx: StepContext): Mapping {
   if (typeof found === 'string') return unsupported(`It is the "SQL - Execute Script File" template, but ${found}.`);
   const { pkg, subPath } = found;
   if (!pkg.entries.some((e) => e.toLowerCase() === subPath.toLowerCase())) return unsupported(`It is the "SQL - Execute Script File" template, but the package "${pkg.path}" has no "${subPath}".`);
-  return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), [subPath]) }];
+  return [{ type: 'sql-scripts', package: pkg.path, settings: { ...sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), [subPath]), ...templateOptions(ctx) } }];
 }
 
 function mapScriptFiles(ctx: StepContext): Mapping {
@@ -470,7 +482,7 @@ function mapScriptsOrdered(ctx: StepContext): Mapping {
     const [b1, b2] = key(b);
     return a1! < b1! ? -1 : a1! > b1! ? 1 : a2! < b2! ? -1 : a2! > b2! ? 1 : 0;
   });
-  return [{ type: 'sql-scripts', package: pkg.path, settings: sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), ordered) }];
+  return [{ type: 'sql-scripts', package: pkg.path, settings: { ...sqlBase(withWindowsAccount(ctx, requiredSetting(ctx.vars, 'ConnectionString')), ordered), ...templateOptions(ctx) } }];
 }
 
 function mapDeployPackage(ctx: StepContext): Mapping {

@@ -24,6 +24,11 @@ export interface SqlScriptsSettings extends ScriptSelectionSettings {
   transaction?: TransactionMode;
   /** What a changed, already-applied script is: a warning (default) or an error (SQL_SCRIPT_DRIFT). */
   drift?: 'warn' | 'error';
+  /**
+   * A batch the server refuses is reported as a warning and the next batch runs (Octopus's
+   * ContinueOnError on its SQL templates); a lost connection or a cancel still stops the step.
+   */
+  continueOnError?: boolean;
 }
 
 /** Cancel requests: `graceful` stops before the next batch, `immediate` also interrupts the running one (ATTENTION). */
@@ -192,8 +197,9 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
             if (!(error instanceof SqlRequestFailure)) throw error;
             if (error.cancelled) return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
             const failure = batchError(error, p.name, batch, redact);
-            if (batch.onError === 'ignore' && error.driverCode === 'EREQUEST') {
-              emit({ type: 'warning', stepId, message: `${failure.message} (ignored: the script says :on error ignore)` });
+            if ((batch.onError === 'ignore' || settings.continueOnError) && error.driverCode === 'EREQUEST') {
+              const why = batch.onError === 'ignore' ? 'the script says :on error ignore' : 'the step continues on errors (ContinueOnError)';
+              emit({ type: 'warning', stepId, message: `${failure.message} (ignored: ${why})` });
             } else {
               if (mode !== 'none' && s.isOpen && s.inTransaction) {
                 await s.rollback().catch(() => undefined);

@@ -7,6 +7,7 @@ import { AppError } from '../../common/errors';
 import { runSqlScripts, type SqlScriptsSettings, type TransactionMode } from '../sql/script-runner';
 import { probeSqlTarget, settingsCheck } from './sql-probe';
 import type { StepContext, StepExecutor } from './step-executor';
+import { parseBooleanValue } from '../variables/validate-value';
 import { optionalString, settingsError, stepConnection, stringMap } from './step-settings';
 
 const GLOB = /[*?]/;
@@ -40,6 +41,12 @@ export function toSqlScriptsSettings(settings: Record<string, unknown>, stepId: 
   }
   const drift = optionalString(settings, 'drift');
   if (drift === 'warn' || drift === 'error') out.drift = drift;
+  const continueOnError = settings.continueOnError;
+  if (continueOnError !== undefined) {
+    const flag = typeof continueOnError === 'boolean' ? continueOnError : typeof continueOnError === 'string' ? parseBooleanValue(continueOnError) : undefined;
+    if (flag === undefined) throw settingsError(stepId, 'continueOnError', `is "${String(continueOnError)}"`, 'Use true or false.');
+    if (flag) out.continueOnError = true;
+  }
   return out;
 }
 

@@ -77,6 +77,13 @@ describe('drop.json schema', () => {
     expect(result.success ? 'ok' : JSON.stringify(result.error.issues)).toBe('ok');
   });
 
+  it('accepts continueOnError and commandTimeoutSeconds on sql-scripts, with their types', () => {
+    const step = (settings: Record<string, unknown>) => ({ ...manifestFor({}, { steps: [{ id: 'sql', name: 'S', type: 'sql-scripts', package: 'sql', settings: { connection: 'c', ...settings } }] }), files: [] });
+    expect(dropManifestSchema.safeParse(step({ continueOnError: true, commandTimeoutSeconds: 600 })).success).toBe(true);
+    expect(dropManifestSchema.safeParse(step({ continueOnError: 'yes' })).success).toBe(false);
+    expect(dropManifestSchema.safeParse(step({ commandTimeoutSeconds: -1 })).success).toBe(false);
+  });
+
   it('accepts a UTF-8 byte-order mark', () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), manifestBytes(manifestFor({ 'sql/a.sql': 'x' }))]);
     expect(parseManifest(bytes).project.id).toBe('test-project');

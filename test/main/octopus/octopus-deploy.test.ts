@@ -358,6 +358,42 @@ describe('an Octopus "SQL - Execute Script" step with inline SQL', () => {
   });
 });
 
+describe('ContinueOnError and CommandTimeout of the Octopus SQL templates', () => {
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.manager.close();
+  });
+
+  it('a refused batch is a warning and the deployment goes on when the step says ContinueOnError', async () => {
+    const root = scratch('dr-octo-continue');
+    roots.push(root);
+    w = world(root);
+    const spec = hospitalDropSpec({ format: 'array', keySize: 256, password: PASSWORD });
+    const connection = 'Server=#{SqlServer};Database=Reports;User Id=deploy;Password=#{DbPassword};Encrypt=False';
+    spec.steps = [
+      { name: 'Optional cleanup', command: 'run-script', variables: { SqlScript: 'EXEC dbo.purge_old_rows', ConnectionString: connection, ContinueOnError: 'True', CommandTimeout: '120' }, sensitive: { DbPassword: 'Db-Pa55word!' } },
+      { name: 'After it', command: 'run-script', variables: { SqlScript: "PRINT 'still here'", ConnectionString: connection, ContinueOnError: 'False' }, sensitive: { DbPassword: 'Db-Pa55word!' } },
+    ];
+    const { zip } = await buildOctopusDropZip(path.join(root, 'src'), spec);
+    const drop = await w.drops.open(zip, { octopusPassword: async () => PASSWORD });
+    expect(drop.steps.map((s) => [s.settings.continueOnError, s.settings.commandTimeoutSeconds])).toEqual([
+      [true, 120],
+      [undefined, undefined],
+    ]);
+    server.addResponder({ name: 'missing proc', batch: /purge_old_rows/, respond: { error: { number: 2812, message: "Could not find stored procedure 'dbo.purge_old_rows'.", class: 16 } } });
+    w.tenants.ensure(TENANT, 'St Olaf Hospital');
+    await w.tenants.saveValues(TENANT, [{ name: 'SqlServer', value: `127.0.0.1,${server.port}` }], { remember: false, templates: drop.variables });
+    const started = await w.manager.start({ dropId: drop.id, tenantId: TENANT, operator: 'Ola', onFailure: { kind: 'fail' } });
+    expect((await w.manager.wait(started.deploymentId)).state).toBe('succeeded');
+    const journal = readFileSync(path.join(w.dataDir, 'deployments', started.deploymentId, 'journal.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; message?: string });
+    expect(journal.filter((e) => e.type === 'warning').map((e) => e.message)).toEqual([expect.stringMatching(/purge_old_rows.*\(ignored: the step continues on errors \(ContinueOnError\)\)$/s)]);
+    expect(server.recordsOf('batch').some((r) => /still here/.test(r.text ?? ''))).toBe(true);
+  });
+});
+
 describe('Octopus drop failures', () => {
   it('a wrong password is OCTOPUS_BAD_PASSWORD, and a missing one is asked for', async () => {
     const root = scratch('dr-octo-bad');
