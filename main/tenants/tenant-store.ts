@@ -76,7 +76,7 @@ export interface TenantStore {
   rename(tenantId: string, name: string): TenantRecord;
   /** Prefill + diff for a drop. Probes the keychain only when a secret is involved, and reports (not throws) when it is unavailable. */
   diffForDrop(tenantId: string, drop: DropVariables, options?: { tenantName?: string; probeSecrets?: boolean }): Promise<VariablesView>;
-  /** Records values typed now (source "entered" for the rest of this process); with remember, also stores them. */
+  /** Without remember: values typed for this process only (source "entered"). With remember: stored (source "remembered"). */
   saveValues(tenantId: string, values: ValueInput[], options: { remember: boolean; templates?: VariableTemplate[] }): Promise<void>;
   /** Reads one stored secret for an explicit "reveal" by the engineer. */
   revealSecret(tenantId: string, name: string): Promise<string>;
@@ -240,7 +240,8 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
         record.secrets[v.name] = { updatedAt: now() };
         // A value that became sensitive must not linger in the settings file.
         delete record.values[v.name];
-        entered.set(v.name, v.value);
+        // Remembered now: it shows as "Remembered", not as a value typed for this run only.
+        entered.delete(v.name);
         write(record);
       }
       for (const v of demoted) {
@@ -249,7 +250,7 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       }
       for (const v of toPlain) {
         record.values[v.name] = { value: v.value, updatedAt: now() };
-        entered.set(v.name, v.value);
+        entered.delete(v.name);
       }
       write(record);
     },

@@ -153,6 +153,20 @@ describe.skipIf(!keyringAvailable)('tenant store with the real keychain', () => 
     expect(await store.revealSecret(tenantId, 'ApiKey')).toBeTruthy();
   });
 
+  it('in the same process, values saved with remember show as remembered; values typed for this run only as entered', async () => {
+    const { r1 } = twoReleases();
+    const store = openTenantStore(dataDir);
+    const id = `${tenantId}-source`;
+    await store.saveValues(id, [{ name: 'DbServer', value: 'sql03' }, { name: 'DbPassword', value: secret('src') }], { remember: true, templates: r1.variables });
+    await store.saveValues(id, [{ name: 'Timeout', value: '45' }], { remember: false, templates: r1.variables });
+    const sources = Object.fromEntries((await store.diffForDrop(id, r1)).items.map((i) => [i.name, i.source]));
+    expect(sources).toMatchObject({ DbServer: 'remembered', DbPassword: 'remembered', Timeout: 'entered' });
+    // Typed for this run, then remembered: it is remembered from then on.
+    await store.saveValues(id, [{ name: 'Timeout', value: '45' }], { remember: true, templates: r1.variables });
+    expect((await store.diffForDrop(id, r1)).items.find((i) => i.name === 'Timeout')?.source).toBe('remembered');
+    expect((await store.resolveValues(id, r1)).find((v) => v.name === 'DbPassword')?.value).toBe(used.at(-1));
+  });
+
   it('a drop deployed once then diffed against the next release, with secrets probed for real', async () => {
     const { r1, r2 } = twoReleases();
     const store = openTenantStore(dataDir);
