@@ -106,6 +106,35 @@ describe('journal file', () => {
     writeFileSync(file, 'not json\n{"seq":1}\n');
     expect(() => readJournal(file)).toThrow(expect.objectContaining({ code: 'DEPLOY_JOURNAL_INVALID' }));
   });
+
+  it('fsyncs every state event at once, and log/progress lines as a group: within the window, with the next state event, or on close', async () => {
+    const file = path.join(root(), 'journal.jsonl');
+    const syncs: number[] = [];
+    let w = JournalWriter.open(file, new Redactor(), undefined, { fsync: () => syncs.push(w.lastSeq), logFlushMs: 20 });
+    for (let i = 0; i < 100; i++) w.append({ type: 'log', stepId: 's', level: 'info', message: `line ${i}` });
+    w.append({ type: 'progress', stepId: 's', percent: 50 });
+    // Written already (a killed process loses nothing), fsync'ed as one group later.
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(101);
+    expect(syncs).toEqual([]);
+    expect(w.pendingFlush).toBe(true);
+    w.append({ type: 'step-finished', stepId: 's', attempt: 1, outcome: 'succeeded', durationMs: 5 });
+    expect(syncs).toEqual([102]);
+    expect(w.pendingFlush).toBe(false);
+
+    w.append({ type: 'log', stepId: 's', level: 'info', message: 'after' });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(syncs).toEqual([102, 103]);
+
+    w.append({ type: 'log', stepId: 's', level: 'info', message: 'last words' });
+    w.close();
+    expect(syncs).toEqual([102, 103, 104]);
+    // Closed: the pending timer (if any) does nothing more.
+    await new Promise((r) => setTimeout(r, 40));
+    expect(syncs).toEqual([102, 103, 104]);
+    w = JournalWriter.open(file, new Redactor(), undefined, { fsync: () => syncs.push(-1) });
+    expect(w.lastSeq).toBe(104);
+    w.close();
+  });
 });
 
 describe('the machine lock and interrupted deployments', () => {
