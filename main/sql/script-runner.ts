@@ -13,6 +13,7 @@ import { locateBatchLine, type SqlBatch } from './batch-splitter';
 import { openSqlSession, SqlRequestFailure, type SqlServerMessage, type SqlSession, type SqlSessionOptions } from './connect';
 import type { SqlConnectionSettings } from './connection-settings';
 import { ensureJournalTable, parseJournalTableName, readJournal, recordScript } from './journal-table';
+import { takeScriptsLock } from './scripts-lock';
 import { splitSqlBytes } from './script-file';
 import { selectScripts, type ScriptSelectionSettings, type SelectedScript } from './script-selection';
 
@@ -58,6 +59,8 @@ export interface RunSqlScriptsOptions {
   /** Masks secrets in everything this emits or throws (the deployment's Redactor). */
   redact?: (text: string) => string;
   cancel?: ScriptRunCancel;
+  /** How long to wait for another deployment's lock on the database (default SCRIPTS_LOCK_TIMEOUT_MS). */
+  lockTimeoutMs?: number;
   /** Driver overrides (tests). */
   sessionOptions?: Pick<SqlSessionOptions, 'tediousOverrides'>;
 }
@@ -119,6 +122,8 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       onMessage: (m) => log('info', currentScript ? `${currentScript}: ${m.message}` : m.message),
     });
     log('info', `Connected to ${session.target}.`);
+    // A plan only reads; a run first makes sure no other deployment is changing this database.
+    if (!options.dryRun) await takeScriptsLock(session, journalName, options.lockTimeoutMs);
 
     const journal = await readJournal(session, journalName);
     const applied = new Map(journal.entries.map((e) => [e.scriptName.toLowerCase(), e]));

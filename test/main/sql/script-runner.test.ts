@@ -7,7 +7,9 @@ import { AppError } from '../../../common/errors';
 import type { JournalEventInput } from '../../../common/journal-events';
 import { openSqlSession } from '../../../main/sql/connect';
 import { resolveConnectionSettings, type SqlConnectionSettings } from '../../../main/sql/connection-settings';
+import { parseJournalTableName } from '../../../main/sql/journal-table';
 import { runSqlScripts, type RunSqlScriptsOptions } from '../../../main/sql/script-runner';
+import { takeScriptsLock } from '../../../main/sql/scripts-lock';
 import { startTdsServer, type TdsRecord, type TdsServer } from '../../support/tds-server/index';
 
 const work = mkdtempSync(path.join(tmpdir(), 'dr-sql-run-'));
@@ -288,6 +290,39 @@ describe('runSqlScripts on the TDS double', () => {
     expect(refused.code).toBe('SQL_CONNECT_FAILED');
     expect(refused.hint).toMatch(/port/);
     server = await startTdsServer();
+  });
+});
+
+describe('one deployment at a time per database (sp_getapplock)', () => {
+  it('waits for another session\'s lock, fails with SQL_SCRIPTS_LOCKED and runs nothing, then runs once it is released', async () => {
+    const other = await openSqlSession(connection);
+    try {
+      await takeScriptsLock(other, parseJournalTableName(undefined));
+      server.clearRecords();
+      const locked = await failure(run({ lockTimeoutMs: 150 }));
+      expect(locked.code).toBe('SQL_SCRIPTS_LOCKED');
+      expect(locked.message).toContain('DropRunner:[dbo].[SchemaVersions]');
+      expect(locked.hint).toMatch(/retry this step/);
+      expect(batches().filter((t) => !t.startsWith('set ansi_nulls'))).toEqual([]);
+    } finally {
+      await other.close();
+    }
+    // The other session ended, and with it its lock.
+    const { result } = await run({ lockTimeoutMs: 150 });
+    expect(result.ran).toEqual(['001-schema.sql', '002-data.sql', '010-views.sql', 'always/permissions.sql']);
+  });
+
+  it('a plan (dry run) takes no lock, and a journal table of its own makes a lock of its own', async () => {
+    const other = await openSqlSession(connection);
+    try {
+      await takeScriptsLock(other, parseJournalTableName(undefined));
+      const { result } = await run({ dryRun: true, lockTimeoutMs: 150 });
+      expect(result.plan.map((p) => p.action)).toEqual(['apply', 'apply', 'apply', 'run-always']);
+      const elsewhere = await run({ settings: { journalTable: '[ops].[ReportsJournal]' }, lockTimeoutMs: 150 });
+      expect(elsewhere.result.outcome).toBe('succeeded');
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { ResponderRegistry } from './responder-registry';
 import type { ConnectionInfo, ResponderHandle, ResponderSpec } from './responder-types';
 import { TableEmulator } from './table-emulator';
 import { TdsSession, type SqlLogin } from './tds-session';
+import { appLockResponder } from './app-locks';
 
 /** Options of startTdsServer. */
 export interface TdsServerOptions {
@@ -69,6 +70,8 @@ const VERSION: readonly [number, number, number, number] = [16, 0, 1000, 6];
 export async function startTdsServer(options: TdsServerOptions = {}): Promise<TdsServer> {
   const recorder = new Recorder(options.recordFile);
   const registry = new ResponderRegistry();
+  // Built in, and oldest, so a test's own responder for the same call still wins.
+  registry.add(appLockResponder(() => connections));
   const tables = new TableEmulator();
   const sessions = new Set<TdsSession>();
   const sockets = new Set<Socket>();
