@@ -40,6 +40,21 @@ export function formatDotNetDate(date: Date, format: string, kind: DateKind): st
   return formatCustom(kind === 'utc' ? toUtcFields(date) : toLocalFields(date), format, kind);
 }
 
+/**
+ * Formats the moment as a DateTimeOffset at `offsetMinutes` shows it: the fields are those at that
+ * offset, and z/zz/zzz/K print the offset (never "Z"). Standard formats u and r/R are UTC, as in .NET.
+ */
+export function formatDotNetDateAtOffset(date: Date, format: string, offsetMinutes: number): string | null {
+  if (format === 'u' || format === 'r' || format === 'R') return formatDotNetDate(date, format, 'utc');
+  if (format.length === 1) {
+    const std = STANDARD[format];
+    if (!std) return null;
+    format = std;
+  }
+  const shifted = toUtcFields(new Date(date.getTime() + offsetMinutes * 60_000));
+  return formatCustom({ ...shifted, offsetMin: offsetMinutes }, format, 'local');
+}
+
 interface Fields {
   y: number;
   mo: number;

@@ -3,7 +3,7 @@
  * when its arguments are invalid; the evaluator then leaves the whole token as written, as Octostache does.
  */
 import { createHash } from 'node:crypto';
-import { formatDotNetDate, type DateKind } from './dotnet-date-format';
+import { formatDotNetDate, formatDotNetDateAtOffset } from './dotnet-date-format';
 import { formatDotNetNumber } from './dotnet-number-format';
 import { parseOctopusVersion, type OctopusVersion } from './octopus-version';
 import { uriPart } from './uri-part';
@@ -129,11 +129,10 @@ function indent(v: string | null, args: string[]): string | null {
 }
 
 /**
- * A date as DateTime.TryParse reads it in the invariant culture: ISO 8601 (with or without time, "Z"
- * for UTC) or MM/dd/yyyy with an optional time. Null for other text and for explicit non-UTC offsets,
- * whose "zzz" this formatter could not reproduce.
+ * A date as .NET's TryParse reads it in the invariant culture: ISO 8601 (date, optional time, optional
+ * "Z" or ±hh:mm) or MM/dd/yyyy with an optional time. `offsetMinutes` is undefined when no zone was written.
  */
-function parseDateValue(text: string): { date: Date; kind: DateKind } | null {
+function parseDateValue(text: string): { date: Date; offsetMinutes: number | undefined } | null {
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
   let parts: number[];
@@ -145,23 +144,35 @@ function parseDateValue(text: string): { date: Date; kind: DateKind } | null {
   else return null;
   const [y, mo, d, h, mi, sec, ms] = parts as [number, number, number, number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
-  if (zone !== undefined && !/^(Z|[+-]00:?00)$/.test(zone)) return null;
-  const date = zone !== undefined ? new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms)) : new Date(y, mo - 1, d, h, mi, sec, ms);
-  // Reject dates that rolled over (February 30th).
-  const check = zone !== undefined ? date.getUTCDate() : date.getDate();
-  if (check !== d) return null;
-  return { date, kind: zone !== undefined ? 'utc' : 'unspecified' };
+  // The calendar fields as written, checked for roll-over (February 30th).
+  const fields = new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms));
+  if (fields.getUTCDate() !== d) return null;
+  if (zone === undefined) return { date: new Date(y, mo - 1, d, h, mi, sec, ms), offsetMinutes: undefined };
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  const offsetMinutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  if (Math.abs(offsetMinutes) > 14 * 60) return null;
+  return { date: new Date(fields.getTime() - offsetMinutes * 60_000), offsetMinutes };
 }
 
-/** Octostache's Format: `| Format "N2"` (a number, else a date) or `| Format int|double|decimal|date|datetime|datetimeoffset "…"`. */
+/**
+ * Octostache's Format: `| Format "N2"` (a decimal, else a DateTimeOffset) or `| Format int|double|decimal|date|datetime|datetimeoffset "…"`.
+ * As in .NET: a DateTimeOffset without a written zone takes the machine's offset; a DateTime with one is
+ * shown in the machine's local time, and without one has no zone at all (K prints nothing).
+ */
 const formatFilter: FilterFn = (v, args) => {
   if (v === null || args.length === 0 || args.length > 2) return null;
   const asNumber = (format: string, integral = false) => (integral && !/^\s*[+-]?\d+\s*$/.test(v) ? null : formatDotNetNumber(v, format));
-  const asDate = (format: string) => {
+  const asOffset = (format: string) => {
     const parsed = parseDateValue(v);
-    return parsed ? formatDotNetDate(parsed.date, format, parsed.kind) : null;
+    if (!parsed) return null;
+    return formatDotNetDateAtOffset(parsed.date, format, parsed.offsetMinutes ?? -parsed.date.getTimezoneOffset());
   };
-  if (args.length === 1) return asNumber(args[0]!) ?? asDate(args[0]!);
+  const asDateTime = (format: string) => {
+    const parsed = parseDateValue(v);
+    if (!parsed) return null;
+    return formatDotNetDate(parsed.date, format, parsed.offsetMinutes === undefined ? 'unspecified' : 'local');
+  };
+  if (args.length === 1) return asNumber(args[0]!) ?? asOffset(args[0]!);
   const [type, format] = args as [string, string];
   switch (type.toLowerCase()) {
     case 'int':
@@ -172,8 +183,9 @@ const formatFilter: FilterFn = (v, args) => {
       return asNumber(format);
     case 'date':
     case 'datetime':
+      return asDateTime(format);
     case 'datetimeoffset':
-      return asDate(format);
+      return asOffset(format);
     default:
       return null;
   }

@@ -90,6 +90,22 @@ describe('the Format filter in templates', () => {
     expect(run('#{D | Format date "MM/dd/yyyy"}', { D: '2026-02-03' }).text).toBe('02/03/2026');
   });
 
+  it('dates keep .NET\'s zone rules: DateTimeOffset shows its own offset, DateTime converts to local time or has none', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    const offsetText = (minutes: number) => `${minutes < 0 ? '-' : '+'}${two(Math.floor(Math.abs(minutes) / 60))}:${two(Math.abs(minutes) % 60)}`;
+    // One argument (and datetimeoffset): the moment at the offset written, "Z" as +00:00.
+    expect(run('#{D | Format "yyyy-MM-dd HH:mm zzz"}', { D: '2026-02-03T10:00:00+02:00' }).text).toBe('2026-02-03 10:00 +02:00');
+    expect(run('#{D | Format datetimeoffset "HH:mm K"}', { D: '2026-02-03T10:05:00Z' }).text).toBe('10:05 +00:00');
+    expect(run('#{D | Format "HH:mm zzz"}', { D: '2026-02-03T10:00:00-05:30' }).text).toBe('10:00 -05:30');
+    // No zone written: a DateTimeOffset takes this machine's offset.
+    const noZone = new Date(2026, 1, 3, 10, 0);
+    expect(run('#{D | Format "HH:mm K"}', { D: '2026-02-03T10:00' }).text).toBe(`10:00 ${offsetText(-noZone.getTimezoneOffset())}`);
+    // DateTime: a written zone is converted to this machine's local time; without one, K prints nothing.
+    const local = new Date(Date.UTC(2026, 1, 3, 8, 0));
+    expect(run('#{D | Format datetime "HH:mm K"}', { D: '2026-02-03T10:00:00+02:00' }).text).toBe(`${two(local.getHours())}:${two(local.getMinutes())} ${offsetText(-local.getTimezoneOffset())}`);
+    expect(run('#{D | Format datetime "HH:mm|K"}', { D: '2026-02-03T10:00' }).text).toBe('10:00|');
+  });
+
   it('leaves the token and reports TEMPLATE_FILTER_ARGUMENTS when it cannot format', () => {
     for (const [template, vars] of [
       ['#{N | Format}', { N: '1' }],
@@ -97,7 +113,7 @@ describe('the Format filter in templates', () => {
       ['#{N | Format money "0"}', { N: '7' }],
       ['#{D | Format "yyyy"}', { D: 'next Tuesday' }],
       ['#{D | Format date "yyyy"}', { D: '2026-02-30' }],
-      ['#{D | Format date "yyyy"}', { D: '2026-02-03T10:00:00+02:00' }],
+      ['#{D | Format "yyyy"}', { D: '2026-02-03T10:00:00+15:00' }],
     ] as Array<[string, Record<string, string>]>) {
       const r = run(template, vars);
       expect(r.text, template).toBe(template);
