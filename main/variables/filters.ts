@@ -18,6 +18,35 @@ export type FilterFn = (value: string | null, args: string[], ctx: FilterContext
 const simple = (fn: (v: string) => string): FilterFn => (v, args) => (args.length === 0 ? fn(v ?? '') : null);
 
 const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/** Octostache's HtmlEscape is XmlEscape plus '/' (so "</script>" cannot close an element). */
+const htmlEscape = (v: string) => xmlEscape(v).replace(/\//g, '&#x2F;');
+
+/** \uXXXX (lower-case hex) of one UTF-16 unit, as Octostache writes it for YAML and .properties. */
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** YAML double-quoted: \r \n \t \\ \" escaped, anything outside printable ASCII as \uXXXX. */
+function yamlDoubleQuoteEscape(v: string): string {
+  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '\\': '\\\\', '"': '\\"' };
+  return v.replace(/[\s\S]/g, (c) => named[c] ?? (c >= ' ' && c <= '~' ? c : unicodeEscape(c)));
+}
+
+/** YAML single-quoted: quotes doubled; a run of line breaks gets one more (YAML folds one break into a space). */
+function yamlSingleQuoteEscape(v: string): string {
+  return v.replace(/(?:\r?\n)+/g, (run) => (run.startsWith('\r') ? '\r\n' : '\n') + run).replace(/'/g, "''");
+}
+
+/** Java .properties: \\ \r \n \t escaped, characters beyond ISO-8859-1 as \uXXXX; keys also escape space, ':' and '='. */
+function propertiesEscape(v: string, part: 'key' | 'value'): string {
+  const common: Record<string, string> = { '\\': '\\\\', '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i]!;
+    if (part === 'key' && (c === ' ' || c === ':' || c === '=')) out += `\\${c}`;
+    else if (part === 'value' && c === ' ' && i === 0) out += '\\ ';
+    else out += common[c] ?? (c.charCodeAt(0) < 0xff ? c : unicodeEscape(c));
+  }
+  return out;
+}
 
 // Control characters are found by code point rather than a regex range (lint forbids control chars in regexes).
 const needsJsonEscape = (c: string) => c === '\\' || c === '"' || c.charCodeAt(0) < 0x20;
@@ -201,13 +230,15 @@ function versionPart(part: keyof OctopusVersion): FilterFn {
 const FILTERS: Record<string, FilterFn> = {
   tolower: simple((v) => v.toLowerCase()),
   toupper: simple((v) => v.toUpperCase()),
-  htmlescape: simple(xmlEscape),
+  htmlescape: simple(htmlEscape),
   xmlescape: simple(xmlEscape),
   jsonescape: simple(jsonEscape),
   uriescape: simple((v) => encodeURI(v)),
   uridataescape: simple(uriDataEscape),
-  yamlsinglequoteescape: simple((v) => v.replace(/'/g, "''").replace(/(\r?\n)/g, '$1$1')),
-  yamldoublequoteescape: simple((v) => jsonEscape(v).replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)),
+  yamlsinglequoteescape: simple(yamlSingleQuoteEscape),
+  yamldoublequoteescape: simple(yamlDoubleQuoteEscape),
+  propertieskeyescape: simple((v) => propertiesEscape(v, 'key')),
+  propertiesvalueescape: simple((v) => propertiesEscape(v, 'value')),
   tobase64: (v, args) => {
     if (v === null || args.length > 1) return null;
     const enc = args.length ? encodingOf(args[0]!) : 'utf8';
