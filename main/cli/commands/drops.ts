@@ -2,6 +2,7 @@ import { formatBytes } from '../../../common/format-bytes';
 import { AppError } from '../../../common/errors';
 import { dropsInUse } from '../../deploy/drops-in-use';
 import { EXIT, type CliCommand } from '../cli-types';
+import { textTable } from '../text-table';
 import { openDeployEngine } from './deploy-engine';
 
 const USAGE = 'drop-runner drops [list] [--json] | drops remove <drop-id>… | drops remove --unused [--data-dir <dir>]';
@@ -32,11 +33,7 @@ export const dropsCommand: CliCommand = {
         return EXIT.ok;
       }
       const rows = stored.map((d) => [d.dropId, `${d.project} ${d.release}`, formatBytes(d.bytes), d.openedAt ?? '—', d.keptBecause ? `kept: ${d.keptBecause}` : 'can be removed']);
-      const head = ['DROP', 'RELEASE', 'SIZE', 'LAST OPENED', 'STATUS'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`;
-      ctx.stdout(line(head));
-      for (const r of rows) ctx.stdout(line(r));
+      ctx.stdout(textTable(['DROP', 'RELEASE', 'SIZE', 'LAST OPENED', 'STATUS'], rows));
       ctx.stdout(`\n${stored.length} drop(s), ${formatBytes(total)} in total. Remove one with \`drop-runner drops remove <drop-id>\`, or all that can go with \`drop-runner drops remove --unused\`.\n`);
       return EXIT.ok;
     }

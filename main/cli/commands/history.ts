@@ -1,4 +1,5 @@
 import { EXIT, type CliCommand } from '../cli-types';
+import { textTable } from '../text-table';
 import { openDeployEngine } from './deploy-engine';
 
 /** `drop-runner history`: the deployments on this machine with their state; interrupted ones say how to resume. */
@@ -18,11 +19,7 @@ export const historyCommand: CliCommand = {
       return EXIT.ok;
     }
     const rows = list.map((d) => [d.deploymentId, d.tenantId, `${d.project} ${d.release}`, d.startedAt, d.state]);
-    const head = ['DEPLOYMENT', 'TENANT', 'RELEASE', 'STARTED', 'STATE'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`;
-    ctx.stdout(line(head));
-    for (const r of rows) ctx.stdout(line(r));
+    ctx.stdout(textTable(['DEPLOYMENT', 'TENANT', 'RELEASE', 'STARTED', 'STATE'], rows));
     const interrupted = list.filter((d) => d.state === 'interrupted');
     if (interrupted.length > 0) ctx.stdout(`\n${interrupted.length} interrupted: continue with \`drop-runner resume ${interrupted[0]!.deploymentId}\`.\n`);
     return EXIT.ok;

@@ -4,6 +4,7 @@ import { AppError } from '../../../common/errors';
 import type { VariableTemplate } from '../../../common/drop-model';
 import type { VariableItem } from '../../../common/contract';
 import { EXIT, type CliCommand, type CliContext } from '../cli-types';
+import { textTable } from '../text-table';
 import { promptSecret, promptYesNo } from '../prompt';
 import { writeExportFile } from '../../tenants/export-file';
 import { openTenantStore } from '../../tenants/open-tenant-store';
@@ -72,7 +73,7 @@ function list(ctx: CliContext): number {
     return EXIT.ok;
   }
   const rows = tenants.map((t) => [t.id, t.name, t.lastRelease ?? '-', t.lastDeployedAt ?? '-', String(t.valueCount), String(t.secretCount)]);
-  ctx.stdout(table(['ID', 'NAME', 'LAST RELEASE', 'DEPLOYED AT', 'VALUES', 'SECRETS'], rows));
+  ctx.stdout(textTable(['ID', 'NAME', 'LAST RELEASE', 'DEPLOYED AT', 'VALUES', 'SECRETS'], rows));
   return EXIT.ok;
 }
 
@@ -123,7 +124,7 @@ async function show(ctx: CliContext, tenantId: string): Promise<number> {
   ctx.stdout(record.lastRelease ? `Last release: ${record.lastRelease.release.version} (deployed ${record.lastRelease.at})\n` : 'Last release: none deployed from this machine\n');
   ctx.stdout('\n');
   if (variables.length === 0) ctx.stdout('No remembered values.\n');
-  else ctx.stdout(table(['NAME', 'STATUS', 'SOURCE', 'VALUE'], variables.map((v) => [v.name, v.status, v.source, v.value ?? '-'])));
+  else ctx.stdout(textTable(['NAME', 'STATUS', 'SOURCE', 'VALUE'], variables.map((v) => [v.name, v.status, v.source, v.value ?? '-'])));
   return EXIT.ok;
 }
 
@@ -229,7 +230,7 @@ async function importCmd(ctx: CliContext, filePath: string): Promise<number> {
   const preview = importTenantPreview(tenants, file, passphrase);
   ctx.stdout(`Import tenant ${preview.tenantId} — ${preview.tenantName}${preview.isNewTenant ? ' (new on this machine)' : ''}, exported ${preview.exportedAt}\n`);
   const rows = preview.changes.map((c) => [c.name, c.change, c.sensitive ? 'secret' : 'value']);
-  if (rows.length > 0) ctx.stdout(table(['NAME', 'CHANGE', 'KIND'], rows));
+  if (rows.length > 0) ctx.stdout(textTable(['NAME', 'CHANGE', 'KIND'], rows));
   else ctx.stdout('The file holds no values.\n');
   if (preview.secretsNotIncluded.length > 0) ctx.stdout(`Secrets not included in the file (enter them here later): ${preview.secretsNotIncluded.join(', ')}\n`);
   if (preview.keptLocal.length > 0) ctx.stdout(`Kept as they are (only on this machine): ${preview.keptLocal.map((k) => k.name).join(', ')}\n`);
@@ -273,10 +274,4 @@ function one(rest: string[], what: string): string {
 
 function usageError(message: string): AppError {
   return new AppError('INVALID_ARGUMENTS', message, `Usage: ${USAGE}`);
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n';
-  return line(header) + rows.map(line).join('');
 }

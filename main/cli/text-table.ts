@@ -1,0 +1,6 @@
+/** A plain-text table for the terminal: columns padded to their widest cell, two spaces apart, the last one unpadded. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n';
+  return line(header) + rows.map(line).join('');
+}
