@@ -5,9 +5,9 @@
  * many as the path is deep, and the first real failure is thrown with its code (ENOENT, EACCES, ENOTDIR…).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
+/** The folders from `dir` up to (not including) its first existing ancestor, outermost first. */
 function missingLevels(dir: string, exists: (path: string) => boolean): string[] {
   const missing: string[] = [];
   let current = resolve(dir);
@@ -42,30 +42,10 @@ export function ensureDirSync(dir: string): void {
   if (!statSync(dir).isDirectory()) throw notAFolder(dir);
 }
 
-/** Asynchronous: the same, for the extraction and export paths. */
+/**
+ * For async callers (extraction, export). The walk is a few stat/mkdir calls, made once per folder,
+ * so it runs synchronously rather than as a second copy of the same loop.
+ */
 export async function ensureDir(dir: string): Promise<void> {
-  const known = new Set<string>();
-  // Walk up with async stats first, then reuse the answers in the synchronous walk.
-  let current = resolve(dir);
-  for (;;) {
-    const there = await stat(current).then(
-      () => true,
-      () => false,
-    );
-    if (there) {
-      known.add(current);
-      break;
-    }
-    const parent = dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  for (const level of missingLevels(dir, (path) => known.has(path))) {
-    try {
-      await mkdir(level);
-    } catch (error) {
-      if (!alreadyThere(error)) throw error;
-    }
-  }
-  if (!(await stat(dir)).isDirectory()) throw notAFolder(dir);
+  ensureDirSync(dir);
 }
