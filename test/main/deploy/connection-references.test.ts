@@ -1,32 +1,25 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConnectionString } from '../../../common/connection-string';
-import { cleanup, deployWorld, filesContaining, scratch, SQL_LOGIN, startDeployDouble, tenantValues, TENANT, type DeployDouble, type DeployWorld } from './deploy-fixture';
+import { deployWorld, filesContaining, releaseOpened, scratch, SQL_LOGIN, startDeployDouble, tenantValues, TENANT, type OpenedForTest } from './deploy-fixture';
 
 // A SQL password as hospitals set them: ';', '"', '=' and a quote, each of which ends or opens a
 // connection-string value when substituted as plain text.
 const AWKWARD_PASSWORD = 'Sql;Login"=7731\'x';
 
-let double: DeployDouble | undefined;
-let world: DeployWorld | undefined;
-let root: string | undefined;
-afterEach(async () => {
-  await world?.manager.close();
-  await double?.server.close();
-  if (root) cleanup(root);
-  world = double = root = undefined;
-});
+const opened: OpenedForTest = {};
+afterEach(() => releaseOpened(opened));
 
 describe('a connection-string variable built from other variables', () => {
   it('logs in with a referenced password holding ; " = and \', and no output holds that password', async () => {
-    double = await startDeployDouble({}, undefined, [{ user: SQL_LOGIN.user, password: AWKWARD_PASSWORD }]);
-    root = scratch('dr-conn-ref');
+    const double = (opened.double = await startDeployDouble({}, undefined, [{ user: SQL_LOGIN.user, password: AWKWARD_PASSWORD }]));
+    const root = (opened.root = scratch('dr-conn-ref'));
     const values = tenantValues(double.server.port, {
       SqlPassword: AWKWARD_PASSWORD,
       // The sample drop's own default, with Encrypt=False because the double speaks no TLS.
       StagingConnection: 'Server=#{SqlServer};Database=#{StagingDatabase};User Id=#{SqlUser};Password=#{SqlPassword};Encrypt=False',
     });
-    world = await deployWorld(values, root);
+    const world = (opened.world = await deployWorld(values, root));
 
     const plan = await world.manager.plan(world.drop.id, TENANT);
     expect(plan.problems).toEqual([]);

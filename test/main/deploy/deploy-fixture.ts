@@ -4,8 +4,7 @@
  * Secrets are given as "entered" values (not remembered), so these tests need no keychain; the
  * keychain round trip has its own test under scripts/with-keyring.sh.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Drop } from '../../../common/drop-model';
 import type { JournalEvent } from '../../../common/journal-events';
@@ -16,6 +15,7 @@ import { createKeytarSecretStore } from '../../../main/platform/secret-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import type { TenantStore } from '../../../main/tenants/tenant-store';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
+import { scratchDir } from '../../support/scratch-dir';
 import { createSsisdbEmulation, type SsisdbEmulation, type SsisdbOptions } from '../../support/ssisdb/index';
 import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
 
@@ -29,10 +29,8 @@ export const SECRETS = { SqlPassword: SQL_LOGIN.password, SftpPassword: 'sftp-Se
 /** Every secret value a test must never find in an output. */
 export const ALL_SECRETS = [...Object.values(SECRETS), WIN.password];
 
-/** A scratch folder removed by the caller. */
-export function scratch(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `${prefix}-`));
-}
+/** A scratch folder removed by the caller (the shared helper, under this folder's name). */
+export const scratch = scratchDir;
 
 export interface DeployDouble {
   server: TdsServer;
@@ -131,6 +129,31 @@ export function story(events: JournalEvent[]): string[] {
         return [];
     }
   });
+}
+
+/** What one test opened; `releaseOpened` (from afterEach) closes and removes whatever is set. */
+export interface OpenedForTest {
+  double?: DeployDouble;
+  world?: DeployWorld;
+  root?: string;
+}
+
+/** Closes the world's manager and the double, removes the scratch folder, and forgets all three. */
+export async function releaseOpened(opened: OpenedForTest): Promise<void> {
+  await opened.world?.manager.close();
+  await opened.double?.server.close();
+  if (opened.root) cleanup(opened.root);
+  delete opened.world;
+  delete opened.double;
+  delete opened.root;
+}
+
+/** The double and the sample drop's world for St. Brigid's, recorded in `opened` for releaseOpened. */
+export async function openSampleWorld(opened: OpenedForTest, prefix: string): Promise<{ double: DeployDouble; world: DeployWorld }> {
+  const double = (opened.double = await startDeployDouble());
+  const root = (opened.root = scratch(prefix));
+  const world = (opened.world = await deployWorld(tenantValues(double.server.port), root));
+  return { double, world };
 }
 
 /** Removes a scratch folder. */

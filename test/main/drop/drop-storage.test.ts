@@ -7,17 +7,10 @@ import type { PendingDecisionView } from '../../../main/deploy/deployment-manage
 import { dropsDir } from '../../../main/drop/drop-store';
 import { folderBytes } from '../../../main/drop/drop-storage';
 import { codeOf } from '../../support/app-error-code';
-import { cleanup, deployWorld, scratch, startDeployDouble, tenantValues, TENANT, type DeployDouble, type DeployWorld } from '../deploy/deploy-fixture';
+import { openSampleWorld, releaseOpened, scratch, TENANT, type OpenedForTest } from '../deploy/deploy-fixture';
 
-let double: DeployDouble | undefined;
-let world: DeployWorld | undefined;
-let root: string | undefined;
-afterEach(async () => {
-  await world?.manager.close();
-  await double?.server.close();
-  if (root) cleanup(root);
-  world = double = root = undefined;
-});
+const opened: OpenedForTest = {};
+afterEach(() => releaseOpened(opened));
 
 const summary = (deploymentId: string, dropId: string, state: DeploymentSummary['state']): DeploymentSummary => ({ deploymentId, dropId, tenantId: 't', project: 'p', release: '1', startedAt: '2026-11-26T09:00:00Z', state });
 
@@ -40,7 +33,7 @@ describe('dropsInUse', () => {
 
 describe('folderBytes', () => {
   it('adds up the files of a tree', () => {
-    root = scratch('dr-bytes');
+    const root = (opened.root = scratch('dr-bytes'));
     mkdirSync(path.join(root, 'a', 'b'), { recursive: true });
     writeFileSync(path.join(root, 'a', 'one'), Buffer.alloc(1000));
     writeFileSync(path.join(root, 'a', 'b', 'two'), Buffer.alloc(234));
@@ -51,10 +44,7 @@ describe('folderBytes', () => {
 
 describe('stored drops of the sample drop on the TDS double', () => {
   it('lists the drop with its size; refuses to remove it while a deployment waits; removes it once that deployment ended', async () => {
-    double = await startDeployDouble();
-    root = scratch('dr-storage');
-    world = await deployWorld(tenantValues(double.server.port), root);
-    const w = world;
+    const { double, world: w } = await openSampleWorld(opened, 'dr-storage');
     const folder = path.join(dropsDir(w.dataDir), w.drop.id);
 
     const listed = w.drops.stored(() => undefined);
@@ -99,10 +89,8 @@ describe('stored drops of the sample drop on the TDS double', () => {
   });
 
   it('refuses ids that are not a drop folder name (no path tricks)', async () => {
-    double = await startDeployDouble();
-    root = scratch('dr-storage-ids');
-    world = await deployWorld(tenantValues(double.server.port), root);
-    for (const id of ['..', '../data', '.tmp-x', 'a/b']) expect(codeOf(() => world!.drops.remove(id, undefined))).toBe('DROP_NOT_FOUND');
+    const { world } = await openSampleWorld(opened, 'dr-storage-ids');
+    for (const id of ['..', '../data', '.tmp-x', 'a/b']) expect(codeOf(() => world.drops.remove(id, undefined))).toBe('DROP_NOT_FOUND');
     expect(existsSync(path.join(dropsDir(world.dataDir), world.drop.id))).toBe(true);
   });
 });

@@ -1,18 +1,12 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureDir, ensureDirSync } from '../../../main/platform/ensure-dir';
+import { scratchDirs } from '../../support/scratch-dir';
 
-const roots: string[] = [];
-const scratch = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dr-ensure-dir-'));
-  roots.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of roots.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scratchFolders = scratchDirs('dr-ensure-dir');
+const scratch = scratchFolders.make;
+afterEach(scratchFolders.removeAll);
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {

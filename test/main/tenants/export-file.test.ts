@@ -1,19 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultExportPath, writeExportFile } from '../../../main/tenants/export-file';
 import { codeOf } from '../../support/app-error-code';
+import { scratchDirs } from '../../support/scratch-dir';
 
-const dirs: string[] = [];
-const scratch = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dr-export-file-'));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scratchFolders = scratchDirs('dr-export-file');
+const scratch = scratchFolders.make;
+afterEach(scratchFolders.removeAll);
 
 describe('defaultExportPath', () => {
   it('names the file after the tenant and the day, and never an existing file', () => {

@@ -4,8 +4,7 @@
  * per process), scratch data folders, and the "no secret in any file" scan.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -25,9 +24,7 @@ const hasTool = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).
 export const sessionToolsAvailable = hasTool('dbus-run-session') && hasTool('gnome-keyring-daemon') && hasTool('dbus-send');
 
 /** A scratch data folder under the OS temp dir. */
-export function scratchDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-}
+export { scratchDir } from '../../support/scratch-dir';
 
 /** A secret value no other test output could contain by accident. */
 export function uniqueSecret(label: string): string {
