@@ -306,6 +306,48 @@ const deleteEnvironmentVariable: Handler = (ctx, call) => {
   return {};
 };
 
+// The kit removes its drtest_ folders the way a DBA would: environments and projects first, then the folder.
+const deleteEnvironment: Handler = (ctx, call) => {
+  const missing = requireArgs(call, ['@folder_name', '@environment_name']);
+  if (missing) return missing;
+  if (!visibleFolder(ctx, call.text('@folder_name')!)) return folderMissing(call, call.text('@folder_name')!);
+  const env = ctx.catalog.environment(call.text('@folder_name')!, call.text('@environment_name')!);
+  if (!env) return environmentMissing(call, call.text('@environment_name')!);
+  const c = ctx.catalog;
+  c.variables = c.variables.filter((v) => v.environment_id !== env.environment_id);
+  c.references = c.references.filter((r) => !(r.environment_name.toLowerCase() === env.name.toLowerCase() && (r.reference_type === 'R' ? c.projects.some((p) => p.project_id === r.project_id && p.folder_id === env.folder_id) : (r.environment_folder_name ?? '').toLowerCase() === call.text('@folder_name')!.toLowerCase())));
+  c.environments = c.environments.filter((e) => e !== env);
+  return {};
+};
+
+const deleteProject: Handler = (ctx, call) => {
+  const missing = requireArgs(call, ['@folder_name', '@project_name']);
+  if (missing) return missing;
+  const project = visibleProject(ctx, call.text('@folder_name')!, call.text('@project_name')!);
+  if (!project) return projectMissing(call, call.text('@project_name')!);
+  const c = ctx.catalog;
+  c.parameters = c.parameters.filter((p) => p.project_id !== project.project_id);
+  c.references = c.references.filter((r) => r.project_id !== project.project_id);
+  c.projects = c.projects.filter((p) => p !== project);
+  return {};
+};
+
+const deleteFolder: Handler = (ctx, call) => {
+  const missing = requireArgs(call, ['@folder_name']);
+  if (missing) return missing;
+  const name = call.text('@folder_name')!;
+  if (!ctx.caller.isAdmin) return call.error(SsisdbError.FOLDER_ADMIN_ONLY, 'Only members of the ssis_admin or sysadmin server roles can create, delete, or rename a catalog folder.');
+  const folder = visibleFolder(ctx, name);
+  if (!folder) return folderMissing(call, name);
+  const c = ctx.catalog;
+  // SQL Server refuses a folder that still holds objects; the emulation words it in its own way.
+  if (c.projects.some((p) => p.folder_id === folder.folder_id) || c.environments.some((e) => e.folder_id === folder.folder_id)) {
+    return { error: { number: 50000, message: `TDS double: the folder '${name}' still contains projects or environments; delete them first.`, class: 16, procedure: 'delete_folder' } };
+  }
+  c.folders = c.folders.filter((f) => f !== folder);
+  return {};
+};
+
 const createEnvironmentReference: Handler = (ctx, call) => {
   const missing = requireArgs(call, ['@folder_name', '@project_name', '@environment_name', '@reference_location']);
   if (missing) return missing;
@@ -430,6 +472,9 @@ export const CATALOG_PROCEDURES: Record<string, Handler> = {
   set_environment_reference_type: setEnvironmentReferenceType,
   set_object_parameter_value: setObjectParameterValue,
   validate_project: validateProject,
+  delete_environment: deleteEnvironment,
+  delete_project: deleteProject,
+  delete_folder: deleteFolder,
 };
 
 /** Runs a catalog procedure call: signature check, 27123 for SQL logins, then the behaviour. */

@@ -37,6 +37,9 @@ export const CATALOG_SIGNATURES: Record<string, ParamSignature[]> = {
   set_environment_variable_protection: [nv('@folder_name'), nv('@environment_name'), nv('@variable_name'), bit('@sensitive')],
   set_environment_variable_property: [nv('@folder_name'), nv('@environment_name'), nv('@variable_name'), nv('@property_name'), nv('@property_value', 4000)],
   delete_environment_variable: [nv('@folder_name'), nv('@environment_name'), nv('@variable_name')],
+  delete_environment: [nv('@folder_name'), nv('@environment_name')],
+  delete_project: [nv('@folder_name'), nv('@project_name')],
+  delete_folder: [nv('@folder_name')],
   create_environment_reference: [nv('@folder_name'), nv('@project_name'), nv('@environment_name'), ch('@reference_location'), nv('@environment_folder_name', 128, false), big('@reference_id', true, true)],
   set_environment_reference_type: [big('@reference_id'), ch('@reference_type'), nv('@environment_folder_name', 128, false)],
   set_object_parameter_value: [
