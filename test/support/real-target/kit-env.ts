@@ -46,7 +46,7 @@ export function readKitEnv(env: NodeJS.ProcessEnv = process.env): KitEnv {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`${ENV_FILE_VARIABLE}=${file} cannot be read (${(error as Error).message}); point it at a KEY=VALUE file or unset it.`);
+      throw new Error(`${ENV_FILE_VARIABLE}=${file} cannot be read (${(error as Error).message}); point it at a KEY=VALUE file or unset it.`, { cause: error });
     }
     fromFile = parseEnvFile(text, file);
   }
