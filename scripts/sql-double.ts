@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { startTdsServer } from '../test/support/tds-server/index';
 import { parseScenario, type Scenario } from '../test/support/tds-server/scenario';
 import { createSsisdbEmulation } from '../test/support/ssisdb/index';
+import { kitStatements } from '../test/support/real-target/kit-statements';
 
 function usageError(message: string, hint: string): never {
   process.stderr.write(`error SQL_DOUBLE_USAGE: ${message}\nhint: ${hint}\n`);
@@ -83,6 +84,8 @@ for (const t of scenario.tables) {
   for (const row of t.rows) server.tables.insert(t.name, row);
 }
 if (flags.has('ssisdb')) server.use(createSsisdbEmulation());
+// CREATE/DROP DATABASE, THROW, WAITFOR and PRINT, so `npm run test:real` can be pointed at this double.
+server.use(kitStatements());
 process.stdout.write(`TDS double listening on 127.0.0.1:${server.port}${flags.has('ssisdb') ? ' (with SSISDB)' : ''}\n`);
 
 const stop = (): void => {
