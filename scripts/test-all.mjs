@@ -60,6 +60,9 @@ if (built) {
   lines.push('playwright: not run (the build failed)');
 }
 
+// The conformance kit (npm run test:real) against `sql-double --ssisdb`, so it cannot rot.
+gate('conformance kit on the double', 'node', ['scripts/kit-dogfood.mjs']);
+
 console.log('\n=== summary');
 for (const line of lines) console.log(line);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
