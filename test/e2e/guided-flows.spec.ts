@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JournalEvent } from '../../common/journal-events';
 import { ALL_SECRETS, startDeployDouble, TENANT, tenantValues, WIN, type DeployDouble } from '../main/deploy/deploy-fixture';
-import { startBrowserHost, type RunningHost } from '../support/browser-host';
+import { chooseHost, electronBinary, HOST_VARIABLE, startAppHost, type AppHost } from '../support/app-host';
 import { filesLeaking, pdfText, publishFigures, screenshotScreen, secretsIn, type PerfFigure } from '../support/e2e-evidence';
 import { buildSampleDrop, exampleKeyPaths, RELEASE_2_5_0_CHANGES } from '../support/fixtures/sample-drop';
 import { runDropRunner } from '../support/run-cli';
@@ -27,12 +27,9 @@ const SECRET_NAMES = ['SqlPassword', 'StagingConnection', 'SftpPassword', 'ApiKe
 /** What the keychain holds afterwards: also SsisConnection, whose value carries the Windows account's password. */
 const STORED_SECRETS = [...SECRET_NAMES, 'SsisConnection'];
 
-/** Calls the host's API the way the renderer does (token header), for facts the UI shows only visually. */
-async function api<T>(host: RunningHost, name: string, params: unknown): Promise<T> {
-  const response = await fetch(`${host.origin}/api/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Drop-Runner-Token': host.token }, body: JSON.stringify(params) });
-  const reply = (await response.json()) as { ok: boolean; result?: T; error?: { code: string; message: string } };
-  if (!reply.ok) throw new Error(`${name}: ${reply.error?.code} ${reply.error?.message}`);
-  return reply.result as T;
+/** Calls the contract the way the renderer does (HTTP with the token, or IPC), for facts the UI shows only visually. */
+function api<T>(host: AppHost, name: string, params: unknown): Promise<T> {
+  return host.api<T>(name, params);
 }
 
 function row(page: Page, variable: string): Locator {
@@ -54,8 +51,8 @@ async function typeValue(page: Page, variable: string, value: string): Promise<v
 }
 
 /** From Home to the Open screen, the zip's path typed; screenshots of both when names are given. */
-async function openDrop(page: Page, host: RunningHost, zip: string, shots?: { home: string; open: string }): Promise<void> {
-  await page.goto(host.url);
+async function openDrop(page: Page, host: AppHost, zip: string, shots?: { home: string; open: string }): Promise<void> {
+  await page.goto(host.startUrl());
   await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
   if (shots) {
     await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0, { timeout: 30_000 });
@@ -181,31 +178,28 @@ function checkExports(files: Record<'html' | 'json' | 'pdf', string>, checks: Re
   return { html, json, pdf };
 }
 
-async function journalOf(host: RunningHost, deploymentId: string): Promise<JournalEvent[]> {
+async function journalOf(host: AppHost, deploymentId: string): Promise<JournalEvent[]> {
   return (await api<{ events: JournalEvent[] }>(host, 'deploy.journal', { deploymentId })).events;
 }
 
 test.describe.configure({ mode: 'serial' });
 
-test.describe('guided flows: open → variables → preflight → run → report', () => {
-  let host: RunningHost;
+/** One source, two hosts: the Electron shell where a binary is installed, else the browser host. */
+const HOST = chooseHost();
+
+test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → variables → preflight → run → report`, () => {
+  let host: AppHost;
   let double: DeployDouble;
   let dropDir: string;
   const zips: Record<'2.4.0' | '2.5.0', string> = { '2.4.0': '', '2.5.0': '' };
   const values = () => tenantValues(double.server.port);
-  /** Output of hosts already stopped, for the leak scan. */
-  const earlierOutput: string[] = [];
-  const restartHost = async () => {
-    earlierOutput.push(host.output());
-    await host.stop();
-    host = await startBrowserHost({ dataDir: host.dataDir });
-  };
+  const restartHost = () => host.restart();
 
   test.beforeAll(async () => {
     double = await startDeployDouble();
     dropDir = mkdtempSync(join(tmpdir(), 'dr-e2e-drops-'));
     [zips['2.4.0'], zips['2.5.0']] = await Promise.all([buildSampleDrop({ outDir: dropDir, release: '2.4.0' }), buildSampleDrop({ outDir: dropDir, release: '2.5.0' })]);
-    host = await startBrowserHost();
+    host = await startAppHost(HOST);
     const trusted = await runDropRunner(['trust', 'add', exampleKeyPaths().publicKeyPath, '--name', 'Example Vendor', '--data-dir', host.dataDir]);
     expect(trusted.code, trusted.stderr).toBe(0);
   });
@@ -217,7 +211,20 @@ test.describe('guided flows: open → variables → preflight → run → report
     if (dropDir) rmSync(dropDir, { recursive: true, force: true });
   });
 
-  test('(a) first release: open the zip, type the values, preflight, deploy with manual checks, export the report', async ({ page }) => {
+  test('the flows run on the host the fixture chose', async ({ page: browserPage }) => {
+    const page = await host.page(browserPage);
+    const expected = process.env[HOST_VARIABLE] === 'browser' || !electronBinary() ? 'browser' : 'electron';
+    expect(HOST.kind).toBe(expected);
+    expect(host.kind).toBe(expected);
+    await page.goto(host.startUrl());
+    await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
+    // The document really comes from that host: our own app:// protocol in Electron, the loopback HTTP host otherwise.
+    expect(page.url()).toMatch(expected === 'electron' ? /^app:\/\/drop-runner\// : /^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(await page.evaluate(() => typeof (window as unknown as { dropRunner?: unknown }).dropRunner)).toBe(expected === 'electron' ? 'object' : 'undefined');
+  });
+
+  test('(a) first release: open the zip, type the values, preflight, deploy with manual checks, export the report', async ({ page: browserPage }) => {
+    const page = await host.page(browserPage);
     await openDrop(page, host, zips['2.4.0'], { home: 'home', open: 'open' });
     await submitOpen(page, '2.4.0');
     await expect(page.getByText(TENANT_NAME).first()).toBeVisible();
@@ -291,9 +298,10 @@ test.describe('guided flows: open → variables → preflight → run → report
     checkExports(files, { release: '2.4.0' });
   });
 
-  test('(b) second release for the same tenant: remembered values prefilled, only the new variable typed', async ({ page }) => {
+  test('(b) second release for the same tenant: remembered values prefilled, only the new variable typed', async ({ page: browserPage }) => {
     // The next release comes another day: Drop Runner starts afresh on the same data folder and keychain.
     await restartHost();
+    const page = await host.page(browserPage);
     await openDrop(page, host, zips['2.5.0']);
     await submitOpen(page, '2.5.0');
     await chooseTenantAndGoToVariables(page);
@@ -346,7 +354,8 @@ test.describe('guided flows: open → variables → preflight → run → report
     expect(json).toContain(RELEASE_2_5_0_CHANGES.newVariable);
   });
 
-  test('(c) a failing batch: the guided-failure dialog, Retry, success, and the retry in journal and report', async ({ page }) => {
+  test('(c) a failing batch: the guided-failure dialog, Retry, success, and the retry in journal and report', async ({ page: browserPage }) => {
+    const page = await host.page(browserPage);
     // The staging database was restored from an empty backup, so every script runs again; one batch deadlocks once.
     double.server.tables.clear();
     const deadlock = double.server.addResponder({
@@ -400,21 +409,22 @@ test.describe('guided flows: open → variables → preflight → run → report
     const { hits, filesScanned } = filesLeaking(host.dataDir, ALL_SECRETS);
     expect(filesScanned).toBeGreaterThan(10);
     expect(hits, 'files in the data folder holding a secret').toEqual([]);
-    expect(secretsIn([...earlierOutput, host.output()].join('\n'), ALL_SECRETS), 'secrets in the host output').toEqual([]);
+    expect(secretsIn(host.output(), ALL_SECRETS), 'secrets in the host output').toEqual([]);
     // The scan is only meaningful if the secrets were really used: the double verified both passwords at login.
     const logins = double.server.recordsOf('login');
     expect(logins.some((l) => l.success && l.checked && l.authKind === 'sql' && l.user === 'cdh_deploy')).toBe(true);
     expect(logins.some((l) => l.success && l.checked && l.authKind === 'ntlm' && l.user?.toLowerCase() === `${WIN.domain}\\${WIN.user}`.toLowerCase())).toBe(true);
   });
 
-  test('figures of the real screens (Variables and Run of the sample drop)', async ({ page }) => {
+  test('figures of the real screens (Variables and Run of the sample drop)', async ({ page: browserPage }) => {
+    const page = await host.page(browserPage);
     // The synthetic 500-template and 100,000-line figures are measured by ui-screens.spec.ts; these are the real screens.
     const history = await api<Array<{ deploymentId: string; release: string; state: string }>>(host, 'deploy.history', { tenantId: TENANT });
     expect(history.map((h) => `${h.release} ${h.state}`).sort()).toEqual(['2.4.0 succeeded', '2.5.0 succeeded', '2.5.0 succeeded']);
     const recent = await api<Array<{ dropId: string; release: string }>>(host, 'drop.recent', {});
     const drop250 = recent.find((d) => d.release === '2.5.0')!;
-    const base = host.url.split('?')[0];
-    await page.goto(host.url);
+    const base = host.baseUrl();
+    await page.goto(host.startUrl());
     await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
     await page.goto(`${base}#/drop/${encodeURIComponent(drop250.dropId)}/tenant/${TENANT}/variables`);
     await page.waitForFunction(() => window.__dropRunnerPerf?.['variables-full-render'], null, { timeout: 30_000 });
