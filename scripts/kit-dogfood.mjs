@@ -5,6 +5,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 
 const MIN_PASSED = 31;
+// npx/npm are .cmd files on Windows, which only a shell can start.
+const WINDOWS = process.platform === 'win32';
 const login = { user: 'kit', password: 'Kit!dogfood-41' };
 const windows = { domain: 'DRTEST', user: 'svc_kit', password: 'W1n!dogfood-42' };
 
@@ -13,7 +15,7 @@ function fail(message) {
   process.exit(1);
 }
 
-const bundle = spawnSync('npx', ['esbuild', 'scripts/sql-double.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--log-level=warning', '--outfile=.tmp/sql-double.mjs'], { stdio: 'inherit' });
+const bundle = spawnSync('npx', ['esbuild', 'scripts/sql-double.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--log-level=warning', '--outfile=.tmp/sql-double.mjs'], { stdio: 'inherit', shell: WINDOWS });
 if (bundle.status !== 0) fail('cannot build scripts/sql-double.ts');
 
 const double = spawn(process.execPath, ['.tmp/sql-double.mjs', '--ssisdb', '--port', '0', '--login', `${login.user}:${login.password}`, '--windows-user', `${windows.domain}\\${windows.user}:${windows.password}`], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -41,7 +43,7 @@ const env = {
 };
 delete env.DROP_RUNNER_TEST_ENV_FILE;
 console.log(`kit dogfood: npm run test:real against the double on 127.0.0.1:${port}`);
-const kit = spawnSync('npm', ['run', '--silent', 'test:real'], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const kit = spawnSync('npm', ['run', '--silent', 'test:real'], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, shell: WINDOWS });
 process.stdout.write(kit.stdout ?? '');
 process.stderr.write(kit.stderr ?? '');
 stop();

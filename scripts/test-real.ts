@@ -45,7 +45,7 @@ const env = {
 const vitest = spawnSync(
   'npx',
   ['vitest', 'run', 'test/conformance', '--no-file-parallelism', '--testTimeout=300000', '--hookTimeout=600000', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', env },
+  { stdio: 'inherit', env, shell: process.platform === 'win32' },
 );
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
