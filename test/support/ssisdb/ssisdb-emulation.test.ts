@@ -175,3 +175,34 @@ describe('SSISDB emulation: procedure signatures and documented errors', () => {
     expect((await rejection(pool.request().query('SELECT name FROM SSISDB.catalog.no_such_view'))).number).toBe(208);
   });
 });
+
+describe('deleting catalog objects (the conformance kit cleans up this way)', () => {
+  const text = (pool: sql.ConnectionPool, params: Record<string, string>) => {
+    const r = pool.request();
+    for (const [k, v] of Object.entries(params)) r.input(k, sql.NVarChar(128), v);
+    return r;
+  };
+
+  it('refuses a folder that still holds a project or environment; deletes it once emptied', async () => {
+    const pool = await connect();
+    await setUpProject(pool);
+    await pool.request().input('folder_name', sql.NVarChar(128), 'F').input('project_name', sql.NVarChar(128), 'Feeds').input('environment_name', sql.NVarChar(128), 'Prod').input('reference_location', sql.Char(1), 'R').output('reference_id', sql.BigInt).execute('SSISDB.catalog.create_environment_reference');
+    expect((await rejection(text(pool, { folder_name: 'F' }).execute('SSISDB.catalog.delete_folder'))).message).toMatch(/still contains projects or environments/);
+    await text(pool, { folder_name: 'F', project_name: 'Feeds' }).execute('SSISDB.catalog.delete_project');
+    expect(ssisdb.catalog.projects).toEqual([]);
+    expect(ssisdb.catalog.references).toEqual([]);
+    expect(ssisdb.catalog.parameters).toEqual([]);
+    await text(pool, { folder_name: 'F', environment_name: 'Prod' }).execute('SSISDB.catalog.delete_environment');
+    expect(ssisdb.catalog.environments).toEqual([]);
+    await text(pool, { folder_name: 'F' }).execute('SSISDB.catalog.delete_folder');
+    expect(ssisdb.catalog.folders).toEqual([]);
+  });
+
+  it('names what is missing: an unknown project or environment, and a folder that is gone', async () => {
+    const pool = await connect();
+    await setUpProject(pool);
+    expect((await rejection(text(pool, { folder_name: 'F', project_name: 'Nope' }).execute('SSISDB.catalog.delete_project'))).number).toBe(27109);
+    expect((await rejection(text(pool, { folder_name: 'F', environment_name: 'Nope' }).execute('SSISDB.catalog.delete_environment'))).number).toBe(27182);
+    expect((await rejection(text(pool, { folder_name: 'Gone' }).execute('SSISDB.catalog.delete_folder'))).number).toBe(27104);
+  });
+});
