@@ -1,3 +1,4 @@
+import { rejectionOf } from '../support/app-error-code';
 /**
  * Conformance kit: the sql-scripts step (journal, drift, run-always, transactions, applock, cancel)
  * against the target of test/support/real-target/sql-target.ts — the TDS double in `npm test`, a real
@@ -8,7 +9,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../common/errors';
 import type { JournalEventInput } from '../../common/journal-events';
 import { openSqlSession } from '../../main/sql/connect';
 import type { SqlConnectionSettings } from '../../main/sql/connection-settings';
@@ -69,15 +69,6 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
     return { result, events };
   }
 
-  async function failure(promise: Promise<unknown>): Promise<AppError> {
-    try {
-      await promise;
-    } catch (error) {
-      expect(error).toBeInstanceOf(AppError);
-      return error as AppError;
-    }
-    throw new Error('expected the run to fail');
-  }
 
   const exists = async (object: string) => (await target.query(db, `SELECT OBJECT_ID(N'${object}') AS id`))[0]?.id !== null;
   /** The journal's rows, or [] when the table does not exist (a rolled-back first run). */
@@ -199,7 +190,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
     it('with drift set to error the step fails with SQL_SCRIPT_DRIFT naming the script', async () => {
       await run();
       writeFileSync(path.join(pkg, '002-data.sql'), 'SELECT 42\n');
-      const error = await failure(run({ settings: { drift: 'error' } }));
+      const error = await rejectionOf(run({ settings: { drift: 'error' } }));
       expect(error.code).toBe('SQL_SCRIPT_DRIFT');
       expect(error.details).toMatchObject({ script: '002-data.sql' });
     });
@@ -209,7 +200,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
     it('an error in batch 3 of script 2 names that file and line; script 2 is rolled back, script 1 stays', async () => {
       pkg = writePackage({ ...SCRIPTS, '002-data.sql': FAILING_DATA });
       const events: JournalEventInput[] = [];
-      const error = await failure(run({ onEvent: (e) => events.push(e) }));
+      const error = await rejectionOf(run({ onEvent: (e) => events.push(e) }));
       expect(error.code).toBe('SQL_BATCH_FAILED');
       expect(error.details).toMatchObject({ file: '002-data.sql', batch: 3, line: 7, number: 50001, class: 16, state: 1 });
       expect(error.message).toBe('002-data.sql line 7 (batch 3): Msg 50001, Level 16, State 1: Ward data is wrong');
@@ -222,7 +213,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
     it('transaction mode step: a failure in script 2 rolls back script 1 too, and nothing is reported applied', async () => {
       pkg = writePackage({ ...SCRIPTS, '002-data.sql': FAILING_DATA });
       const events: JournalEventInput[] = [];
-      const error = await failure(run({ settings: { transaction: 'step' }, onEvent: (e) => events.push(e) }));
+      const error = await rejectionOf(run({ settings: { transaction: 'step' }, onEvent: (e) => events.push(e) }));
       expect(error.code).toBe('SQL_BATCH_FAILED');
       expect(await journal()).toEqual([]);
       expect(artifacts(events)).toEqual([]);
@@ -239,7 +230,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
 
     it('transaction mode none: batches before the failing one stay applied', async () => {
       pkg = writePackage({ ...SCRIPTS, '002-data.sql': FAILING_DATA });
-      const error = await failure(run({ settings: { transaction: 'none' } }));
+      const error = await rejectionOf(run({ settings: { transaction: 'none' } }));
       expect(error.code).toBe('SQL_BATCH_FAILED');
       expect(await wards()).toEqual(['1:East wing']);
       expect((await journal()).map((r) => r.ScriptName)).toEqual(['001-schema.sql']);
@@ -255,7 +246,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
     });
 
     it('an undefined variable stops the step before any batch is sent', async () => {
-      const error = await failure(run({ variables: {} }));
+      const error = await rejectionOf(run({ variables: {} }));
       expect(error.code).toBe('SQL_UNDEFINED_VARIABLE');
       expect(error.details).toMatchObject({ variable: 'WardName', file: '002-data.sql', line: 1 });
       expect(await exists('dbo.Ward')).toBe(false);
@@ -265,7 +256,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
       pkg = writePackage({ 'a.sql': `PRINT 'pw is ${SECRET}'\nGO\nTHROW 50003, 'Password validation failed for ''${SECRET}''.', 1;\n` });
       const events: JournalEventInput[] = [];
       const redact = (s: string) => s.split(SECRET).join('********');
-      const error = await failure(run({ redact, onEvent: (e) => events.push(e) }));
+      const error = await rejectionOf(run({ redact, onEvent: (e) => events.push(e) }));
       expect(error.message).toContain('********');
       expect(JSON.stringify(events) + error.message + JSON.stringify(error.details)).not.toContain(SECRET);
       expect(logs(events)).toContain('a.sql: pw is ********');
@@ -306,7 +297,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
       const other = await openSqlSession(db);
       try {
         await takeScriptsLock(other, parseJournalTableName(undefined));
-        const locked = await failure(run({ lockTimeoutMs: 300 }));
+        const locked = await rejectionOf(run({ lockTimeoutMs: 300 }));
         expect(locked.code).toBe('SQL_SCRIPTS_LOCKED');
         expect(locked.message).toContain('DropRunner:[dbo].[SchemaVersions]');
         expect(locked.hint).toMatch(/retry this step/);
@@ -385,7 +376,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('sql-scripts', choice), () => {
 
   describe('login', () => {
     it.skipIf(choice.kind === 'real' && !choice.connectionString?.match(/user id|uid|user\s*=/i))('a wrong password is SQL_LOGIN_FAILED (18456) with a hint, without the password', async () => {
-      const bad = await failure(run({ connection: { ...db, password: 'wrong-kit-password' } }));
+      const bad = await rejectionOf(run({ connection: { ...db, password: 'wrong-kit-password' } }));
       expect(bad.code).toBe('SQL_LOGIN_FAILED');
       expect(bad.details).toMatchObject({ number: 18456 });
       expect(bad.message).not.toContain('wrong-kit-password');

@@ -1,3 +1,4 @@
+import { rejectionOf } from '../support/app-error-code';
 /**
  * Conformance kit: the ssis-project step (deploy, folder, environment, typed and sensitive variables,
  * reference, parameter bindings, a second run that creates nothing, errors) against the target of
@@ -42,15 +43,6 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('ssis-project', choice), () => 
   function options(extra: Partial<SsisStepOptions> = {}, log = eventLog()): SsisStepOptions {
     const r = redactor();
     return { stepId: 'ssis-feeds', dropRoot: drop.root, packagePath: drop.packagePath, settings: resolvedSettings(drop, values()), connection: target.connection, onEvent: log.onEvent, redact: (t) => r.redact(t), pollIntervalMs: 50, ...extra };
-  }
-  async function failure(promise: Promise<unknown>): Promise<AppError> {
-    try {
-      await promise;
-    } catch (error) {
-      expect(error).toBeInstanceOf(AppError);
-      return error as AppError;
-    }
-    throw new Error('expected the step to fail');
   }
   const leaks = (text: string) => Object.values(SECRETS).filter((s) => text.includes(s));
 
@@ -218,7 +210,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('ssis-project', choice), () => 
 
   describe('errors', () => {
     it('a project-name mismatch fails before anything is sent, and no folder appears', async () => {
-      const error = await failure(runSsisStep(options({ settings: resolvedSettings(drop, values(), { projectName: 'ClinicalFeedz' }) })));
+      const error = await rejectionOf(runSsisStep(options({ settings: resolvedSettings(drop, values(), { projectName: 'ClinicalFeedz' }) })));
       expect(error.code).toBe('SSIS_PROJECT_NAME_MISMATCH');
       expect(error.message).toContain('"ClinicalFeeds"');
       expect(await folderRow()).toBeUndefined();
@@ -233,13 +225,13 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('ssis-project', choice), () => 
     });
 
     it('a value that does not fit its type is refused before the catalog is changed', async () => {
-      const error = await failure(runSsisStep(options({ settings: resolvedSettings(drop, values({ FeedBatchSize: 'five hundred' })) })));
+      const error = await rejectionOf(runSsisStep(options({ settings: resolvedSettings(drop, values({ FeedBatchSize: 'five hundred' })) })));
       expect(error.code).toMatch(/^SSIS_/);
       expect(await folderRow()).toBeUndefined();
     });
 
     it.skipIf(choice.kind === 'real')('a SQL login is refused with the 27123 hint before any write succeeds (double only: needs a SQL login on the catalog server)', async () => {
-      const error = await failure(runSsisStep(options({ connection: target.sqlLogin! })));
+      const error = await rejectionOf(runSsisStep(options({ connection: target.sqlLogin! })));
       expect(error.code).toBe('SSIS_WINDOWS_AUTH_REQUIRED');
       expect(error.hint).toBe(WINDOWS_AUTH_HINT);
       expect(error.message).toContain('27123');
@@ -247,7 +239,7 @@ describe.skipIf(Boolean(choice.skip))(suiteTitle('ssis-project', choice), () => 
     });
 
     it('a wrong Windows password is SQL_LOGIN_FAILED and changes nothing', async () => {
-      const error = await failure(runSsisStep(options({ connection: { ...target.connection, password: 'not-the-password-1' } })));
+      const error = await rejectionOf(runSsisStep(options({ connection: { ...target.connection, password: 'not-the-password-1' } })));
       expect(error.code).toBe('SQL_LOGIN_FAILED');
       expect(error.message).not.toContain('not-the-password-1');
       expect(await folderRow()).toBeUndefined();

@@ -20,3 +20,14 @@ export async function rejectionCodeOf(promise: Promise<unknown>): Promise<string
   }
   return 'no error';
 }
+
+/** The AppError a promise rejects with; anything else thrown is rethrown, and not rejecting fails the test. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected the promise to reject');
+}

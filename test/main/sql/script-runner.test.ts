@@ -1,9 +1,9 @@
+import { rejectionOf } from '../../support/app-error-code';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
 import type { JournalEventInput } from '../../../common/journal-events';
 import { openSqlSession } from '../../../main/sql/connect';
 import { resolveConnectionSettings, type SqlConnectionSettings } from '../../../main/sql/connection-settings';
@@ -65,15 +65,6 @@ async function run(extra: Partial<RunSqlScriptsOptions> = {}) {
 }
 
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the run to fail');
-}
 
 // Journal, drift, run-always, transactions, applock and cancel are in the conformance kit
 // (test/conformance/sql-scripts.test.ts), which runs on this double in `npm test` and on a real SQL
@@ -81,14 +72,14 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 // and NTLM logins with accounts the test makes up.
 describe('runSqlScripts on the TDS double: logins and unreachable servers', () => {
   it('login and connection failures are SQL_LOGIN_FAILED / SQL_CONNECT_FAILED with hints', async () => {
-    const bad = await failure(run({ connection: { ...connection, password: 'wrong' } }));
+    const bad = await rejectionOf(run({ connection: { ...connection, password: 'wrong' } }));
     expect(bad.code).toBe('SQL_LOGIN_FAILED');
     expect(bad.details).toMatchObject({ number: 18456 });
     expect(bad.hint).toMatch(/SQL login name and password/);
     expect(bad.message).not.toContain('wrong');
     const port = server.port;
     await server.close();
-    const refused = await failure(run({ connection: { ...connection, port, connectTimeoutMs: 3000 } }));
+    const refused = await rejectionOf(run({ connection: { ...connection, port, connectTimeoutMs: 3000 } }));
     expect(refused.code).toBe('SQL_CONNECT_FAILED');
     expect(refused.hint).toMatch(/port/);
     server = await startTdsServer();
@@ -109,7 +100,7 @@ describe('runSqlScripts on the TDS double: logins and unreachable servers', () =
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
     try {
-      const error = await failure(openSqlSession({ ...connection, port, connectTimeoutMs: 1000 }));
+      const error = await rejectionOf(openSqlSession({ ...connection, port, connectTimeoutMs: 1000 }));
       expect(error.code).toBe('SQL_CONNECT_FAILED');
       expect(error.details).toMatchObject({ driverCode: 'ETIMEOUT' });
       expect(error.hint).toMatch(/did not answer in time/);

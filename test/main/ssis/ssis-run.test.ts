@@ -1,5 +1,5 @@
+import { rejectionOf } from '../../support/app-error-code';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
 import { runSsisStep, type SsisStepOptions } from '../../../main/ssis/index';
 import { eventLog, redactor, resolvedSettings, sampleDrop, startDouble, tenantValues, type Double, type SampleDrop } from './ssis-fixture';
 
@@ -29,15 +29,6 @@ function options(extra: Partial<SsisStepOptions> = {}, log = eventLog()): SsisSt
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the step to fail');
-}
 
 const rpcNames = (d: Double) => d.server.recordsOf('rpc').filter((r) => r.procedure !== 'sp_executesql').map((r) => r.procedure.replace(/^\[SSISDB\]\.\[catalog\]\./, '').replace(/[[\]]/g, ''));
 
@@ -50,7 +41,7 @@ describe('runSsisStep on the TDS double with SSISDB: scenarios only the emulatio
   it('a failed deploy operation fails the step with the operation messages in the log', async () => {
     double.ssisdb.scenario.failDeploy = { messages: ['The connection manager "CDH Staging" uses a provider (MSOLEDBSQL.1) that is not installed.'] };
     const log = eventLog();
-    const error = await failure(runSsisStep(options({}, log)));
+    const error = await rejectionOf(runSsisStep(options({}, log)));
     expect(error.code).toBe('SSIS_OPERATION_FAILED');
     expect(error.message).toContain('MSOLEDBSQL.1) that is not installed');
     const op = double.ssisdb.catalog.operations[0]!;
@@ -62,7 +53,7 @@ describe('runSsisStep on the TDS double with SSISDB: scenarios only the emulatio
   it('SSISDB missing is SSISDB_MISSING with a hint', async () => {
     await double.server.close();
     double = await startDouble({ present: false });
-    const error = await failure(runSsisStep(options()));
+    const error = await rejectionOf(runSsisStep(options()));
     expect(error.code).toBe('SSISDB_MISSING');
     expect(error.hint).toMatch(/Create Catalog/);
   });
@@ -70,7 +61,7 @@ describe('runSsisStep on the TDS double with SSISDB: scenarios only the emulatio
   it('an account outside ssis_admin cannot create the folder: SSIS_PERMISSION_DENIED', async () => {
     await double.server.close();
     double = await startDouble({ admins: [] });
-    const error = await failure(runSsisStep(options()));
+    const error = await rejectionOf(runSsisStep(options()));
     expect(error.code).toBe('SSIS_PERMISSION_DENIED');
     expect(error.message).toContain('27188');
     expect(error.hint).toContain('ssis_admin');
@@ -101,7 +92,7 @@ describe('runSsisStep on the TDS double with SSISDB: scenarios only the emulatio
 
   it('a failed validation is SSIS_VALIDATION_FAILED with its messages', async () => {
     double.ssisdb.scenario.failValidation = { messages: ['Cannot open the SFTP connection sftp.sbrh.example.'] };
-    const error = await failure(runSsisStep(options({ settings: resolvedSettings(drop, tenantValues(), { validate: true }) })));
+    const error = await rejectionOf(runSsisStep(options({ settings: resolvedSettings(drop, tenantValues(), { validate: true }) })));
     expect(error.code).toBe('SSIS_VALIDATION_FAILED');
     expect(error.message).toContain('Cannot open the SFTP connection');
   });
