@@ -10,6 +10,7 @@ import { dropsDir } from '../../../main/drop/drop-store';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
 import { cleanup, scratch } from '../deploy/deploy-fixture';
+import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
 
 let root: string;
 let dataDir: string;
@@ -38,7 +39,7 @@ describe('drop-runner drops', () => {
   });
 
   it('lists an opened drop with its size, in a table and as JSON', async () => {
-    const library = new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}));
+    const library = new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}), createOctopusImporter);
     dropId = (await library.open(zip)).id;
     const table = await cli(['drops', 'list']);
     expect(table.code, table.err).toBe(0);

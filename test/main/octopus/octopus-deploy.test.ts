@@ -21,6 +21,7 @@ import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
 import { keyringAvailable } from '../tenants/tenant-test-support';
 import { cleanup, filesContaining, journalOf, scratch, story } from '../deploy/deploy-fixture';
 import { rejectionCodeOf } from '../../support/app-error-code';
+import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
 
 const PASSWORD = 'Hospital-Drop-Pw1';
 const WIN = { domain: 'STOLAF', user: 'svc_ssis', password: 'Ss1s!Deploy-4410' };
@@ -66,7 +67,7 @@ interface World {
 function world(root: string): World {
   const dataDir = path.join(root, 'data');
   const settings = createConfSettingsStore(dataDir, 'settings');
-  const drops = new DropLibrary(dataDir, settings, () => ({}));
+  const drops = new DropLibrary(dataDir, settings, () => ({}), createOctopusImporter);
   const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
   const manager = createDeploymentManager({ dataDir, drops, tenants, settings });
   return { root, dataDir, drops, tenants, manager };
