@@ -93,7 +93,4 @@ export function failurePolicy(value: string | undefined): FailurePolicy {
   throw new AppError('INVALID_ARGUMENTS', `--on-failure "${value}" is not understood.`, 'Use --on-failure abort, --on-failure skip or --on-failure retry:N (N from 1 to 99).');
 }
 
-/** Prints a coded error the way every command does. */
-export function printError(ctx: CliContext, e: { code: string; message: string; hint: string }): void {
-  ctx.stderr(`error ${e.code}: ${e.message}\nhint: ${e.hint}\n`);
-}
+
