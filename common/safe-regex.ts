@@ -20,7 +20,7 @@ export interface SafeRegex {
    * Replaces every match, reading `replacement` as .NET does ($1, ${name}, $$, $&, $`, $', $+, $_).
    * Returns null as soon as the result would exceed `maxChars`, without building it.
    */
-  replace(text: string, replacement: string, maxChars: number): string | null;
+  replace(text: string, replacement: string, maxChars: number, charge?: (units: number) => void): string | null;
 }
 
 export type SafeRegexResult = { ok: true; regex: SafeRegex } | { ok: false; reason: string };
@@ -107,90 +107,109 @@ export function compileSafeRegex(pattern: string, options: { anchored?: boolean 
     regex: {
       source: pattern,
       test: (text) => re.matcher(text).find(),
-      replace: (text, replacement, maxChars) => replaceAll(re, text, replacement, maxChars),
+      replace: (text, replacement, maxChars, charge) => replaceAll(re, text, replacement, maxChars, charge),
     },
   };
 }
 
-function replaceAll(re: RE2JS, text: string, replacement: string, maxChars: number): string | null {
+function replaceAll(re: RE2JS, text: string, replacement: string, maxChars: number, charge?: (units: number) => void): string | null {
   const m = re.matcher(text);
   const groupCount = m.groupCount();
-  const parts: string[] = [];
+  const parts = parseReplacement(replacement, groupCount, m.namedGroups);
+    const out: string[] = [];
   let length = 0;
   let last = 0;
   const push = (s: string): boolean => {
     length += s.length;
     if (length > maxChars) return false;
-    parts.push(s);
+    out.push(s);
     return true;
   };
   let from = 0;
   while (from <= text.length && m.find(from)) {
     const start = m.start();
     const end = m.end();
+    // Each match costs the replacement's parts: a long replacement on many matches is real work.
+    charge?.(1 + (parts.length >>> 5));
     if (!push(text.slice(last, start))) return null;
-    if (!push(expandReplacement(replacement, m, groupCount, text))) return null;
+    for (const part of parts) {
+      let piece: string;
+      if (typeof part === 'string') piece = part;
+      else if (part.kind === 'group') piece = m.group(part.group) ?? '';
+      else if (part.kind === 'before') piece = text.slice(0, start);
+      else if (part.kind === 'after') piece = text.slice(end);
+      else piece = text;
+      if (!push(piece)) return null;
+    }
     last = end;
     // An empty match advances by one character so the scan always moves forward.
     from = end === start ? end + 1 : end;
-    if (end === start && from > text.length) break;
   }
   if (!push(text.slice(last))) return null;
-  return parts.join('');
+  return out.join('');
 }
 
-type Match = { start(g?: number | string): number; end(g?: number | string): number; group(g?: number | string): string | null; namedGroups: Record<string, number> };
+type ReplacementPart = string | { kind: 'group'; group: number | string } | { kind: 'before' } | { kind: 'after' } | { kind: 'input' };
 
 /** .NET substitutions: $n and ${n} (the longest group number that exists), ${name}, $$, $&, $`, $', $+, $_. */
-function expandReplacement(replacement: string, m: Match, groupCount: number, input: string): string {
-  if (!replacement.includes('$')) return replacement;
-  let out = '';
+function parseReplacement(replacement: string, groupCount: number, named: Record<string, number>): ReplacementPart[] {
+  const parts: ReplacementPart[] = [];
+  let literal = '';
+  const flush = () => {
+    if (literal) parts.push(literal);
+    literal = '';
+  };
+  const add = (p: ReplacementPart) => {
+    flush();
+    parts.push(p);
+  };
   for (let i = 0; i < replacement.length; i++) {
     const c = replacement[i]!;
     if (c !== '$' || i + 1 >= replacement.length) {
-      out += c;
+      literal += c;
       continue;
     }
     const next = replacement[i + 1]!;
     if (next === '$') {
-      out += '$';
+      literal += '$';
       i++;
     } else if (next === '&') {
-      out += m.group(0) ?? '';
+      add({ kind: 'group', group: 0 });
       i++;
     } else if (next === '`') {
-      out += input.slice(0, m.start());
+      add({ kind: 'before' });
       i++;
     } else if (next === "'") {
-      out += input.slice(m.end());
+      add({ kind: 'after' });
       i++;
     } else if (next === '_') {
-      out += input;
+      add({ kind: 'input' });
       i++;
     } else if (next === '+') {
-      out += groupCount > 0 ? (m.group(groupCount) ?? '') : (m.group(0) ?? '');
+      add({ kind: 'group', group: groupCount });
       i++;
     } else if (next === '{') {
       const close = replacement.indexOf('}', i + 2);
       const name = close === -1 ? '' : replacement.slice(i + 2, close);
       if (/^\d+$/.test(name) && Number(name) <= groupCount) {
-        out += m.group(Number(name)) ?? '';
+        add({ kind: 'group', group: Number(name) });
         i = close;
-      } else if (name !== '' && Object.hasOwn(m.namedGroups, name)) {
-        out += m.group(name) ?? '';
+      } else if (name !== '' && Object.hasOwn(named, name)) {
+        add({ kind: 'group', group: name });
         i = close;
-      } else out += c;
-    } else if (/\d/.test(next)) {
+      } else literal += c;
+    } else if (next >= '0' && next <= '9') {
       // The longest run of digits that names an existing group, as .NET reads "$12".
       let j = i + 1;
-      while (j < replacement.length && /\d/.test(replacement[j]!)) j++;
+      while (j < replacement.length && replacement[j]! >= '0' && replacement[j]! <= '9' && j - i < 10) j++;
       let k = j;
       while (k > i + 1 && Number(replacement.slice(i + 1, k)) > groupCount) k--;
       if (k > i + 1) {
-        out += m.group(Number(replacement.slice(i + 1, k))) ?? '';
+        add({ kind: 'group', group: Number(replacement.slice(i + 1, k)) });
         i = k - 1;
-      } else out += c;
-    } else out += c;
+      } else literal += c;
+    } else literal += c;
   }
-  return out;
+  flush();
+  return parts;
 }

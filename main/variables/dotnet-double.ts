@@ -4,7 +4,7 @@
  * "1,000" are what a real deployment sees, not JavaScript's "1e+21".
  */
 
-/** double.ToString(): the shortest round-trip digits, scientific from 1E+15 and below 1E-05 (invariant, en-US ∞). */
+/** double.ToString(): the shortest round-trip digits, scientific from 1E+15 and from 1E-05 down (invariant, en-US ∞). */
 export function formatDotNetDouble(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return '∞';
@@ -12,7 +12,7 @@ export function formatDotNetDouble(value: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
   const [mantissa, expText] = value.toExponential().split('e') as [string, string];
   const exponent = Number(expText);
-  if (exponent >= 15 || exponent < -5) {
+  if (exponent >= 15 || exponent <= -5) {
     return `${mantissa}E${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
   }
   const negative = mantissa.startsWith('-');

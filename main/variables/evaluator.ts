@@ -293,7 +293,7 @@ class Evaluator {
       this.budget.chargeChars((value?.length ?? 0) + args.reduce((n, a) => n + a.length, 0));
       let next: string | null;
       try {
-        next = fn(value, args, { now: this.now, maxChars: this.budget.limits.maxValueChars });
+        next = fn(value, args, { now: this.now, maxChars: this.budget.limits.maxValueChars, charge: (units) => this.budget.charge(units) });
       } catch (e) {
         if (e instanceof OutputLimitError) throw this.budget.tooLarge(e.length);
         if (e instanceof FilterProblem) {

@@ -13,6 +13,8 @@ export interface FilterContext {
   now: () => Date;
   /** Largest value a filter may build (the evaluation budget's per-value limit). */
   maxChars?: number;
+  /** Charges work units for a filter whose cost is not proportional to its input (Replace). */
+  charge?: (units: number) => void;
 }
 
 /** Thrown by a filter whose result would exceed FilterContext.maxChars (before it is built). */
@@ -323,7 +325,7 @@ const FILTERS: Record<string, FilterFn> = {
   replace: (v, args, ctx) => {
     if (v === null || args.length === 0) return null;
     const max = ctx.maxChars ?? Number.MAX_SAFE_INTEGER;
-    const out = dropRegex(args[0]!).replace(v, args[1] ?? '', max);
+    const out = dropRegex(args[0]!).replace(v, args[1] ?? '', max, ctx.charge);
     if (out === null) throw new OutputLimitError(max + 1);
     return out;
   },

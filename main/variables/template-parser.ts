@@ -16,6 +16,7 @@ type Flat = { type: 'text'; text: string } | { type: 'tag'; token: InnerToken; r
 
 const cache = new Map<string, ParsedTemplate>();
 const CACHE_LIMIT = 2000;
+const MAX_PROBLEMS = 20;
 
 /** Charges the evaluation budget for characters scanned while a template is parsed. */
 export type ScanCharge = (chars: number) => void;
@@ -55,7 +56,14 @@ function parseUncached(text: string): ParsedTemplate {
   const builder = new BlockBuilder(flat, problems);
   const nodes = builder.sequence(0, new Set()).nodes;
   problems.sort((a, b) => a.offset - b.offset);
-  return { nodes: mergeText(nodes), problems: dedupe(problems) };
+  const unique = dedupe(problems);
+  // A text of thousands of stray "#{" is one problem to the reader, not thousands of warning lines.
+  if (unique.length > MAX_PROBLEMS) {
+    const more = unique.length - MAX_PROBLEMS;
+    unique.length = MAX_PROBLEMS;
+    unique.push({ message: `and ${more} more syntax problems not listed`, offset: unique[MAX_PROBLEMS - 1]!.offset, raw: '' });
+  }
+  return { nodes: mergeText(nodes), problems: unique };
 }
 
 function nestedParser(text: string): TemplateNode[] {
