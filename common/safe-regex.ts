@@ -16,6 +16,8 @@ export interface SafeRegex {
   readonly source: string;
   /** True when the pattern matches anywhere in the text (or the whole text, for an anchored pattern). */
   test(text: string): boolean;
+  /** The first match's groups ([0] the whole match; undefined for a group that did not take part); null without a match. */
+  exec(text: string): Array<string | undefined> | null;
   /**
    * Replaces every match, reading `replacement` as .NET does ($1, ${name}, $$, $&, $`, $', $+, $_).
    * Returns null as soon as the result would exceed `maxChars`, without building it.
@@ -92,11 +94,15 @@ export function translateDotNetPattern(pattern: string): string {
   return out;
 }
 
-/** Compiles a .NET-style pattern into a linear-time matcher; `anchored` matches the whole text only. */
-export function compileSafeRegex(pattern: string, options: { anchored?: boolean } = {}): SafeRegexResult {
+/**
+ * Compiles a pattern into a linear-time matcher; `anchored` matches the whole text only. The dialect is
+ * .NET (Octostache filters) unless `javascript` is asked for (drop.json `pattern`, documented as a
+ * JavaScript expression: \d and \w stay ASCII there, as in JavaScript).
+ */
+export function compileSafeRegex(pattern: string, options: { anchored?: boolean; dialect?: 'dotnet' | 'javascript' } = {}): SafeRegexResult {
   let re: RE2JS;
   try {
-    const translated = translateDotNetPattern(pattern);
+    const translated = options.dialect === 'javascript' ? refuseUnsupported(pattern) : translateDotNetPattern(pattern);
     re = RE2JS.compile(options.anchored ? `^(?:${translated})$` : translated);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -107,9 +113,24 @@ export function compileSafeRegex(pattern: string, options: { anchored?: boolean 
     regex: {
       source: pattern,
       test: (text) => re.matcher(text).find(),
+      exec: (text) => {
+        const m = re.matcher(text);
+        if (!m.find()) return null;
+        const groups: Array<string | undefined> = [];
+        for (let g = 0; g <= m.groupCount(); g++) groups.push(m.group(g) ?? undefined);
+        return groups;
+      },
       replace: (text, replacement, maxChars, charge) => replaceAll(re, text, replacement, maxChars, charge),
     },
   };
+}
+
+/** JavaScript syntax RE2 reads differently or not at all: refused with the same reasons as for .NET. */
+function refuseUnsupported(pattern: string): string {
+  if (/(^|[^\\])\\[1-9]/.test(pattern)) throw new Error('backreferences such as \\1 are not supported');
+  if (/\\k</.test(pattern)) throw new Error('named backreferences (\\k<name>) are not supported');
+  if (/\(\?(=|!|<=|<!)/.test(pattern)) throw new Error('lookahead and lookbehind assertions are not supported');
+  return pattern;
 }
 
 function replaceAll(re: RE2JS, text: string, replacement: string, maxChars: number, charge?: (units: number) => void): string | null {
