@@ -8,11 +8,10 @@ import { connectionStringEntries, type ConnectionStringEntry } from '../../commo
 import { compileSafeRegex } from '../../common/safe-regex';
 import type { DropStep, PackageFacts } from '../../common/drop-model';
 import { globToRegExp, naturalCompare } from '../sql/script-selection';
-import { evaluate } from '../variables/evaluator';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import type { LoadedStep } from './octopus-step';
 import { entriesWith, findPackage, findPackageById, type DropPackage } from './package-contents';
-import { buildConnectionString, flagSetting, interpretTargetPath, requiredSetting, settingValue } from './step-parameters';
+import { buildConnectionString, evaluateAtImport, flagSetting, interpretTargetPath, requiredSetting, settingValue } from './step-parameters';
 import { SQL_WINDOWS_ACCOUNT, SSIS_WINDOWS_ACCOUNT, type WindowsAccountNames } from './windows-account';
 
 const SSIS_TYPES = new Set(['Boolean', 'Byte', 'DateTime', 'Decimal', 'Double', 'Int16', 'Int32', 'Int64', 'SByte', 'Single', 'String', 'UInt32', 'UInt64']);
@@ -96,7 +95,8 @@ class StepContext {
   text(name: string): string | undefined {
     const raw = this.vars.getRaw(name);
     if (raw === undefined || raw === null) return raw === null ? '' : undefined;
-    return evaluate(raw, this.vars).text;
+    // Over budget: decide on the value as written (its coded error comes when a plan evaluates it).
+    return evaluateAtImport(raw, this.vars)?.text ?? raw;
   }
 
   /** The package of an earlier step named `name`; that step is absorbed into this one. */
