@@ -349,9 +349,10 @@ const FILTERS: Record<string, FilterFn> = {
   versionminor: versionPart('minor'),
   versionpatch: versionPart('patch'),
   versionrevision: versionPart('revision'),
-  versionrelease: versionPart('release'),
-  versionreleaseprefix: versionPart('releasePrefix'),
-  versionreleasecounter: versionPart('releaseCounter'),
+  // 3.9.3 names these VersionPreRelease…; "VersionRelease" is not a 3.9.3 filter (it is echoed there).
+  versionprerelease: versionPart('release'),
+  versionprereleaseprefix: versionPart('releasePrefix'),
+  versionprereleasecounter: versionPart('releaseCounter'),
   versionmetadata: versionPart('metadata'),
 };
 

@@ -166,13 +166,13 @@ describe('the Version filters', () => {
   it('read every part of an Octopus version', () => {
     const v = { V: '1.2.3-beta.7+build.42' };
     expect(run('#{V | VersionMajor}.#{V | VersionMinor}.#{V | VersionPatch}.#{V | VersionRevision}', v).text).toBe('1.2.3.0');
-    expect(run('#{V | VersionRelease}|#{V | VersionReleasePrefix}|#{V | VersionReleaseCounter}|#{V | VersionMetadata}', v).text).toBe('beta.7|beta|7|build.42');
+    expect(run('#{V | VersionPreRelease}|#{V | VersionPreReleasePrefix}|#{V | VersionPreReleaseCounter}|#{V | VersionMetadata}', v).text).toBe('beta.7|beta|7|build.42');
   });
 
   it('accept the looser forms Octopus allows', () => {
     expect(run('#{V | VersionMajor}/#{V | VersionMinor}/#{V | VersionPatch}', { V: 'v2026.11' }).text).toBe('2026/11/0');
-    expect(run('#{V | VersionRevision}|#{V | VersionRelease}', { V: '3.1.0.17' }).text).toBe('17|');
-    expect(run('#{V | VersionReleasePrefix}|#{V | VersionReleaseCounter}', { V: '1.0.0-rc1' }).text).toBe('rc1|');
+    expect(run('#{V | VersionRevision}|#{V | VersionPreRelease}', { V: '3.1.0.17' }).text).toBe('17|');
+    expect(run('#{V | VersionPreReleasePrefix}|#{V | VersionPreReleaseCounter}', { V: '1.0.0-rc1' }).text).toBe('rc1|');
   });
 
   it('text that is not a version leaves the token with an error', () => {
