@@ -163,3 +163,23 @@ describe('calc (CalculationFixture.ConditionalIsSupported)', () => {
     expect(evaluate('#{calc {N}+1}', { N: ' 1,000 ' }).text).toBe('1001');
   });
 });
+
+describe('filter names as 3.9.3 registers them (BuiltInFunctions)', () => {
+  run([
+    ['VersionPreRelease', '#{V | VersionPreRelease}', { V: '1.2.3-beta.7' }, 'beta.7'],
+    ['VersionPreReleasePrefix', '#{V | VersionPreReleasePrefix}', { V: '1.2.3-beta.7' }, 'beta'],
+    ['VersionPreReleaseCounter', '#{V | VersionPreReleaseCounter}', { V: '1.2.3-beta.7' }, '7'],
+    ['VersionRelease is not a 3.9.3 filter', '#{V | VersionRelease}', { V: '1.2.3-beta.7' }, '#{V | VersionRelease}'],
+    ['Truncate ignores options after the first (TextManipulationFunction.Truncate)', '#{V | Truncate 3 x}', { V: 'Octopus' }, 'Oct...'],
+    ['Replace ignores options after the second (TextReplaceFunction.Replace)', '#{V | Replace o 0 extra}', { V: 'foo' }, 'f00'],
+  ]);
+});
+
+describe('Drop Runner extensions never change a template 3.9.3 accepts', () => {
+  it('#{elseif} and @ in names only add meaning to text 3.9.3 cannot parse', () => {
+    expect(evaluate('#{if A}a#{elseif B}b#{else}c#{/if}', { A: '', B: 'yes' }).text).toBe('b');
+    expect(evaluate('#{user@host}', { 'user@host': 'x' }).text).toBe('x');
+    // The 3.9.3 forms around them behave as in 3.9.3.
+    expect(evaluate('#{if A}a#{else}c#{/if}', { A: '' }).text).toBe('c');
+  });
+});
