@@ -131,6 +131,10 @@ interface Frame {
 }
 
 const CYCLE = Symbol('cycle');
+// Bounds on what one evaluation hands the Redactor: longer forms still contain masked pieces of
+// shorter ones (each filter step is learned), and a drop cannot grow the mask pattern without limit.
+const MAX_DERIVED_CHARS = 64 * 1024;
+const MAX_DERIVED_FORMS = 1000;
 type Lookup = string | undefined | typeof CYCLE;
 
 class Evaluator {
@@ -312,7 +316,7 @@ class Evaluator {
       }
       this.budget.ensureFits(next.length);
       // A secret transformed by a filter is still a secret: the Redactor learns the form produced.
-      if (this.sensitiveExpansions !== before && !isPredicateFilter(call.name) && next.length >= 4) this.derived.add(next);
+      if (this.sensitiveExpansions !== before && !isPredicateFilter(call.name) && next.length >= 4 && next.length <= MAX_DERIVED_CHARS && this.derived.size < MAX_DERIVED_FORMS) this.derived.add(next);
       value = next;
     }
     return value ?? undefined;
