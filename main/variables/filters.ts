@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatDotNetDate, formatDotNetDateAtOffset } from './dotnet-date-format';
+import { parseDotNetDouble } from './dotnet-double';
 import { formatDotNetNumber } from './dotnet-number-format';
 import { parseOctopusVersion, type OctopusVersion } from './octopus-version';
 import { compileSafeRegex, type SafeRegex } from '../../common/safe-regex';
@@ -263,6 +264,34 @@ const formatFilter: FilterFn = (v, args, ctx) => {
   }
 };
 
+/**
+ * 3.9.3's AddHours/AddDays: a date without a zone stays without one (wall-clock arithmetic), a UTC
+ * date keeps its "Z", an explicit offset is kept; the result is written with the "O" format.
+ */
+function addTimeSpan(unitMs: number): FilterFn {
+  return (v, args) => {
+    if (v === null || args.length !== 1) return null;
+    const amount = parseDotNetDouble(args[0]!);
+    if (amount === undefined || !Number.isFinite(amount)) return null;
+    const parsed = parseDateValue(v);
+    if (!parsed) return null;
+    const delta = Math.round(amount * unitMs);
+    const inRange = (ms: number) => {
+      const y = new Date(ms).getUTCFullYear();
+      return Number.isFinite(ms) && y >= 1 && y <= 9999;
+    };
+    if (parsed.offsetMinutes === undefined) {
+      const d = parsed.date;
+      const wall = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()) + delta;
+      return inRange(wall) ? formatDotNetDate(new Date(wall), "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff", 'utc') : null;
+    }
+    const at = parsed.date.getTime() + delta;
+    if (!inRange(at + parsed.offsetMinutes * 60_000)) return null;
+    if (/z$/i.test(v.trim())) return formatDotNetDate(new Date(at), 'O', 'utc');
+    return formatDotNetDateAtOffset(new Date(at), 'O', parsed.offsetMinutes);
+  };
+}
+
 function versionPart(part: keyof OctopusVersion): FilterFn {
   return (v, args) => {
     if (v === null || args.length > 0) return null;
@@ -344,6 +373,8 @@ const FILTERS: Record<string, FilterFn> = {
   nowdate: (v, args, ctx) => (v !== null || args.length > 1 ? null : formatDotNetDate(ctx.now(), args[0] ?? 'O', 'unspecified')),
   nowdateutc: (v, args, ctx) => (v !== null || args.length > 1 ? null : formatDotNetDate(ctx.now(), args[0] ?? 'O', 'utc')),
   format: formatFilter,
+  addhours: addTimeSpan(3_600_000),
+  adddays: addTimeSpan(86_400_000),
   uripart: (v, args) => (v === null || args.length !== 1 ? null : uriPart(v, args[0]!)),
   versionmajor: versionPart('major'),
   versionminor: versionPart('minor'),

@@ -183,3 +183,29 @@ describe('Drop Runner extensions never change a template 3.9.3 accepts', () => {
     expect(evaluate('#{if A}a#{else}c#{/if}', { A: '' }).text).toBe('c');
   });
 });
+
+describe('AddHours and AddDays (FiltersFixture)', () => {
+  const date = { Date: '2030-05-22 09:05:00' };
+  const shifted = (filter: string) => `#{Date | ${filter} | Format "yyyy-MM-dd HH:mm:ss"}`;
+  run([
+    ['AddHoursShiftsTheDate 2', shifted('AddHours 2'), date, '2030-05-22 11:05:00'],
+    ['AddHoursShiftsTheDate -2', shifted('AddHours -2'), date, '2030-05-22 07:05:00'],
+    ['AddHoursShiftsTheDate 0', shifted('AddHours 0'), date, '2030-05-22 09:05:00'],
+    ['AddHoursShiftsTheDate "1.5"', shifted('AddHours "1.5"'), date, '2030-05-22 10:35:00'],
+    ['AddHoursShiftsTheDate 24', shifted('AddHours 24'), date, '2030-05-23 09:05:00'],
+    ['AddDaysShiftsTheDate 1', shifted('AddDays 1'), date, '2030-05-23 09:05:00'],
+    ['AddDaysShiftsTheDate -1', shifted('AddDays -1'), date, '2030-05-21 09:05:00'],
+    ['AddDaysShiftsTheDate 10 (rolls over the month)', shifted('AddDays 10'), date, '2030-06-01 09:05:00'],
+    ['AddDaysShiftsTheDate "0.5"', shifted('AddDays "0.5"'), date, '2030-05-22 21:05:00'],
+    ['AddDaysCanBeChainedWithAddHours', '#{Date | AddDays 1 | AddHours 2 | Format "yyyy-MM-dd HH:mm:ss"}', date, '2030-05-23 11:05:00'],
+    ['AddHoursAmountCanComeFromAnotherVariable', '#{Date | AddHours #{ChangeWindowHours}}', { ...date, ChangeWindowHours: '8' }, '2030-05-22T17:05:00.0000000'],
+    ['AddHoursCanBeWrappedInAVariableToVaryTheAmount', '#{EndDate}', { ...date, EndDate: '#{Date | AddHours 8 | Format "yyyy-MM-dd HH:mm:ss"}' }, '2030-05-22 17:05:00'],
+    ['AddHoursKeepsAnExplicitOffset', '#{Date | AddHours 2}', { Date: '2030-05-22T09:05:00+02:00' }, '2030-05-22T11:05:00.0000000+02:00'],
+    ['AddHoursOnNowDateUtcStaysInUtc', '#{ | NowDateUtc | AddHours 2 | Format DateTimeOffset zz}', {}, '+00'],
+    ['DateAddFiltersWithUnusableInputAreEchoed: no amount', '#{Date | AddHours}', date, '#{Date | AddHours}'],
+    ['DateAddFiltersWithUnusableInputAreEchoed: too many arguments', '#{Date | AddHours 2 3}', date, '#{Date | AddHours "2" "3"}'],
+    ['DateAddFiltersWithUnusableInputAreEchoed: not a number', '#{Date | AddHours abc}', date, '#{Date | AddHours "abc"}'],
+    ['DateAddFiltersWithUnusableInputAreEchoed: not a date', '#{Invalid | AddHours 2}', { Invalid: 'hello World' }, '#{Invalid | AddHours "2"}'],
+    ['DateAddFiltersWithUnusableInputAreEchoed: no input', '#{ | AddHours 2}', {}, '#{ | AddHours "2"}'],
+  ]);
+});
