@@ -468,6 +468,8 @@ class Evaluator {
     if (viaScope?.kind === 'node') node = this.tree.walk(steps.slice(1), viaScope.node);
     else if (!viaScope) node = this.tree.walk(steps);
     if (node && node.indexes.size > 0) return [...node.indexes.values()].map((n) => ({ kind: 'node', node: n, key: n.label }));
+    // 3.9.3 (ResolveAll): a null value has no items; an empty text is one empty item (split on ',').
+    if (node?.variable !== undefined && this.vars.getRaw(node.variable) === null) return [];
     const value = viaScope ? this.fromBinding(viaScope, steps.slice(1), scope) : this.symbol(sym, scope);
     if (typeof value !== 'string') return [];
     this.budget.chargeChars(value.length);

@@ -209,3 +209,12 @@ describe('AddHours and AddDays (FiltersFixture)', () => {
     ['DateAddFiltersWithUnusableInputAreEchoed: no input', '#{ | AddHours 2}', {}, '#{ | AddHours "2"}'],
   ]);
 });
+
+describe('#{each} over values that are not lists (EvaluationContext.ResolveAll)', () => {
+  it('a null value has no items, an empty text one empty item, text is split on ","', () => {
+    expect(evaluate('[#{each x in V}<#{x}>#{/each}]', { V: null as unknown as string }).text).toBe('[]');
+    expect(evaluate('[#{each x in V}<#{x}>#{/each}]', { V: '' }).text).toBe('[<>]');
+    expect(evaluate('[#{each x in V}<#{x}>#{/each}]', { V: 'a,b' }).text).toBe('[<a><b>]');
+    expect(evaluate('[#{each x in V}<#{x}>#{/each}]', { V: '12' }).text).toBe('[<12>]');
+  });
+});
