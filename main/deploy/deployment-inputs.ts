@@ -105,6 +105,8 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     const out = new Map<string, string>();
     for (const [name, r] of resolveAll(dictionary, evaluation)) {
       out.set(name, r.value);
+      // A secret a filter transformed (ToUpper, ToBase64, a prefix) is masked in the form produced.
+      redactor.addAll(r.derivedSecrets ?? []);
       // A value built from secrets (a connection string from #{SqlPassword}) is as secret as they are.
       if (r.sensitive) registerSecret(redactor, r.value);
       else addConnectionPassword(redactor, r.value);
@@ -141,10 +143,11 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     const walk = (value: unknown, path: string): unknown => {
       if (typeof value === 'string') {
         if (!value.includes('#{')) return value;
-        const evaluateText = (text: string) => evaluate(text, dictionary, evaluation);
+        const evaluateText = (text: string) => evaluate(text, dictionary, { ...evaluation, subject: `setting ${path} of step ${step.id}` });
         // Connection strings are evaluated pair by pair so a password holding ';' or '"' is quoted, not split:
         // the step's `connection`, and connection strings handed on (an SSIS environment variable's value).
         const r = path === 'connection' || looksLikeConnectionTemplate(value) ? evaluateConnectionTemplate(value, evaluateText) : evaluateText(value);
+        redactor.addAll(r.derivedSecrets ?? []);
         const missing = r.missing.filter((m) => !OUTPUT_REFERENCE.test(m));
         if (missing.length > 0) {
           stepProblems.push({

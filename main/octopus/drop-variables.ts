@@ -2,10 +2,12 @@
  * Splits the variables of an Octopus drop into values baked into the drop and prompts the tenant must
  * answer. Octopus resolves a deployment's variables when it builds the drop, so what is still empty or
  * an unresolved #{…} is exactly what the hospital has to supply: those become VariableTemplates
- * (origin 'octopus'), remembered per tenant like native ones. Everything else is baked.
+ * (origin 'octopus'), remembered per tenant like native ones. Everything else is baked. References are
+ * found by reading the templates (missingReferences), not by evaluating them: opening a drop runs no
+ * filter and builds no value it does not show.
  */
 import type { BakedVariable, VariableTemplate } from '../../common/drop-model';
-import { evaluate } from '../variables/evaluator';
+import { missingReferences } from '../variables/references';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import type { LoadedStep } from './octopus-step';
 import { isTemplateParameter, type MappedStep } from './step-mapping';
@@ -67,8 +69,7 @@ export function splitDropVariables(steps: readonly LoadedStep[], mapped: readonl
     if (step.type === 'unsupported') continue;
     const vars = answered(source.vars);
     for (const text of stringsIn(step.settings)) {
-      const r = evaluate(text, vars);
-      for (const name of r.missing) propose(name, source.name, true, false, `Needed by step "${source.name}"; the Octopus drop has no value for it.`);
+      for (const name of missingReferences(text, vars)) propose(name, source.name, true, false, `Needed by step "${source.name}"; the Octopus drop has no value for it.`);
       for (const name of referencedNames(text)) {
         const entry = source.vars.getEntry(name);
         if (entry && (entry.value ?? '') === '') propose(entry.name, source.name, true, entry.sensitive, `Needed by step "${source.name}"; it is empty in the Octopus drop.`);
@@ -81,7 +82,7 @@ export function splitDropVariables(steps: readonly LoadedStep[], mapped: readonl
     const vars = answered(step.vars);
     for (const entry of step.vars.list()) {
       if (isSystemName(entry.name) || replaced.has(entry.name.toLowerCase()) || !(entry.value ?? '').includes('#{')) continue;
-      for (const name of evaluate(entry.value!, vars).missing) propose(name, step.name, false, entry.sensitive, `Referenced by "${entry.name}"; the Octopus drop has no value for it.`);
+      for (const name of missingReferences(entry.value!, vars)) propose(name, step.name, false, entry.sensitive, `Referenced by "${entry.name}"; the Octopus drop has no value for it.`);
     }
   }
 
@@ -138,7 +139,7 @@ function isStepScopedName(name: string): boolean {
 function refersToMissing(raw: string, vars: VariableDictionary): boolean {
   const m = /^#\{\s*([^{}|#]+?)\s*(\|[^{}]*)?\}$/.exec(raw);
   if (!m || /^(if|unless|each|calc)\s/.test(m[1]!)) return false;
-  return !vars.has(m[1]!) && evaluate(raw, vars).missing.length > 0;
+  return !vars.has(m[1]!) && missingReferences(raw, vars).length > 0;
 }
 
 function* stringsIn(value: unknown): Generator<string> {

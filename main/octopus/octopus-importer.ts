@@ -11,12 +11,12 @@ import { AppError } from '../../common/errors';
 import { hashFolderSafely } from '../drop/folder-hash';
 import { resolveLimits, type DropLimits } from '../drop/limits';
 import type { ImportedDrop, OctopusImporter, OctopusImportInput } from '../drop/octopus-hook';
-import { evaluate } from '../variables/evaluator';
 import { splitDropVariables } from './drop-variables';
 import { loadSteps } from './octopus-step';
 import { loadDropPackages } from './package-contents';
 import { parseDropScript } from './ps1-parser';
 import { mapSteps } from './step-mapping';
+import { evaluateAtImport } from './step-parameters';
 import type { PasswordState } from './variables-file';
 
 export interface OctopusImportOptions {
@@ -69,7 +69,8 @@ export async function importOctopusDrop(rootDir: string, options: OctopusImportO
     for (const step of steps) {
       const raw = step.vars.getRaw(name);
       if (raw) {
-        const value = evaluate(raw, step.vars).text.trim();
+        // Only what the Overview shows is evaluated; a value over budget is simply not shown.
+        const value = (evaluateAtImport(raw, step.vars)?.text ?? '').trim();
         if (value && !value.includes('#{')) return value;
       }
     }

@@ -5,13 +5,13 @@
  * 'unsupported' with the reason, so preflight can stop and the engineer can decide.
  */
 import { connectionStringEntries, type ConnectionStringEntry } from '../../common/connection-string';
+import { compileSafeRegex } from '../../common/safe-regex';
 import type { DropStep, PackageFacts } from '../../common/drop-model';
 import { globToRegExp, naturalCompare } from '../sql/script-selection';
-import { evaluate } from '../variables/evaluator';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import type { LoadedStep } from './octopus-step';
 import { entriesWith, findPackage, findPackageById, type DropPackage } from './package-contents';
-import { buildConnectionString, flagSetting, interpretTargetPath, requiredSetting, settingValue } from './step-parameters';
+import { buildConnectionString, evaluateAtImport, flagSetting, interpretTargetPath, requiredSetting, settingValue } from './step-parameters';
 import { SQL_WINDOWS_ACCOUNT, SSIS_WINDOWS_ACCOUNT, type WindowsAccountNames } from './windows-account';
 
 const SSIS_TYPES = new Set(['Boolean', 'Byte', 'DateTime', 'Decimal', 'Double', 'Int16', 'Int32', 'Int64', 'SByte', 'Single', 'String', 'UInt32', 'UInt64']);
@@ -95,7 +95,8 @@ class StepContext {
   text(name: string): string | undefined {
     const raw = this.vars.getRaw(name);
     if (raw === undefined || raw === null) return raw === null ? '' : undefined;
-    return evaluate(raw, this.vars).text;
+    // Over budget: decide on the value as written (its coded error comes when a plan evaluates it).
+    return evaluateAtImport(raw, this.vars)?.text ?? raw;
   }
 
   /** The package of an earlier step named `name`; that step is absorbed into this one. */
@@ -449,7 +450,10 @@ function expandScriptLines(pkg: DropPackage, lines: readonly string[]): string[]
   };
   for (const line of lines) {
     if (/[*?]/.test(line)) {
-      const pattern = globToRegExp(line);
+      // The lines come from the drop: "*a*a*a…b" backtracks exponentially in a JavaScript RegExp, not in RE2.
+      const compiled = compileSafeRegex(`(?i)${globToRegExp(line).source}`, { dialect: 'javascript' });
+      if (!compiled.ok) continue;
+      const pattern = compiled.regex;
       files
         .filter((f) => pattern.test(f))
         .sort(naturalCompare)
@@ -466,12 +470,10 @@ function mapScriptsOrdered(ctx: StepContext): Mapping {
   const prefix = subPath ? `${subPath.toLowerCase()}/` : '';
   const files = entriesWith(pkg, '.sql').filter((e) => e.toLowerCase().startsWith(prefix) && !e.slice(prefix.length).includes('/'));
   if (files.length === 0) return unsupported(`It is the "SQL - Execute Scripts Ordered" template, but the package "${pkg.path}" has no .sql files in "${subPath || '/'}".`);
-  let regex: RegExp;
-  try {
-    regex = new RegExp(nonEmpty(ctx.text('VersionRegEx')) ?? 'Release(\\d+)_(\\d+)\\.');
-  } catch {
-    return unsupported('It is the "SQL - Execute Scripts Ordered" template, but its VersionRegEx is not a valid regular expression.');
-  }
+  // The drop's VersionRegEx is a .NET pattern; it runs in RE2 so a hostile one cannot hang opening the drop.
+  const compiled = compileSafeRegex(nonEmpty(ctx.text('VersionRegEx')) ?? 'Release(\\d+)_(\\d+)\\.');
+  if (!compiled.ok) return unsupported(`It is the "SQL - Execute Scripts Ordered" template, but its VersionRegEx cannot be used (${compiled.reason}).`);
+  const regex = compiled.regex;
   // The template sorts by the two captured groups compared as strings; we pin that order explicitly.
   const key = (f: string) => {
     const m = regex.exec(f.slice(f.lastIndexOf('/') + 1));

@@ -5,9 +5,23 @@
  * in the UI and written into plans and reports.
  */
 import { quoteConnectionValue } from '../../common/connection-string';
-import { evaluate } from '../variables/evaluator';
+import { AppError } from '../../common/errors';
+import { evaluate, type EvaluationResult } from '../variables/evaluator';
 import type { VariableDictionary } from '../variables/variable-dictionary';
 import { parseBooleanValue } from '../variables/validate-value';
+
+/**
+ * Evaluates at import time; undefined when the value is over an evaluation budget. Opening the drop
+ * then keeps the #{…} reference, and the coded error comes from the plan or deployment that needs it.
+ */
+export function evaluateAtImport(text: string, vars: VariableDictionary): EvaluationResult | undefined {
+  try {
+    return evaluate(text, vars);
+  } catch (e) {
+    if (e instanceof AppError && e.code.startsWith('TEMPLATE_')) return undefined;
+    throw e;
+  }
+}
 
 /** The value to put in a setting for variable `name`; undefined when the variable is not defined. */
 export function settingValue(vars: VariableDictionary, name: string): string | undefined {
@@ -16,8 +30,8 @@ export function settingValue(vars: VariableDictionary, name: string): string | u
   if (entry.sensitive) return `#{${entry.name}}`;
   const raw = entry.value ?? '';
   if (!raw.includes('#{')) return raw;
-  const result = evaluate(raw, vars);
-  if (result.unresolved.length > 0 || result.errors.length > 0) return raw;
+  const result = evaluateAtImport(raw, vars);
+  if (!result || result.unresolved.length > 0 || result.errors.length > 0) return raw;
   const secrets = vars.sensitiveValues().filter((s) => s.length > 0);
   return secrets.some((s) => result.text.includes(s)) ? raw : result.text;
 }

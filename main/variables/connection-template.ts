@@ -27,6 +27,7 @@ export function evaluateConnectionTemplate(template: string, evaluateText: (text
   const out: Array<[string, string]> = [];
   const unresolved: string[] = [];
   const missing: string[] = [];
+  const derivedSecrets: string[] = [];
   const errors: EvaluationResult['errors'] = [];
   const addUnique = (into: string[], items: string[]) => {
     for (const item of items) if (!into.includes(item)) into.push(item);
@@ -38,11 +39,12 @@ export function evaluateConnectionTemplate(template: string, evaluateText: (text
     }
     const r = evaluateText(value);
     out.push([key, r.text]);
+    addUnique(derivedSecrets, r.derivedSecrets ?? []);
     addUnique(unresolved, r.unresolved);
     addUnique(missing, r.missing);
     errors.push(...r.errors);
   }
-  return { text: joinConnectionString(out), unresolved, missing, errors };
+  return { text: joinConnectionString(out), unresolved, missing, errors, derivedSecrets };
 }
 
 /** True when a `#{` in the value is not closed by a `}` after it. */

@@ -26,6 +26,7 @@ class ExprError extends Error {}
 // Octostache identifier characters: letters, digits, whitespace and _ - : / ~ ( ) @.
 const IDENTIFIER = /^[\p{L}\p{N}_\-:/~()@\s]+$/u;
 const KEYWORD = /^(if|unless|elseif|each|calc)\s+([\s\S]*)$/;
+const NUMBER = /\d+(\.\d+)?/y;
 
 /** Classifies and parses the text between `#{` and `}`. */
 export function parseInner(inner: string, nested: NestedParser): InnerToken {
@@ -54,6 +55,8 @@ export function parseInner(inner: string, nested: NestedParser): InnerToken {
     return { kind: 'sub', expr: parseValueExpr(text, nested) };
   } catch (e) {
     if (e instanceof ExprError) return { kind: 'invalid', message: e.message };
+    // Thousands of nested brackets or tokens exhaust the stack: the token is not a usable expression.
+    if (e instanceof RangeError) return { kind: 'invalid', message: 'nested too deeply' };
     throw e;
   }
 }
@@ -241,13 +244,16 @@ function parseCalc(text: string, nested: NestedParser): CalcExpr {
       i = end + 1;
       return { kind: 'sym', symbol };
     }
-    const num = /^\d+(\.\d+)?/.exec(text.slice(i));
+    NUMBER.lastIndex = i;
+    const num = NUMBER.exec(text);
     if (num) {
       i += num[0].length;
       return { kind: 'num', value: Number(num[0]) };
     }
+    // 3.9.3's identifier characters include whitespace, '-', '/', '(' and ')': `B-2` and `A - B` are
+    // names, not subtractions (write {B}-2); whitespace at the end belongs to no name.
     let j = i;
-    while (j < text.length && /[\p{L}\p{N}_.:~@[\]]/u.test(text[j]!)) {
+    while (j < text.length && /[\p{L}\p{N}\s_.:~@\-/()[\]]/u.test(text[j]!)) {
       if (text[j] === '[') {
         const end = findClosingBracket(text, j + 1);
         if (end === -1) throw new ExprError('unclosed indexer in calc expression');
@@ -255,6 +261,7 @@ function parseCalc(text: string, nested: NestedParser): CalcExpr {
       }
       j++;
     }
+    while (j > i && /\s/.test(text[j - 1]!)) j--;
     if (j === i) throw new ExprError(`unexpected "${c}" in calc expression`);
     const symbol = parseSymbol(text.slice(i, j), nested);
     i = j;

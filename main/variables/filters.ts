@@ -4,18 +4,43 @@
  */
 import { createHash } from 'node:crypto';
 import { formatDotNetDate, formatDotNetDateAtOffset } from './dotnet-date-format';
+import { parseDotNetDouble } from './dotnet-double';
 import { formatDotNetNumber } from './dotnet-number-format';
 import { parseOctopusVersion, type OctopusVersion } from './octopus-version';
+import { compileSafeRegex, type SafeRegex } from '../../common/safe-regex';
 import { uriPart } from './uri-part';
 
 export interface FilterContext {
   now: () => Date;
+  /** Largest value a filter may build (the evaluation budget's per-value limit). */
+  maxChars?: number;
+  /** Charges work units for a filter whose cost is not proportional to its input (Replace). */
+  charge?: (units: number) => void;
+}
+
+/** Thrown by a filter whose result would exceed FilterContext.maxChars (before it is built). */
+export class OutputLimitError extends Error {
+  constructor(readonly length: number) {
+    super(`result of ${length} characters is over the limit`);
+  }
+}
+
+/** Thrown by a filter for a specific problem the evaluator reports with its own code (token echoed). */
+export class FilterProblem extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
 }
 
 /** `value` is null when the chain started empty (`#{ | NowDate}`). */
 export type FilterFn = (value: string | null, args: string[], ctx: FilterContext) => string | null;
 
-const simple = (fn: (v: string) => string): FilterFn => (v, args) => (args.length === 0 ? fn(v ?? '') : null);
+// 3.9.3: a filter given no value (a missing variable, an empty chain) gives none.
+const simple = (fn: (v: string) => string): FilterFn => (v, args) => (args.length === 0 && v !== null ? fn(v) : null);
 
 const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 /** Octostache's HtmlEscape is XmlEscape plus '/' (so "</script>" cannot close an element). */
@@ -123,15 +148,26 @@ function textTest(test: (v: string, a: string) => boolean): FilterFn {
   return (v, args) => (v === null || args.length !== 1 ? null : String(test(v, args[0]!)));
 }
 
-function safeRegex(pattern: string, flags: string): RegExp | null {
-  try {
-    return new RegExp(pattern, flags);
-  } catch {
-    return null;
+const regexCache = new Map<string, SafeRegex>();
+
+/** A drop's pattern in the linear-time engine (common/safe-regex); a FilterProblem when it cannot run there. */
+function dropRegex(pattern: string): SafeRegex {
+  const hit = regexCache.get(pattern);
+  if (hit) return hit;
+  const compiled = compileSafeRegex(pattern);
+  if (!compiled.ok) {
+    throw new FilterProblem(
+      'TEMPLATE_REGEX_UNSUPPORTED',
+      `The regular expression "${pattern}" cannot be used (${compiled.reason})`,
+      'Drop Runner runs drop patterns in a linear-time engine without backreferences, lookaround or atomic groups (see docs/operations.md); rewrite the pattern without them.',
+    );
   }
+  if (regexCache.size >= 200) regexCache.delete(regexCache.keys().next().value as string);
+  regexCache.set(pattern, compiled.regex);
+  return compiled.regex;
 }
 
-function indent(v: string | null, args: string[]): string | null {
+function indent(v: string | null, args: string[], ctx: FilterContext): string | null {
   if (v === null || args.length > 2) return null;
   let first = '    ';
   let rest = '    ';
@@ -151,8 +187,11 @@ function indent(v: string | null, args: string[]): string | null {
     } else first = rest = a;
   }
   if (v === '') return '';
-  return v
-    .split('\n')
+  const lines = v.split('\n');
+  // Every line grows by the indent: check the size before building it (a long indent on many lines).
+  const size = v.length + first.length + (lines.length - 1) * rest.length;
+  if (ctx.maxChars !== undefined && size > ctx.maxChars) throw new OutputLimitError(size);
+  return lines
     .map((line, i) => (i === 0 ? first : rest) + line)
     .join('\n');
 }
@@ -188,9 +227,14 @@ function parseDateValue(text: string): { date: Date; offsetMinutes: number | und
  * As in .NET: a DateTimeOffset without a written zone takes the machine's offset; a DateTime with one is
  * shown in the machine's local time, and without one has no zone at all (K prints nothing).
  */
-const formatFilter: FilterFn = (v, args) => {
+const formatFilter: FilterFn = (v, args, ctx) => {
   if (v === null || args.length === 0 || args.length > 2) return null;
-  const asNumber = (format: string, integral = false) => (integral && !/^\s*[+-]?\d+\s*$/.test(v) ? null : formatDotNetNumber(v, format));
+  const asNumber = (format: string, integral = false) => {
+    // A standard format's precision (N999999999) sizes the result: refuse it before building it.
+    const precision = /^[A-Za-z](\d{1,9})$/.exec(format.trim());
+    if (precision && ctx.maxChars !== undefined && Number(precision[1]) > ctx.maxChars) throw new OutputLimitError(Number(precision[1]));
+    return integral && !/^\s*[+-]?\d+\s*$/.test(v) ? null : formatDotNetNumber(v, format);
+  };
   const asOffset = (format: string) => {
     const parsed = parseDateValue(v);
     if (!parsed) return null;
@@ -219,6 +263,34 @@ const formatFilter: FilterFn = (v, args) => {
       return null;
   }
 };
+
+/**
+ * 3.9.3's AddHours/AddDays: a date without a zone stays without one (wall-clock arithmetic), a UTC
+ * date keeps its "Z", an explicit offset is kept; the result is written with the "O" format.
+ */
+function addTimeSpan(unitMs: number): FilterFn {
+  return (v, args) => {
+    if (v === null || args.length !== 1) return null;
+    const amount = parseDotNetDouble(args[0]!);
+    if (amount === undefined || !Number.isFinite(amount)) return null;
+    const parsed = parseDateValue(v);
+    if (!parsed) return null;
+    const delta = Math.round(amount * unitMs);
+    const inRange = (ms: number) => {
+      const y = new Date(ms).getUTCFullYear();
+      return Number.isFinite(ms) && y >= 1 && y <= 9999;
+    };
+    if (parsed.offsetMinutes === undefined) {
+      const d = parsed.date;
+      const wall = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()) + delta;
+      return inRange(wall) ? formatDotNetDate(new Date(wall), "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff", 'utc') : null;
+    }
+    const at = parsed.date.getTime() + delta;
+    if (!inRange(at + parsed.offsetMinutes * 60_000)) return null;
+    if (/z$/i.test(v.trim())) return formatDotNetDate(new Date(at), 'O', 'utc');
+    return formatDotNetDateAtOffset(new Date(at), 'O', parsed.offsetMinutes);
+  };
+}
 
 function versionPart(part: keyof OctopusVersion): FilterFn {
   return (v, args) => {
@@ -258,25 +330,35 @@ const FILTERS: Record<string, FilterFn> = {
     if (mode === 'end') return v.trimEnd();
     return null;
   },
+  // 3.9.3: only the first option counts; "..." is appended when the text was cut.
   truncate: (v, args) => {
-    if (v === null || args.length !== 1 || !/^\d+$/.test(args[0]!)) return null;
-    const n = Number(args[0]);
-    return v.length > n ? `${v.slice(0, n)}...` : v;
+    const n = args.length ? dotNetInt(args[0]!) : undefined;
+    if (v === null || n === undefined || n < 0) return null;
+    return n < v.length ? `${v.slice(0, n)}...` : v;
   },
+  // 3.9.3: a start past the end gives no value; a length running past the end is cut to what is left.
   substring: (v, args) => {
-    if (v === null || args.length === 0 || args.length > 2 || args.some((a) => !/^\d+$/.test(a))) return null;
-    const [a, b] = args.map(Number) as [number, number | undefined];
+    if (v === null || args.length === 0 || args.length > 2) return null;
+    const nums = args.map(dotNetInt);
+    if (nums.some((n) => n === undefined || n < 0)) return null;
+    const [a, b] = nums as [number, number | undefined];
+    if (a > v.length) return null;
     const start = b === undefined ? 0 : a;
-    const length = b === undefined ? a : b;
+    let length = b === undefined ? a : b;
+    if (start < v.length && start + length > v.length) length = v.length - start;
+    // .NET throws here (start at the very end with a length); no value rather than a crash.
     if (start + length > v.length) return null;
     return v.substr(start, length);
   },
-  replace: (v, args) => {
-    if (v === null || args.length === 0 || args.length > 2) return null;
-    const re = safeRegex(args[0]!, 'gu') ?? safeRegex(args[0]!, 'g');
-    return re ? v.replace(re, args[1] ?? '') : null;
+  // 3.9.3: Regex.Replace(value, pattern, replacement or ""); options past the second are ignored.
+  replace: (v, args, ctx) => {
+    if (v === null || args.length === 0) return null;
+    const max = ctx.maxChars ?? Number.MAX_SAFE_INTEGER;
+    const out = dropRegex(args[0]!).replace(v, args[1] ?? '', max, ctx.charge);
+    if (out === null) throw new OutputLimitError(max + 1);
+    return out;
   },
-  match: textTest((v, a) => safeRegex(a, '')?.test(v) ?? false),
+  match: textTest((v, a) => dropRegex(a).test(v)),
   startswith: textTest((v, a) => v.startsWith(a)),
   endswith: textTest((v, a) => v.endsWith(a)),
   contains: textTest((v, a) => v.includes(a)),
@@ -291,20 +373,42 @@ const FILTERS: Record<string, FilterFn> = {
   nowdate: (v, args, ctx) => (v !== null || args.length > 1 ? null : formatDotNetDate(ctx.now(), args[0] ?? 'O', 'unspecified')),
   nowdateutc: (v, args, ctx) => (v !== null || args.length > 1 ? null : formatDotNetDate(ctx.now(), args[0] ?? 'O', 'utc')),
   format: formatFilter,
+  addhours: addTimeSpan(3_600_000),
+  adddays: addTimeSpan(86_400_000),
   uripart: (v, args) => (v === null || args.length !== 1 ? null : uriPart(v, args[0]!)),
   versionmajor: versionPart('major'),
   versionminor: versionPart('minor'),
   versionpatch: versionPart('patch'),
   versionrevision: versionPart('revision'),
-  versionrelease: versionPart('release'),
-  versionreleaseprefix: versionPart('releasePrefix'),
-  versionreleasecounter: versionPart('releaseCounter'),
+  // 3.9.3 names these VersionPreRelease…; "VersionRelease" is not a 3.9.3 filter (it is echoed there).
+  versionprerelease: versionPart('release'),
+  versionprereleaseprefix: versionPart('releasePrefix'),
+  versionprereleasecounter: versionPart('releaseCounter'),
   versionmetadata: versionPart('metadata'),
 };
 
-/** Looks a filter up by name, case-insensitively; undefined when Octostache has no such filter (or we do not support it). */
+/**
+ * Looks a filter up by name, case-insensitively; undefined when Octostache has no such filter (or we
+ * do not support it). Own properties only: `constructor` or `__proto__` are unknown filters, not
+ * members of Object.prototype.
+ */
 export function findFilter(name: string): FilterFn | undefined {
-  return FILTERS[name.toLowerCase()];
+  const key = name.toLowerCase();
+  return Object.hasOwn(FILTERS, key) ? FILTERS[key] : undefined;
+}
+
+/** Filters whose result is "true"/"false" (or a short part): never a derived form of a secret. */
+export function isPredicateFilter(name: string): boolean {
+  return PREDICATES.has(name.toLowerCase());
+}
+
+const PREDICATES = new Set(['match', 'startswith', 'endswith', 'contains']);
+
+/** int.TryParse (invariant): optional sign and surrounding whitespace; undefined outside Int32. */
+function dotNetInt(text: string): number | undefined {
+  if (!/^\s*[+-]?\d+\s*$/.test(text)) return undefined;
+  const n = Number(text.trim());
+  return n >= -2_147_483_648 && n <= 2_147_483_647 ? n : undefined;
 }
 
 /** Names of every supported filter (lower case), for help text and tests. */

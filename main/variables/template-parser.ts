@@ -16,12 +16,30 @@ type Flat = { type: 'text'; text: string } | { type: 'tag'; token: InnerToken; r
 
 const cache = new Map<string, ParsedTemplate>();
 const CACHE_LIMIT = 2000;
+const MAX_PROBLEMS = 20;
 
-/** Parses a template (memoised: variable values are re-evaluated many times during one deployment). */
-export function parseTemplate(text: string): ParsedTemplate {
+/** Charges the evaluation budget for characters scanned while a template is parsed. */
+export type ScanCharge = (chars: number) => void;
+
+// Set while a top-level parse runs, so the nested parses of indexers and filter arguments charge too.
+let activeCharge: ScanCharge | undefined;
+
+/**
+ * Parses a template (memoised: variable values are re-evaluated many times during one deployment).
+ * `charge` is told how many characters each token scan covered: an unclosed `#{` scans to the end of
+ * the text, so text made of many of them is quadratic and must be bounded by the caller's budget.
+ */
+export function parseTemplate(text: string, charge?: ScanCharge): ParsedTemplate {
   const hit = cache.get(text);
   if (hit) return hit;
-  const parsed = parseUncached(text);
+  const outer = activeCharge;
+  if (charge) activeCharge = charge;
+  let parsed: ParsedTemplate;
+  try {
+    parsed = parseUncached(text);
+  } finally {
+    activeCharge = outer;
+  }
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(text, parsed);
   return parsed;
@@ -38,7 +56,14 @@ function parseUncached(text: string): ParsedTemplate {
   const builder = new BlockBuilder(flat, problems);
   const nodes = builder.sequence(0, new Set()).nodes;
   problems.sort((a, b) => a.offset - b.offset);
-  return { nodes: mergeText(nodes), problems: dedupe(problems) };
+  const unique = dedupe(problems);
+  // A text of thousands of stray "#{" is one problem to the reader, not thousands of warning lines.
+  if (unique.length > MAX_PROBLEMS) {
+    const more = unique.length - MAX_PROBLEMS;
+    unique.length = MAX_PROBLEMS;
+    unique.push({ message: `and ${more} more syntax problems not listed`, offset: unique[MAX_PROBLEMS - 1]!.offset, raw: '' });
+  }
+  return { nodes: mergeText(nodes), problems: unique };
 }
 
 function nestedParser(text: string): TemplateNode[] {
@@ -49,6 +74,7 @@ function scan(text: string, problems: TemplateSyntaxProblem[]): Flat[] {
   const out: Flat[] = [];
   let buf = '';
   let i = 0;
+  const lastBrace = text.lastIndexOf('}');
   while (i < text.length) {
     const hash = text.indexOf('#', i);
     if (hash === -1) {
@@ -72,7 +98,9 @@ function scan(text: string, problems: TemplateSyntaxProblem[]): Flat[] {
       continue;
     }
     const open = run - 1;
-    const close = findClosingBrace(text, run + 1);
+    // No '}' after the opener: it cannot close, and scanning for one would make "#{#{#{…" quadratic.
+    const close = run + 1 > lastBrace ? -1 : findClosingBrace(text, run + 1);
+    activeCharge?.(Math.max(1, (close === -1 ? lastBrace : close) - run + 1));
     if (close === -1) {
       problems.push({ message: 'unclosed "#{" (no matching "}")', offset: open, raw: text.slice(open, Math.min(text.length, open + 40)) });
       buf += '#{';

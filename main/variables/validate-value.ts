@@ -6,6 +6,7 @@
 import { AppError, type ErrorShape } from '../../common/errors';
 import type { VariableTemplate } from '../../common/drop-model';
 import { parseConnectionString } from '../../common/connection-string';
+import { compileSafeRegex } from '../../common/safe-regex';
 
 const TRUE_WORDS = new Set(['true', 'yes', '1', 'on']);
 const FALSE_WORDS = new Set(['false', 'no', '0', 'off']);
@@ -54,13 +55,12 @@ export function validateValue(template: VariableTemplate, value: string | null |
       break;
   }
   if (template.pattern) {
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${template.pattern})$`, 'u');
-    } catch {
-      return problem('VARIABLE_PATTERN_INVALID', `the drop declares an invalid pattern /${template.pattern}/`, 'This is a defect in the drop; ask the vendor for a corrected drop.');
+    // The drop's pattern runs in RE2 (linear time): a pattern such as (a+)+$ cannot hang plan or the UI.
+    const compiled = compileSafeRegex(template.pattern, { anchored: true, dialect: 'javascript' });
+    if (!compiled.ok) {
+      return problem('VARIABLE_PATTERN_INVALID', `the drop declares a pattern /${template.pattern}/ that cannot be used (${compiled.reason})`, 'This is a defect in the drop; ask the vendor for a corrected drop (patterns may not use backreferences or lookaround).');
     }
-    if (!re.test(value)) return problem('VARIABLE_PATTERN_MISMATCH', `the value${shown(value)} does not have the expected form`, `The value must match /${template.pattern}/${template.help ? ` — ${template.help}` : ''}.`);
+    if (!compiled.regex.test(value)) return problem('VARIABLE_PATTERN_MISMATCH', `the value${shown(value)} does not have the expected form`, `The value must match /${template.pattern}/${template.help ? ` — ${template.help}` : ''}.`);
   }
   return null;
 }

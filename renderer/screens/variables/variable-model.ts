@@ -3,6 +3,7 @@ import type { ValueSource, VariableItem, VariableStatusKind } from '../../../com
 import type { BadgeIntent } from '../../ui/badge';
 import type { IconName } from '../../ui/icons';
 import { parseConnectionString } from './connection-string';
+import { compileSafeRegex } from '../../../common/safe-regex';
 
 export type VariableTab = 'all' | 'attention' | 'secrets';
 
@@ -133,13 +134,10 @@ export function validateValue(item: Pick<VariableItem, 'type' | 'required' | 'ch
       break;
   }
   if (item.pattern) {
-    let re: RegExp | null = null;
-    try {
-      re = new RegExp(`^(?:${item.pattern})$`);
-    } catch {
-      // A broken pattern is the drop's fault; the engine reports it. Don't block typing on it.
-    }
-    if (re && !re.test(value)) return `Does not match the required format (${item.pattern}).`;
+    // RE2 (linear time), as the engine checks it: a hostile pattern cannot freeze the screen while typing.
+    // A pattern it cannot use is the drop's fault; the engine reports it. Don't block typing on it.
+    const compiled = compileSafeRegex(item.pattern, { anchored: true, dialect: 'javascript' });
+    if (compiled.ok && !compiled.regex.test(value)) return `Does not match the required format (${item.pattern}).`;
   }
   return undefined;
 }

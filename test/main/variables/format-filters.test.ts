@@ -109,10 +109,11 @@ describe('the Format filter in templates', () => {
   it('leaves the token and reports TEMPLATE_FILTER_ARGUMENTS when it cannot format', () => {
     for (const [template, vars] of [
       ['#{N | Format}', { N: '1' }],
-      ['#{N | Format int "D4"}', { N: '7.5' }],
-      ['#{N | Format money "0"}', { N: '7' }],
+      // Written as 3.9.3 echoes them (FunctionCallExpression.ToString quotes every option).
+      ['#{N | Format "int" "D4"}', { N: '7.5' }],
+      ['#{N | Format "money" "0"}', { N: '7' }],
       ['#{D | Format "yyyy"}', { D: 'next Tuesday' }],
-      ['#{D | Format date "yyyy"}', { D: '2026-02-30' }],
+      ['#{D | Format "date" "yyyy"}', { D: '2026-02-30' }],
       ['#{D | Format "yyyy"}', { D: '2026-02-03T10:00:00+15:00' }],
     ] as Array<[string, Record<string, string>]>) {
       const r = run(template, vars);
@@ -150,8 +151,8 @@ describe('the UriPart filter', () => {
 
   it('a relative URI, an unknown part or no part leave the token with an error', () => {
     for (const [template, value] of [
-      ['#{U | UriPart Host}', '/api/v1'],
-      ['#{U | UriPart Colour}', 'https://a.example/'],
+      ['#{U | UriPart "Host"}', '/api/v1'],
+      ['#{U | UriPart "Colour"}', 'https://a.example/'],
       ['#{U | UriPart}', 'https://a.example/'],
     ]) {
       const r = run(template!, { U: value! });
@@ -165,13 +166,13 @@ describe('the Version filters', () => {
   it('read every part of an Octopus version', () => {
     const v = { V: '1.2.3-beta.7+build.42' };
     expect(run('#{V | VersionMajor}.#{V | VersionMinor}.#{V | VersionPatch}.#{V | VersionRevision}', v).text).toBe('1.2.3.0');
-    expect(run('#{V | VersionRelease}|#{V | VersionReleasePrefix}|#{V | VersionReleaseCounter}|#{V | VersionMetadata}', v).text).toBe('beta.7|beta|7|build.42');
+    expect(run('#{V | VersionPreRelease}|#{V | VersionPreReleasePrefix}|#{V | VersionPreReleaseCounter}|#{V | VersionMetadata}', v).text).toBe('beta.7|beta|7|build.42');
   });
 
   it('accept the looser forms Octopus allows', () => {
     expect(run('#{V | VersionMajor}/#{V | VersionMinor}/#{V | VersionPatch}', { V: 'v2026.11' }).text).toBe('2026/11/0');
-    expect(run('#{V | VersionRevision}|#{V | VersionRelease}', { V: '3.1.0.17' }).text).toBe('17|');
-    expect(run('#{V | VersionReleasePrefix}|#{V | VersionReleaseCounter}', { V: '1.0.0-rc1' }).text).toBe('rc1|');
+    expect(run('#{V | VersionRevision}|#{V | VersionPreRelease}', { V: '3.1.0.17' }).text).toBe('17|');
+    expect(run('#{V | VersionPreReleasePrefix}|#{V | VersionPreReleaseCounter}', { V: '1.0.0-rc1' }).text).toBe('rc1|');
   });
 
   it('text that is not a version leaves the token with an error', () => {

@@ -17,6 +17,11 @@ describe('validateValue', () => {
     ['pattern ok', t({ pattern: '[A-Z]{3}\\d' }), 'ABC1', null],
     ['pattern must match whole value', t({ pattern: '[A-Z]{3}' }), 'ABCD', 'VARIABLE_PATTERN_MISMATCH'],
     ['pattern invalid in drop', t({ pattern: '([' }), 'x', 'VARIABLE_PATTERN_INVALID'],
+    // Issue 20: drop patterns run in RE2, so catastrophic backtracking cannot hang plan or the Variables screen.
+    ['catastrophic pattern answers at once', t({ pattern: '(a+)+$' }), `${'a'.repeat(100_000)}!`, 'VARIABLE_PATTERN_MISMATCH'],
+    ['pattern with a backreference cannot be used', t({ pattern: '(a)\\1' }), 'aa', 'VARIABLE_PATTERN_INVALID'],
+    ['pattern with lookahead cannot be used', t({ pattern: '(?=a)a' }), 'a', 'VARIABLE_PATTERN_INVALID'],
+    ['pattern alternation applies to the whole value', t({ pattern: 'a|b' }), 'ab', 'VARIABLE_PATTERN_MISMATCH'],
     ['connection string ok', t({ type: 'connection-string' }), 'Server=db;Database=x;Integrated Security=true', null],
     ['connection string bad', t({ type: 'connection-string' }), 'Database=x', 'CONNECTION_STRING_INVALID'],
     ['reference is checked after evaluation', t({ type: 'number' }), '#{Other}', null],
