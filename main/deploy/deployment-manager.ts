@@ -25,8 +25,9 @@ import { deploymentsDir, isDeploymentId, journalPathOf, listDeployments, summari
 import { JournalWriter, readJournal } from './journal-file';
 import { buildPlan, type DeploymentPlan } from './plan';
 import { runPreflight, type PreflightOutcome } from './preflight';
-import { runDeployment, type DecisionAnswer } from './runner';
+import { runDeployment, type DecisionAnswer, type RunSpec } from './runner';
 import { ensureDirSync } from '../platform/ensure-dir';
+import { checkInterruptedAnswer, findInterruptedScript, interruptedScriptError, type InterruptedScript, type InterruptedScriptAnswer } from './interrupted-script';
 
 /** What a non-interactive run does when a step fails. 'ask' waits for decide() (the UI). */
 export type FailurePolicy = { kind: 'ask' } | { kind: 'fail' } | { kind: 'abort' } | { kind: 'skip'; reason: string } | { kind: 'retry'; times: number };
@@ -72,6 +73,11 @@ export interface StartOptions {
 
 export interface ResumeOptions {
   operator?: string;
+  /**
+   * The answer for a `transaction: none` script the crash left part-way. Without it such a resume is
+   * refused with DEPLOY_SCRIPT_INTERRUPTED (main/deploy/interrupted-script.ts).
+   */
+  onInterrupted?: InterruptedScriptAnswer;
   onFailure?: FailurePolicy;
   confirmManualChecks?: boolean;
 }
@@ -106,6 +112,8 @@ export interface DeploymentManager {
   decide(deploymentId: string, stepId: string, decision: OperatorDecision, reason?: string, by?: string): void;
   cancel(deploymentId: string, mode: 'graceful' | 'immediate', by?: string): void;
   resume(deploymentId: string, options?: ResumeOptions): Promise<{ deploymentId: string }>;
+  /** The script a crash left part-way in an interrupted deployment (transaction none), or null. */
+  interruptedScript(deploymentId: string): InterruptedScript | null;
   journal(deploymentId: string, afterSeq?: number): { events: JournalEvent[]; state: DeploymentSummary['state']; pendingDecision?: PendingDecisionView };
   history(tenantId?: string): DeploymentSummary[];
   interrupted(): DeploymentSummary[];
@@ -227,6 +235,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
     skipUnsupported: string[];
     onFailure: FailurePolicy;
     confirmManualChecks: boolean;
+    resumeScript?: RunSpec['resumeScript'];
   }): Active => {
     const graceful = new AbortController();
     const immediate = new AbortController();
@@ -271,6 +280,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
           skipUnsupported: new Set(args.skipUnsupported),
           graceful,
           immediate,
+          ...(args.resumeScript ? { resumeScript: args.resumeScript } : {}),
           hooks: {
             append,
             // The waiting state is set where the operator is asked (with the decision's kind); the runner only says when work goes on.
@@ -450,6 +460,10 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
       if (summary.state !== 'interrupted') {
         throw new AppError('DEPLOY_NOT_INTERRUPTED', `Deployment ${deploymentId} already finished (${summary.state}); there is nothing to resume.`, 'Start a new deployment of the drop instead.', { deploymentId, state: summary.state });
       }
+      // A script without a transaction that stopped part-way is never run again silently: the operator chooses.
+      const cut = findInterruptedScript(events);
+      const answer = cut ? (opts.onInterrupted ? checkInterruptedAnswer(opts.onInterrupted) : undefined) : undefined;
+      if (cut && !answer) throw interruptedScriptError(deploymentId, cut);
       let record: RunRecord;
       try {
         record = JSON.parse(readFileSync(join(deploymentsDir(dataDir), deploymentId, 'run.json'), 'utf8')) as RunRecord;
@@ -498,6 +512,31 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         emit('journal', { deploymentId, event: interrupted });
         emit('journal', { deploymentId, event: journal.append(started({ id: deploymentId, drop, tenantId: record.tenantId, operator, inputs, resumedFrom: deploymentId })) });
         emit('journal', { deploymentId, event: journal.append({ type: 'preflight', checks: checks.checks }) });
+        if (cut && answer) {
+          emit('journal', {
+            deploymentId,
+            event: journal.append({
+              type: 'interrupted-script',
+              stepId: cut.stepId,
+              script: cut.script,
+              appliedBatches: cut.appliedBatches,
+              ...(cut.inFlightBatch ? { inFlightBatch: cut.inFlightBatch } : {}),
+              of: cut.of,
+              choice: answer.choice,
+              ...(answer.reason ? { reason: answer.reason } : {}),
+              by: operator,
+            }),
+          });
+          if (answer.choice === 'abort') {
+            // Nothing runs: the deployment ends here as aborted, with the choice on record.
+            emit('journal', { deploymentId, event: journal.append({ type: 'decision', stepId: cut.stepId, decision: 'abort', reason: `Interrupted in ${cut.script}; aborted on resume`, by: operator }) });
+            emit('journal', { deploymentId, event: journal.append({ type: 'deployment-finished', outcome: 'aborted', durationMs: Math.max(0, Date.now() - Date.parse(events[0]!.at)) }) });
+            journal.close();
+            lock.release();
+            emit('deployment-state', { deploymentId, state: 'aborted' });
+            return { deploymentId };
+          }
+        }
         launch({
           id: deploymentId,
           drop,
@@ -512,12 +551,25 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
           skipUnsupported: record.skipUnsupported,
           onFailure: opts.onFailure ?? { kind: 'ask' },
           confirmManualChecks: opts.confirmManualChecks ?? false,
+          ...(cut && answer && answer.choice !== 'abort'
+            ? { resumeScript: { stepId: cut.stepId, script: cut.script, choice: answer.choice, appliedBatches: cut.appliedBatches, ...(answer.reason ? { reason: answer.reason } : {}) } }
+            : {}),
         });
         return { deploymentId };
       } catch (error) {
         lock.release();
         throw error;
       }
+    },
+
+    interruptedScript(deploymentId) {
+      if (!isDeploymentId(deploymentId)) throw notFound(deploymentId);
+      const path = journalPathOf(dataDir, deploymentId);
+      if (!existsSync(path)) throw notFound(deploymentId);
+      const { events } = readJournal(path);
+      const summary = summarize(events[0], events, liveState(deploymentId));
+      if (summary?.state !== 'interrupted') return null;
+      return findInterruptedScript(events) ?? null;
     },
 
     journal(deploymentId, afterSeq = 0) {
