@@ -6,13 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../../common/journal-events';
-import { packDrop } from '../../../main/drop/pack';
 import { repoRoot } from '../../support/browser-host';
-import { exampleKeyPaths, writeSampleDropFolder } from '../../support/fixtures/sample-drop';
+import { buildNoTransactionDrop } from '../../support/fixtures/no-transaction-drop';
 import { runDropRunner } from '../../support/run-cli';
 import { cleanup, journalOf, scratch, startDeployDouble, story, tenantValues, type DeployDouble } from './deploy-fixture';
 
@@ -26,23 +24,8 @@ let varFile: string;
 let zip: string;
 const zipRoot = scratch('dr-none-zip');
 
-/** The sample drop with its staging-db step switched to `transaction: none`, signed with the example key. */
-async function noTransactionDrop(): Promise<string> {
-  const stage = path.join(zipRoot, 'stage');
-  await mkdir(zipRoot, { recursive: true });
-  await writeSampleDropFolder(stage);
-  const manifestPath = path.join(stage, 'drop.json');
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { steps: Array<{ id: string; settings: Record<string, unknown> }> };
-  manifest.steps.find((s) => s.id === 'staging-db')!.settings.transaction = 'none';
-  await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
-  const out = path.join(zipRoot, 'sample-none.zip');
-  await packDrop(stage, out, { signKeyPem: await readFile(exampleKeyPaths().privateKeyPath, 'utf8') });
-  await rm(stage, { recursive: true, force: true });
-  return out;
-}
-
 beforeAll(async () => {
-  if (built) zip = await noTransactionDrop();
+  if (built) zip = await buildNoTransactionDrop(zipRoot);
 });
 afterAll(() => cleanup(zipRoot));
 beforeEach(async () => {
