@@ -10,8 +10,13 @@ import { TextArea } from '../../ui/text-input';
 
 type Choice = 'continue' | 'rerun' | 'skip' | 'abort';
 
+function appliedText(n: number): string {
+  if (n === 0) return 'no batch was applied, so nothing is';
+  return n === 1 ? 'batch 1 is' : `batches 1–${n} are`;
+}
+
 const CHOICES: Array<{ choice: Choice; label: string; help: (s: InterruptedScriptView) => string }> = [
-  { choice: 'continue', label: 'Continue from the batch in flight', help: (s) => `Sends batch ${s.inFlightBatch ?? s.of} onwards; batches 1–${s.appliedBatches} are not sent again.` },
+  { choice: 'continue', label: 'Continue from the batch in flight', help: (s) => `Sends batch ${s.inFlightBatch ?? s.of} onwards; ${appliedText(s.appliedBatches)} not sent again.` },
   { choice: 'rerun', label: 'Run the whole script again', help: () => 'Sends every batch from the first; only safe if the script can run twice.' },
   { choice: 'skip', label: 'Skip the rest of the script', help: () => 'Nothing more of it is sent and it is not recorded as applied; you finished it by hand. A reason is required.' },
   { choice: 'abort', label: 'Abort the deployment', help: () => 'Nothing more runs; the deployment ends as aborted.' },
@@ -77,7 +82,7 @@ export function InterruptedScriptDialog({ deploymentId, script, onClose }: { dep
       <fieldset className="stack" style={{ border: 0, padding: 0 }}>
         <legend className="small muted">What should the resume do with {script.script}?</legend>
         {CHOICES.map((c) => (
-          <label key={c.choice} className="row" style={{ alignItems: 'flex-start' }}>
+          <label key={c.choice} style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', gap: 8, alignItems: 'start' }}>
             <input type="radio" name="interrupted-choice" value={c.choice} checked={choice === c.choice} onChange={() => setChoice(c.choice)} />
             <span>
               {c.label}
