@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AppError } from '../../common/errors';
 import { ensureDirSync } from '../platform/ensure-dir';
 import { processStartTime, sameProcess } from './lock-owner';
+import { writingTo } from '../platform/disk-full';
 
 export interface LockInfo {
   pid: number;
@@ -98,11 +99,21 @@ export function acquireDeploymentLock(dataDir: string, deploymentId: string): De
       continue;
     }
     try {
-      writeSync(fd, JSON.stringify(info));
-      fsyncSync(fd);
-    } finally {
+      writingTo(file, () => {
+        writeSync(fd, JSON.stringify(info));
+        fsyncSync(fd);
+      });
+    } catch (error) {
+      // A lock file without its content would block nobody and confuse everybody.
       closeSync(fd);
+      try {
+        unlinkSync(file);
+      } catch {
+        // Already gone.
+      }
+      throw error;
     }
+    closeSync(fd);
     runningHere.add(deploymentId);
     let released = false;
     return {

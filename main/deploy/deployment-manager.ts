@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { DeploymentSummary, PendingDecision, PlanView } from '../../common/contract';
 import type { Drop } from '../../common/drop-model';
 import { dropsDir } from '../drop/drop-store';
-import { AppError } from '../../common/errors';
+import { AppError, toErrorShape, type ErrorShape } from '../../common/errors';
 import type { DeploymentOutcome, JournalEvent, JournalEventInput } from '../../common/journal-events';
 import type { SettingsStore } from '../platform/settings-store';
 import { renderChangeRequestHtml } from '../report/change-request';
@@ -27,6 +27,7 @@ import { buildPlan, type DeploymentPlan } from './plan';
 import { runPreflight, type PreflightOutcome } from './preflight';
 import { runDeployment, type DecisionAnswer, type RunSpec } from './runner';
 import { ensureDirSync } from '../platform/ensure-dir';
+import { writingTo } from '../platform/disk-full';
 import { checkInterruptedAnswer, findInterruptedScript, interruptedScriptError, type InterruptedScript, type InterruptedScriptAnswer } from './interrupted-script';
 
 /** What a non-interactive run does when a step fails. 'ask' waits for decide() (the UI). */
@@ -118,6 +119,8 @@ export interface DeploymentManager {
   history(tenantId?: string): DeploymentSummary[];
   interrupted(): DeploymentSummary[];
   changeRequestHtml(dropId: string, tenantId: string, options?: { preparedBy?: string }): Promise<{ html: string }>;
+  /** Why a deployment started here stopped when its journal could not record it (e.g. DISK_FULL); undefined otherwise. */
+  stoppedBy(deploymentId: string): ErrorShape | undefined;
   /** Resolves when a deployment started here ends, with its summary. */
   wait(deploymentId: string): Promise<DeploymentSummary>;
   onEvent(listener: DeploymentEventListener): () => void;
@@ -164,6 +167,8 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
   });
   const allowUnsigned = () => settings?.get<boolean>('deploy.allowUnsigned') ?? true;
   const active = new Map<string, Active>();
+  /** Why a run started here stopped without its journal being able to say so (DISK_FULL…), for the CLI to print. */
+  const stoppedBy = new Map<string, ErrorShape>();
   const listeners = new Set<DeploymentEventListener>();
   const emit: DeploymentEventListener = (name, payload) => {
     for (const l of listeners) {
@@ -310,6 +315,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         });
       } catch (error) {
         // The journal itself failed (disk full, folder removed): the run cannot go on, and says why where it can.
+        stoppedBy.set(args.id, toErrorShape(error));
         try {
           append({ type: 'log', level: 'error', message: args.inputs.redactor.redact(`The deployment stopped: ${(error as Error).message}`), source: 'runner' });
           append({ type: 'deployment-finished', outcome: 'failed', durationMs: Date.now() - args.startedAtMs });
@@ -318,7 +324,12 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         }
         outcome = 'failed';
       } finally {
-        args.journal.close();
+        try {
+          args.journal.close();
+        } catch (error) {
+          // The last fsync failed too (the disk is still full): the file is closed regardless, and the reason kept.
+          if (!stoppedBy.has(args.id)) stoppedBy.set(args.id, toErrorShape(error));
+        }
         active.delete(args.id);
         args.lock.release();
       }
@@ -368,7 +379,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
 
   const writeRunRecord = (record: RunRecord) => {
     const file = join(deploymentsDir(dataDir), record.deploymentId, 'run.json');
-    writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2), { mode: 0o600 });
+    writingTo(file, () => writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2), { mode: 0o600 }));
     renameSync(`${file}.tmp`, file);
   };
 
@@ -605,6 +616,10 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         ...(options.appVersion ? { appVersion: options.appVersion } : {}),
       });
       return { html: inputs.redactor.redact(renderChangeRequestHtml(input)) };
+    },
+
+    stoppedBy(deploymentId) {
+      return stoppedBy.get(deploymentId);
     },
 
     async wait(deploymentId) {

@@ -62,6 +62,8 @@ export async function watchDeployment(ctx: CliContext, engine: DeployEngine, beg
     }
     if (interrupts > 0) engine.manager.cancel(deploymentId, interrupts === 1 ? 'graceful' : 'immediate');
     const summary = await engine.manager.wait(deploymentId);
+    const stopped = engine.manager.stoppedBy(deploymentId);
+    if (stopped) printError(ctx, stopped);
     const reportDir = ctx.flags.get('report');
     if (reportDir) {
       const { events } = engine.manager.journal(deploymentId);
