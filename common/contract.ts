@@ -217,7 +217,9 @@ export interface DeploymentSummary {
   release: string;
   startedAt: string;
   finishedAt?: string;
-  state: 'running' | 'awaiting-decision' | 'succeeded' | 'failed' | 'aborted' | 'cancelled' | 'interrupted';
+  /** 'damaged': the journal's first line does not open a deployment (main/deploy/damaged-journal.ts); `problem` says why. */
+  state: 'running' | 'awaiting-decision' | 'succeeded' | 'failed' | 'aborted' | 'cancelled' | 'interrupted' | 'damaged';
+  problem?: string;
 }
 
 /** A `transaction: none` script a crash left part-way: which batches are known applied, which one was in flight. */
