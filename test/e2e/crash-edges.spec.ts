@@ -84,6 +84,7 @@ test.describe(`crash edges on the ${HOST.kind} host (${HOST.reason})`, () => {
     await dialog.getByRole('radio', { name: /Skip the rest of the script/ }).check();
     await expect(go).toBeDisabled();
     await dialog.getByRole('radio', { name: /Continue from the batch in flight/ }).check();
+    await expect(go).toBeEnabled();
     await screenshotScreen(page, 'run-interrupted-script');
     await go.click();
     await expect(dialog).toBeHidden({ timeout: 60_000 });
@@ -117,6 +118,8 @@ test.describe(`crash edges on the ${HOST.kind} host (${HOST.reason})`, () => {
 
     const page = await host.page(browserPage);
     await page.goto(host.startUrl());
+    // The host's token is taken from the start URL once the page has loaded; only then navigate by route.
+    await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
     await page.goto(`${host.baseUrl()}#/run/${encodeURIComponent(id)}`);
     const bar = page.getByText('This deployment’s lock cannot be checked');
     await expect(bar).toBeVisible({ timeout: 30_000 });
@@ -137,5 +140,19 @@ test.describe(`crash edges on the ${HOST.kind} host (${HOST.reason})`, () => {
     // With the lock gone the deployment reads as interrupted, and can be resumed.
     await expect(page.getByText('This deployment was interrupted')).toBeVisible({ timeout: 30_000 });
     expect(readFileSync(join(dir, 'journal.jsonl'), 'utf8')).toContain(id);
+  });
+
+  test('a deployment whose first journal line is damaged stays listed on Home, marked as damaged', async ({ page: browserPage }) => {
+    const id = '20270102T000000Z-st-brigids-0d0e0f';
+    const dir = join(host.dataDir, 'deployments', id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'journal.jsonl'), '{"seq":1,"at":"2027-01-02T00:00:00.000Z","type":"deploym\u0000garbage\n');
+    const page = await host.page(browserPage);
+    await page.goto(host.startUrl());
+    const card = page.getByRole('region', { name: 'Recent deployments' });
+    const item = card.getByRole('listitem').filter({ hasText: id });
+    await expect(item).toBeVisible({ timeout: 30_000 });
+    await expect(item).toContainText('Damaged journal');
+    await expect(item).toContainText('The first line of the journal is not valid JSON.');
   });
 });
