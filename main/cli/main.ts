@@ -68,7 +68,8 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'st
   } catch (error) {
     const shape = toErrorShape(error);
     io.stderr(`error ${shape.code}: ${shape.message}\nhint: ${shape.hint}\n`);
-    return shape.code === 'SECRETS_UNAVAILABLE' ? EXIT.environment : shape.code === 'INTERNAL' ? EXIT.failed : EXIT.invalidInput;
+    // A full disk is the machine's state, like a missing keychain: exit 3, not "fix your input".
+    return shape.code === 'SECRETS_UNAVAILABLE' || shape.code === 'DISK_FULL' ? EXIT.environment : shape.code === 'INTERNAL' ? EXIT.failed : EXIT.invalidInput;
   }
 }
 
