@@ -12,7 +12,7 @@ import type { JournalEvent } from '../../../common/journal-events';
 import { repoRoot } from '../../support/browser-host';
 import { buildNoTransactionDrop } from '../../support/fixtures/no-transaction-drop';
 import { runDropRunner } from '../../support/run-cli';
-import { cleanup, journalOf, scratch, startDeployDouble, story, tenantValues, type DeployDouble } from './deploy-fixture';
+import { ALL_SECRETS, cleanup, filesContaining, journalOf, scratch, startDeployDouble, story, tenantValues, type DeployDouble } from './deploy-fixture';
 
 const built = existsSync(path.join(repoRoot, 'dist', 'main', 'cli.js'));
 const skipReason = 'SKIPPED: dist/main/cli.js is missing — run `npm run build` first (npm test does)';
@@ -108,6 +108,10 @@ describe.skipIf(!built)(`resume after a crash inside a script without a transact
     expect(reported?.detail).toContain('002_tables.sql: batches 1–1');
     expect(reported?.detail).toContain('batch 2 in flight');
     expect(reported?.detail).toContain('continue from the batch in flight');
+    // The new journal events, the refusal and the report carry no secret.
+    for (const secret of ALL_SECRETS) expect(refused.stderr + resumed.stdout + resumed.stderr).not.toContain(secret);
+    expect(filesContaining(dataDir, ALL_SECRETS)).toEqual([]);
+    expect(filesContaining(reportDir, ALL_SECRETS)).toEqual([]);
   });
 
   it('rerun sends the whole script again, from its first batch', async () => {
