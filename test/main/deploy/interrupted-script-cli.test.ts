@@ -15,6 +15,7 @@ import { runDropRunner } from '../../support/run-cli';
 import { ALL_SECRETS, cleanup, filesContaining, journalOf, scratch, startDeployDouble, story, tenantValues, type DeployDouble } from './deploy-fixture';
 
 const built = existsSync(path.join(repoRoot, 'dist', 'main', 'cli.js'));
+const hasScript = existsSync('/usr/bin/script');
 const skipReason = 'SKIPPED: dist/main/cli.js is missing — run `npm run build` first (npm test does)';
 
 let double: DeployDouble;
@@ -151,5 +152,33 @@ describe.skipIf(!built)(`resume after a crash inside a script without a transact
     const again = await cli(['resume', id]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('error DEPLOY_NOT_INTERRUPTED');
+  });
+
+  it.skipIf(!hasScript)(`on a terminal, resume shows the batches and asks; an unknown answer is asked again, skip asks for the reason${hasScript ? '' : ' (SKIPPED: util-linux `script` is not installed)'}`, async () => {
+    const id = await crashInSecondBatch();
+    const command = [process.execPath, path.join(repoRoot, 'bin', 'drop-runner.js'), 'resume', id, '--var-file', varFile, '--yes', '--data-dir', dataDir].map((a) => `'${a}'`).join(' ');
+    // `script` gives the CLI a real pseudo-terminal; the answers are typed into it line by line.
+    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let answered = false;
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        if (!answered && out.includes('or abort? ')) {
+          answered = true;
+          child.stdin.write('later\nskip\nthe DBA finished it, ticket 4412\n');
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain('002_tables.sql (step staging-db): batch 1 of');
+    expect(run.out).toMatch(/applied: batch 1 \(002_tables\.sql line \d+\)/);
+    expect(run.out).toContain('in flight: batch 2');
+    expect(run.out).toContain('Why is it safe to skip');
+    expect(batchesLike(LAB_RESULT)).toBe(1);
+    expect(journalOf(dataDir, id).find((e) => e.type === 'interrupted-script')).toMatchObject({ choice: 'skip', reason: 'the DBA finished it, ticket 4412' });
   });
 });
