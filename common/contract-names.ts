@@ -9,6 +9,7 @@ export const REQUEST_NAMES = [
   'variables.forDrop', 'variables.save', 'variables.reveal', 'variables.forget',
   'operator.get', 'operator.set', 'plan.get', 'plan.changeRequest', 'preflight.run',
   'deploy.start', 'deploy.decide', 'deploy.cancel', 'deploy.resume', 'deploy.journal', 'deploy.history', 'deploy.interrupted',
+  'deploy.interruptedScript', 'deploy.lockStatus', 'deploy.unlock',
   'report.preview', 'report.export',
 ] as const;
 

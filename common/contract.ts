@@ -61,10 +61,24 @@ export const requestSchemas = {
     .strict()
     .refine((v) => v.decision !== 'skip' || (v.reason ?? '').trim().length > 0, { message: 'a skip needs a reason', path: ['reason'] }),
   'deploy.cancel': z.object({ deploymentId: id, mode: z.enum(['graceful', 'immediate']) }).strict(),
-  'deploy.resume': z.object({ deploymentId: id }).strict(),
+  'deploy.resume': z
+    .object({
+      deploymentId: id,
+      /** The answer for a script without a transaction that the crash left part-way (see deploy.interruptedScript). */
+      onInterrupted: z
+        .object({ choice: z.enum(['continue', 'rerun', 'skip', 'abort']), reason: z.string().max(2000).optional() })
+        .strict()
+        .refine((v) => v.choice !== 'skip' || (v.reason ?? '').trim().length > 0, { message: 'a skip needs a reason', path: ['reason'] })
+        .optional(),
+    })
+    .strict(),
   'deploy.journal': z.object({ deploymentId: id, afterSeq: z.number().int().min(0).optional() }).strict(),
   'deploy.history': z.object({ tenantId: tenantId.optional() }).strict(),
   'deploy.interrupted': z.object({}).strict(),
+  'deploy.interruptedScript': z.object({ deploymentId: id }).strict(),
+  'deploy.lockStatus': z.object({}).strict(),
+  /** Clears a stale or unverified lock naming this deployment (the UI confirms first); a live lock is refused. */
+  'deploy.unlock': z.object({ deploymentId: id }).strict(),
   'report.preview': z.object({ deploymentId: id }).strict(),
   'report.export': z.object({ deploymentId: id, formats: z.array(z.enum(['html', 'json', 'pdf'])).min(1), outDir: pathString.optional() }).strict(),
 } as const;
@@ -203,7 +217,30 @@ export interface DeploymentSummary {
   release: string;
   startedAt: string;
   finishedAt?: string;
-  state: 'running' | 'awaiting-decision' | 'succeeded' | 'failed' | 'aborted' | 'cancelled' | 'interrupted';
+  /** 'damaged': the journal's first line does not open a deployment (main/deploy/damaged-journal.ts); `problem` says why. */
+  state: 'running' | 'awaiting-decision' | 'succeeded' | 'failed' | 'aborted' | 'cancelled' | 'interrupted' | 'damaged';
+  problem?: string;
+}
+
+/** A `transaction: none` script a crash left part-way: which batches are known applied, which one was in flight. */
+export interface InterruptedScriptView {
+  stepId: string;
+  script: string;
+  of: number;
+  appliedBatches: number;
+  applied: Array<{ batch: number; file: string; line: number }>;
+  inFlightBatch?: number;
+}
+
+/** The machine's deployment lock (see main/deploy/stale-lock.ts). */
+export interface DeploymentLockView {
+  deploymentId: string;
+  pid: number;
+  host: string;
+  startedAt: string;
+  processStartedAt?: string;
+  state: 'live' | 'stale' | 'unverified';
+  why: string;
 }
 
 export interface ExportedFile {
@@ -242,6 +279,9 @@ export interface RequestResults {
   'deploy.journal': { events: JournalEvent[]; state: DeploymentSummary['state']; pendingDecision?: PendingDecision };
   'deploy.history': DeploymentSummary[];
   'deploy.interrupted': DeploymentSummary[];
+  'deploy.interruptedScript': InterruptedScriptView | null;
+  'deploy.lockStatus': DeploymentLockView | null;
+  'deploy.unlock': { cleared: boolean };
   'report.preview': { html: string };
   'report.export': { files: ExportedFile[]; warnings: string[] };
 }

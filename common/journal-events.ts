@@ -7,6 +7,11 @@
 export type StepOutcome = 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 export type DeploymentOutcome = 'succeeded' | 'failed' | 'aborted' | 'cancelled';
 export type CheckStatus = 'pass' | 'warn' | 'fail';
+/**
+ * A resume's answer for a script a crash interrupted: continue from the batch that was in flight,
+ * rerun it from its first batch, skip the rest of it (with a reason), or abort the deployment.
+ */
+export type InterruptedScriptChoice = 'continue' | 'rerun' | 'skip' | 'abort';
 
 export interface PreflightCheck {
   id: string;
@@ -80,6 +85,27 @@ export type JournalEvent =
   | (Base & { type: 'decision'; stepId: string; decision: 'retry' | 'skip' | 'abort'; reason?: string; by: string })
   | (Base & { type: 'cancel-requested'; mode: 'graceful' | 'immediate'; by: string })
   | (Base & { type: 'interrupted'; detectedAt: string; lastSeq: number; stepId?: string; note: string })
+  /**
+   * A script of a `transaction: none` sql-scripts step begins (batches: how many will be sent). Together
+   * with batch-committed this tells a resume how far a script got when the process died.
+   */
+  | (Base & { type: 'script-started'; stepId: string; script: string; batches: number; sha256: string })
+  /** One batch of a `transaction: none` script came back from the server (so it is committed); 1-based among the sent batches. */
+  | (Base & { type: 'batch-committed'; stepId: string; script: string; batch: number; of: number; file: string; line: number })
+  /** What the operator chose, on resume, for a script the crash left part-way (see main/deploy/interrupted-script.ts). */
+  | (Base & {
+      type: 'interrupted-script';
+      stepId: string;
+      script: string;
+      /** Batches known committed (1..appliedBatches). */
+      appliedBatches: number;
+      /** The batch that was sent when the process died, if any: it may or may not have been applied. */
+      inFlightBatch?: number;
+      of: number;
+      choice: InterruptedScriptChoice;
+      reason?: string;
+      by: string;
+    })
   | (Base & { type: 'deployment-finished'; outcome: DeploymentOutcome; durationMs: number });
 
 export type JournalEventType = JournalEvent['type'];

@@ -3,11 +3,12 @@
  * outcome), running (a live lock holds it), or interrupted (no deployment-finished and nobody
  * holds it — a killed process or a power cut). Only the ends of each journal are read.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeploymentSummary } from '../../common/contract';
 import type { JournalEvent } from '../../common/journal-events';
 import { readJournalEnds } from './journal-file';
+import { damagedSummary, firstLineProblem } from './damaged-journal';
 
 /** `<data>/deployments`. */
 export function deploymentsDir(dataDir: string): string {
@@ -46,6 +47,20 @@ export function summarize(first: JournalEvent | undefined, tail: readonly Journa
   return summary;
 }
 
+/** The journal's first line as text (at most 1 MB is read), undefined when it has no complete line. */
+function firstLineOf(path: string): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(fstatSync(fd).size, 1 << 20));
+    readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.toString('utf8');
+    const nl = text.indexOf('\n');
+    return nl === -1 ? undefined : text.slice(0, nl);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Every deployment with a journal, newest first. */
 export function listDeployments(dataDir: string, liveState: (deploymentId: string) => DeploymentSummary['state'] | undefined): DeploymentSummary[] {
   const dir = deploymentsDir(dataDir);
@@ -58,9 +73,10 @@ export function listDeployments(dataDir: string, liveState: (deploymentId: strin
     try {
       const { first, tail } = readJournalEnds(path);
       const summary = summarize(first, tail, liveState(entry.name));
-      if (summary) out.push(summary);
-    } catch {
-      // An unreadable journal is left out of the list; `drop-runner report <id>` names its problem.
+      // A journal that does not open with deployment-started is listed as damaged, not hidden.
+      out.push(summary ?? damagedSummary(entry.name, path, firstLineProblem(firstLineOf(path), first)));
+    } catch (error) {
+      out.push(damagedSummary(entry.name, path, `The journal cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`));
     }
   }
   return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.deploymentId.localeCompare(a.deploymentId));

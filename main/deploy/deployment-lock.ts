@@ -9,12 +9,16 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors';
 import { ensureDirSync } from '../platform/ensure-dir';
+import { processStartTime, sameProcess } from './lock-owner';
+import { writingTo } from '../platform/disk-full';
 
 export interface LockInfo {
   pid: number;
   deploymentId: string;
   startedAt: string;
   host: string;
+  /** When the holding process started (main/deploy/lock-owner.ts): tells a reused pid from the holder. Absent in older locks and on Windows. */
+  processStartedAt?: string;
 }
 
 // Deployments running in this process, across manager instances: a lock naming our own pid is live
@@ -47,10 +51,10 @@ export function readLock(dataDir: string): LockInfo | undefined {
   }
 }
 
-/** True when the lock is held by a living deployment. */
+/** True when the lock is held by a living deployment: its pid is alive and, when the lock says when that process started, it is the same process. */
 export function lockIsLive(info: LockInfo): boolean {
   if (info.pid === process.pid) return runningHere.has(info.deploymentId);
-  return pidAlive(info.pid);
+  return pidAlive(info.pid) && sameProcess(info.pid, info.processStartedAt) !== 'other';
 }
 
 /** The deployment id holding a live lock, if any. */
@@ -69,7 +73,8 @@ export interface DeploymentLock {
 export function acquireDeploymentLock(dataDir: string, deploymentId: string): DeploymentLock {
   const file = lockPath(dataDir);
   ensureDirSync(join(dataDir, 'deployments'));
-  const info: LockInfo = { pid: process.pid, deploymentId, startedAt: new Date().toISOString(), host: hostname() };
+  const ownStart = processStartTime(process.pid);
+  const info: LockInfo = { pid: process.pid, deploymentId, startedAt: new Date().toISOString(), host: hostname(), ...(ownStart ? { processStartedAt: ownStart } : {}) };
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
@@ -81,7 +86,7 @@ export function acquireDeploymentLock(dataDir: string, deploymentId: string): De
         throw new AppError(
           'DEPLOY_LOCKED',
           `Another deployment is running on this machine: ${holder.deploymentId} (process ${holder.pid}, started ${holder.startedAt}).`,
-          'Wait for it to finish (see `drop-runner history`), or cancel it from the window or terminal that runs it. Only one deployment runs at a time per machine.',
+          `Wait for it to finish (see \`drop-runner history\`), or cancel it from the window or terminal that runs it. Only one deployment runs at a time per machine. If process ${holder.pid} is not Drop Runner (the machine restarted), clear the lock with \`drop-runner unlock ${holder.deploymentId}\`.`,
           { deploymentId: holder.deploymentId, pid: holder.pid },
         );
       }
@@ -94,11 +99,21 @@ export function acquireDeploymentLock(dataDir: string, deploymentId: string): De
       continue;
     }
     try {
-      writeSync(fd, JSON.stringify(info));
-      fsyncSync(fd);
-    } finally {
+      writingTo(file, () => {
+        writeSync(fd, JSON.stringify(info));
+        fsyncSync(fd);
+      });
+    } catch (error) {
+      // A lock file without its content would block nobody and confuse everybody.
       closeSync(fd);
+      try {
+        unlinkSync(file);
+      } catch {
+        // Already gone.
+      }
+      throw error;
     }
+    closeSync(fd);
     runningHere.add(deploymentId);
     let released = false;
     return {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { DeploymentSummary, PendingDecision, PlanView } from '../../common/contract';
 import type { Drop } from '../../common/drop-model';
 import { dropsDir } from '../drop/drop-store';
-import { AppError } from '../../common/errors';
+import { AppError, toErrorShape, type ErrorShape } from '../../common/errors';
 import type { DeploymentOutcome, JournalEvent, JournalEventInput } from '../../common/journal-events';
 import type { SettingsStore } from '../platform/settings-store';
 import { renderChangeRequestHtml } from '../report/change-request';
@@ -25,8 +25,10 @@ import { deploymentsDir, isDeploymentId, journalPathOf, listDeployments, summari
 import { JournalWriter, readJournal } from './journal-file';
 import { buildPlan, type DeploymentPlan } from './plan';
 import { runPreflight, type PreflightOutcome } from './preflight';
-import { runDeployment, type DecisionAnswer } from './runner';
+import { runDeployment, type DecisionAnswer, type RunSpec } from './runner';
 import { ensureDirSync } from '../platform/ensure-dir';
+import { writingTo } from '../platform/disk-full';
+import { checkInterruptedAnswer, findInterruptedScript, interruptedScriptError, type InterruptedScript, type InterruptedScriptAnswer } from './interrupted-script';
 
 /** What a non-interactive run does when a step fails. 'ask' waits for decide() (the UI). */
 export type FailurePolicy = { kind: 'ask' } | { kind: 'fail' } | { kind: 'abort' } | { kind: 'skip'; reason: string } | { kind: 'retry'; times: number };
@@ -72,6 +74,11 @@ export interface StartOptions {
 
 export interface ResumeOptions {
   operator?: string;
+  /**
+   * The answer for a `transaction: none` script the crash left part-way. Without it such a resume is
+   * refused with DEPLOY_SCRIPT_INTERRUPTED (main/deploy/interrupted-script.ts).
+   */
+  onInterrupted?: InterruptedScriptAnswer;
   onFailure?: FailurePolicy;
   confirmManualChecks?: boolean;
 }
@@ -106,10 +113,14 @@ export interface DeploymentManager {
   decide(deploymentId: string, stepId: string, decision: OperatorDecision, reason?: string, by?: string): void;
   cancel(deploymentId: string, mode: 'graceful' | 'immediate', by?: string): void;
   resume(deploymentId: string, options?: ResumeOptions): Promise<{ deploymentId: string }>;
+  /** The script a crash left part-way in an interrupted deployment (transaction none), or null. */
+  interruptedScript(deploymentId: string): InterruptedScript | null;
   journal(deploymentId: string, afterSeq?: number): { events: JournalEvent[]; state: DeploymentSummary['state']; pendingDecision?: PendingDecisionView };
   history(tenantId?: string): DeploymentSummary[];
   interrupted(): DeploymentSummary[];
   changeRequestHtml(dropId: string, tenantId: string, options?: { preparedBy?: string }): Promise<{ html: string }>;
+  /** Why a deployment started here stopped when its journal could not record it (e.g. DISK_FULL); undefined otherwise. */
+  stoppedBy(deploymentId: string): ErrorShape | undefined;
   /** Resolves when a deployment started here ends, with its summary. */
   wait(deploymentId: string): Promise<DeploymentSummary>;
   onEvent(listener: DeploymentEventListener): () => void;
@@ -156,6 +167,8 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
   });
   const allowUnsigned = () => settings?.get<boolean>('deploy.allowUnsigned') ?? true;
   const active = new Map<string, Active>();
+  /** Why a run started here stopped without its journal being able to say so (DISK_FULL…), for the CLI to print. */
+  const stoppedBy = new Map<string, ErrorShape>();
   const listeners = new Set<DeploymentEventListener>();
   const emit: DeploymentEventListener = (name, payload) => {
     for (const l of listeners) {
@@ -227,6 +240,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
     skipUnsupported: string[];
     onFailure: FailurePolicy;
     confirmManualChecks: boolean;
+    resumeScript?: RunSpec['resumeScript'];
   }): Active => {
     const graceful = new AbortController();
     const immediate = new AbortController();
@@ -271,6 +285,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
           skipUnsupported: new Set(args.skipUnsupported),
           graceful,
           immediate,
+          ...(args.resumeScript ? { resumeScript: args.resumeScript } : {}),
           hooks: {
             append,
             // The waiting state is set where the operator is asked (with the decision's kind); the runner only says when work goes on.
@@ -300,6 +315,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         });
       } catch (error) {
         // The journal itself failed (disk full, folder removed): the run cannot go on, and says why where it can.
+        stoppedBy.set(args.id, toErrorShape(error));
         try {
           append({ type: 'log', level: 'error', message: args.inputs.redactor.redact(`The deployment stopped: ${(error as Error).message}`), source: 'runner' });
           append({ type: 'deployment-finished', outcome: 'failed', durationMs: Date.now() - args.startedAtMs });
@@ -308,7 +324,12 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         }
         outcome = 'failed';
       } finally {
-        args.journal.close();
+        try {
+          args.journal.close();
+        } catch (error) {
+          // The last fsync failed too (the disk is still full): the file is closed regardless, and the reason kept.
+          if (!stoppedBy.has(args.id)) stoppedBy.set(args.id, toErrorShape(error));
+        }
         active.delete(args.id);
         args.lock.release();
       }
@@ -358,7 +379,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
 
   const writeRunRecord = (record: RunRecord) => {
     const file = join(deploymentsDir(dataDir), record.deploymentId, 'run.json');
-    writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2), { mode: 0o600 });
+    writingTo(file, () => writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2), { mode: 0o600 }));
     renameSync(`${file}.tmp`, file);
   };
 
@@ -450,6 +471,10 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
       if (summary.state !== 'interrupted') {
         throw new AppError('DEPLOY_NOT_INTERRUPTED', `Deployment ${deploymentId} already finished (${summary.state}); there is nothing to resume.`, 'Start a new deployment of the drop instead.', { deploymentId, state: summary.state });
       }
+      // A script without a transaction that stopped part-way is never run again silently: the operator chooses.
+      const cut = findInterruptedScript(events);
+      const answer = cut ? (opts.onInterrupted ? checkInterruptedAnswer(opts.onInterrupted) : undefined) : undefined;
+      if (cut && !answer) throw interruptedScriptError(deploymentId, cut);
       let record: RunRecord;
       try {
         record = JSON.parse(readFileSync(join(deploymentsDir(dataDir), deploymentId, 'run.json'), 'utf8')) as RunRecord;
@@ -498,6 +523,31 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         emit('journal', { deploymentId, event: interrupted });
         emit('journal', { deploymentId, event: journal.append(started({ id: deploymentId, drop, tenantId: record.tenantId, operator, inputs, resumedFrom: deploymentId })) });
         emit('journal', { deploymentId, event: journal.append({ type: 'preflight', checks: checks.checks }) });
+        if (cut && answer) {
+          emit('journal', {
+            deploymentId,
+            event: journal.append({
+              type: 'interrupted-script',
+              stepId: cut.stepId,
+              script: cut.script,
+              appliedBatches: cut.appliedBatches,
+              ...(cut.inFlightBatch ? { inFlightBatch: cut.inFlightBatch } : {}),
+              of: cut.of,
+              choice: answer.choice,
+              ...(answer.reason ? { reason: answer.reason } : {}),
+              by: operator,
+            }),
+          });
+          if (answer.choice === 'abort') {
+            // Nothing runs: the deployment ends here as aborted, with the choice on record.
+            emit('journal', { deploymentId, event: journal.append({ type: 'decision', stepId: cut.stepId, decision: 'abort', reason: `Interrupted in ${cut.script}; aborted on resume`, by: operator }) });
+            emit('journal', { deploymentId, event: journal.append({ type: 'deployment-finished', outcome: 'aborted', durationMs: Math.max(0, Date.now() - Date.parse(events[0]!.at)) }) });
+            journal.close();
+            lock.release();
+            emit('deployment-state', { deploymentId, state: 'aborted' });
+            return { deploymentId };
+          }
+        }
         launch({
           id: deploymentId,
           drop,
@@ -512,12 +562,25 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
           skipUnsupported: record.skipUnsupported,
           onFailure: opts.onFailure ?? { kind: 'ask' },
           confirmManualChecks: opts.confirmManualChecks ?? false,
+          ...(cut && answer && answer.choice !== 'abort'
+            ? { resumeScript: { stepId: cut.stepId, script: cut.script, choice: answer.choice, appliedBatches: cut.appliedBatches, ...(answer.reason ? { reason: answer.reason } : {}) } }
+            : {}),
         });
         return { deploymentId };
       } catch (error) {
         lock.release();
         throw error;
       }
+    },
+
+    interruptedScript(deploymentId) {
+      if (!isDeploymentId(deploymentId)) throw notFound(deploymentId);
+      const path = journalPathOf(dataDir, deploymentId);
+      if (!existsSync(path)) throw notFound(deploymentId);
+      const { events } = readJournal(path);
+      const summary = summarize(events[0], events, liveState(deploymentId));
+      if (summary?.state !== 'interrupted') return null;
+      return findInterruptedScript(events) ?? null;
     },
 
     journal(deploymentId, afterSeq = 0) {
@@ -553,6 +616,10 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         ...(options.appVersion ? { appVersion: options.appVersion } : {}),
       });
       return { html: inputs.redactor.redact(renderChangeRequestHtml(input)) };
+    },
+
+    stoppedBy(deploymentId) {
+      return stoppedBy.get(deploymentId);
     },
 
     async wait(deploymentId) {

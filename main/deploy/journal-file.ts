@@ -12,12 +12,13 @@
  * A crash can tear the last line. Reading sets it aside; opening for append cuts it off first, so
  * the next event starts on a clean line instead of gluing itself to half an old one.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, statSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { JournalEvent, JournalEventInput } from '../../common/journal-events';
 import type { Redactor } from '../variables/redactor';
 import { ensureDirSync } from '../platform/ensure-dir';
+import { writingTo } from '../platform/disk-full';
 
 /** A journal read from disk. */
 export interface JournalRead {
@@ -82,6 +83,8 @@ export class JournalWriter {
   /** Grouped lines written since the last fsync. */
   private unsynced = false;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** A group fsync that failed in its timer, thrown by the next append. */
+  private deferred: unknown;
   private readonly fsync: (fd: number) => void;
   private readonly logFlushMs: number;
 
@@ -104,7 +107,8 @@ export class JournalWriter {
     ensureDirSync(dirname(path));
     let lastSeq = 0;
     let needsNewline = false;
-    if (existsSync(path)) {
+    // Only a regular file has earlier events to read (a device such as /dev/full would read forever).
+    if (existsSync(path) && statSync(path).isFile()) {
       const text = readFileSync(path, 'utf8');
       const read = parseJournalText(text, path);
       lastSeq = read.events.reduce((m, e) => Math.max(m, typeof e.seq === 'number' ? e.seq : 0), 0);
@@ -136,15 +140,25 @@ export class JournalWriter {
   /** Stamps, numbers, redacts and writes one event, fsync'ed now (state) or within the flush window (log, progress); returns it as written. */
   append(input: JournalEventInput): JournalEvent {
     if (this.closed) throw new AppError('DEPLOY_JOURNAL_CLOSED', `The journal ${this.path} is closed.`, 'This is a bug in Drop Runner; send the journal to the vendor.');
+    if (this.deferred) throw this.deferred;
     const event = this.redactor.redactValue({ seq: this.seq + 1, at: this.now().toISOString(), ...input } as JournalEvent);
     const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
     let written = 0;
-    while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
+    writingTo(this.path, () => {
+      while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
+    });
     this.seq = event.seq;
     if (GROUPED.has(event.type)) {
       this.unsynced = true;
       if (!this.flushTimer) {
-        this.flushTimer = setTimeout(() => this.flush(), this.logFlushMs);
+        // A failed group fsync (a full disk) cannot throw from a timer: the next append reports it.
+        this.flushTimer = setTimeout(() => {
+          try {
+            this.flush();
+          } catch (error) {
+            this.deferred = error;
+          }
+        }, this.logFlushMs);
         // A pending flush must not keep a finished CLI run alive; close() flushes anyway.
         this.flushTimer.unref();
       }
@@ -159,7 +173,7 @@ export class JournalWriter {
       this.flushTimer = undefined;
     }
     if (this.closed) return;
-    this.fsync(this.fd);
+    writingTo(this.path, () => this.fsync(this.fd));
     this.unsynced = false;
   }
 
@@ -171,9 +185,13 @@ export class JournalWriter {
   /** fsyncs anything pending, then closes the file; later appends fail. */
   close(): void {
     if (this.closed) return;
-    if (this.unsynced || this.flushTimer) this.flush();
-    this.closed = true;
-    closeSync(this.fd);
+    try {
+      if (this.unsynced || this.flushTimer) this.flush();
+    } finally {
+      // Closed even when that last fsync failed (a full disk): the error is the caller's, the descriptor is not leaked.
+      this.closed = true;
+      closeSync(this.fd);
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import type { PendingDecision } from '../../common/contract';
 import type { DropStep } from '../../common/drop-model';
 import { AppError, toErrorShape, type ErrorShape } from '../../common/errors';
 import type { DeploymentOutcome, JournalEvent, JournalEventInput } from '../../common/journal-events';
-import type { ConfirmAnswer, StepRunResult as StepResultOutcome, StepTools } from '../steps/step-executor';
+import type { ConfirmAnswer, StepContext, StepRunResult as StepResultOutcome, StepTools } from '../steps/step-executor';
 import type { StepRegistry } from '../steps/step-registry';
 import type { DeploymentInputs } from './deployment-inputs';
 import { buildStepContext } from './step-context';
@@ -41,6 +41,8 @@ export interface RunSpec {
   graceful: AbortController;
   immediate: AbortController;
   hooks: RunHooks;
+  /** A resume's answer for a script the crash left part-way; given to that step's first attempt in this session only. */
+  resumeScript?: { stepId: string } & NonNullable<StepContext['resumeScript']>;
 }
 
 type StepEnd = 'next' | Exclude<DeploymentOutcome, 'succeeded'>;
@@ -85,6 +87,13 @@ export async function runDeployment(spec: RunSpec): Promise<DeploymentOutcome> {
   return outcome;
 }
 
+/** The resume answer for this step's first attempt of the session; a retry later runs the step as usual. */
+function resumeScriptFor(spec: RunSpec, stepId: string, first: boolean): Pick<StepContext, 'resumeScript'> {
+  if (!first || !spec.resumeScript || spec.resumeScript.stepId !== stepId) return {};
+  const { stepId: _step, ...rest } = spec.resumeScript;
+  return { resumeScript: rest };
+}
+
 async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
   const { inputs, hooks, registry } = spec;
   const redact = (s: string) => inputs.redactor.redact(s);
@@ -109,6 +118,7 @@ async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
   }
 
   const executor = registry.get(step.type);
+  const firstAttemptHere = attempt + 1;
   for (;;) {
     attempt++;
     hooks.append({ type: 'step-started', stepId: step.id, attempt });
@@ -134,6 +144,7 @@ async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
             return answer ?? { answer: 'abort', by: 'cancel' };
           },
           setOutputVariable: (name, value, sensitive) => inputs.addOutput(name, value, sensitive),
+          ...resumeScriptFor(spec, step.id, attempt === firstAttemptHere),
         },
       );
       result = await executor.run(ctx);

@@ -1,6 +1,7 @@
 import type { ContractHandlers } from '../../common/contract';
 import { AppError } from '../../common/errors';
 import type { DeploymentManager } from '../deploy/deployment-manager';
+import { clearLock, lockStatus } from '../deploy/stale-lock';
 import type { EngineContext } from './engine-context';
 
 type DeployHandlers = Pick<
@@ -15,6 +16,9 @@ type DeployHandlers = Pick<
   | 'deploy.journal'
   | 'deploy.history'
   | 'deploy.interrupted'
+  | 'deploy.interruptedScript'
+  | 'deploy.lockStatus'
+  | 'deploy.unlock'
 >;
 
 /** The operator recorded in the journal: asked once in the UI and remembered in settings. */
@@ -47,9 +51,17 @@ export function deployHandlers(ctx: EngineContext, manager: DeploymentManager): 
       manager.cancel(deploymentId, mode, ctx.settings.get<string>('operator.name') ?? 'operator');
       return { ok: true as const };
     },
-    'deploy.resume': ({ deploymentId }) => manager.resume(deploymentId, { operator: operatorName(ctx), onFailure: { kind: 'ask' } }),
+    'deploy.resume': ({ deploymentId, onInterrupted }) =>
+      manager.resume(deploymentId, {
+        operator: operatorName(ctx),
+        onFailure: { kind: 'ask' },
+        ...(onInterrupted ? { onInterrupted: { choice: onInterrupted.choice, ...(onInterrupted.reason ? { reason: onInterrupted.reason } : {}) } } : {}),
+      }),
     'deploy.journal': async ({ deploymentId, afterSeq }) => manager.journal(deploymentId, afterSeq),
     'deploy.history': async ({ tenantId }) => manager.history(tenantId),
     'deploy.interrupted': async () => manager.interrupted(),
+    'deploy.interruptedScript': async ({ deploymentId }) => manager.interruptedScript(deploymentId),
+    'deploy.lockStatus': async () => lockStatus(ctx.dataDir),
+    'deploy.unlock': async ({ deploymentId }) => ({ cleared: clearLock(ctx.dataDir, deploymentId) !== null }),
   };
 }

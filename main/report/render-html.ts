@@ -33,6 +33,7 @@ const DECISION_LABEL: Record<ReportDecisionEvent['kind'], string> = {
   'cancel-requested': 'Cancel requested',
   interrupted: 'Interrupted',
   resumed: 'Resumed',
+  'interrupted-script': 'Interrupted script',
 };
 
 /** Renders the deployment report model as a self-contained HTML document (inline CSS, no script, no URL). */

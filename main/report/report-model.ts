@@ -145,7 +145,15 @@ export interface ReportVariable {
   value: string;
 }
 
-export type ReportEventKind = 'retry' | 'skip' | 'abort' | 'cancel-requested' | 'interrupted' | 'resumed';
+/** 'interrupted-script': the operator's choice, on resume, for a script without a transaction that a crash left part-way. */
+const INTERRUPTED_CHOICE_TEXT = {
+  continue: 'continue from the batch in flight',
+  rerun: 'run the whole script again',
+  skip: 'skip the rest of the script',
+  abort: 'abort the deployment',
+} as const;
+
+export type ReportEventKind = 'retry' | 'skip' | 'abort' | 'cancel-requested' | 'interrupted' | 'resumed' | 'interrupted-script';
 
 /** An interruption or an operator decision, in journal order. */
 export interface ReportDecisionEvent {
@@ -376,7 +384,15 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
           detail: `${e.note} (detected ${e.detectedAt}; last journal entry before it: seq ${e.lastSeq})`,
         });
         break;
+      case 'interrupted-script': {
+        const applied = e.appliedBatches === 0 ? 'no batch known applied' : `batches 1–${e.appliedBatches} of ${e.of} known applied`;
+        const flight = e.inFlightBatch ? `, batch ${e.inFlightBatch} in flight when it stopped` : '';
+        decision('interrupted-script', e, { stepId: e.stepId, by: e.by, reason: e.reason, detail: `${e.script}: ${applied}${flight}; chosen: ${INTERRUPTED_CHOICE_TEXT[e.choice]}` });
+        break;
+      }
       case 'progress':
+      case 'script-started':
+      case 'batch-committed':
       case 'deployment-finished':
         break;
     }

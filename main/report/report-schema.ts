@@ -157,7 +157,7 @@ export const deploymentReportSchema = z
     decisions: z
       .array(
         z.object({
-          kind: z.enum(['retry', 'skip', 'abort', 'cancel-requested', 'interrupted', 'resumed']),
+          kind: z.enum(['retry', 'skip', 'abort', 'cancel-requested', 'interrupted', 'resumed', 'interrupted-script']),
           at: iso,
           offsetMs: ms,
           stepId: z.string().nullable(),

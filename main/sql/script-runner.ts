@@ -61,8 +61,21 @@ export interface RunSqlScriptsOptions {
   cancel?: ScriptRunCancel;
   /** How long to wait for another deployment's lock on the database (default SCRIPTS_LOCK_TIMEOUT_MS). */
   lockTimeoutMs?: number;
+  /**
+   * A resume's answer for a `transaction: none` script a crash left part-way (main/deploy/interrupted-script.ts):
+   * continue after the batches known applied, rerun from the first batch, or skip the rest. Only that script, only this run.
+   */
+  resumeScript?: ResumeScript;
   /** Driver overrides (tests). */
   sessionOptions?: Pick<SqlSessionOptions, 'tediousOverrides'>;
+}
+
+export interface ResumeScript {
+  script: string;
+  choice: 'continue' | 'rerun' | 'skip';
+  /** Batches 1..appliedBatches were committed before the interruption. */
+  appliedBatches: number;
+  reason?: string;
 }
 
 export type PlannedAction = 'apply' | 'run-always' | 'skip-applied' | 'skip-drift';
@@ -189,12 +202,29 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       currentScript = p.name;
       const started = Date.now();
       log('info', `${p.action === 'run-always' ? 'Running (always)' : 'Applying'} ${p.name} (${p.batchCount} batches).`);
+      const resume = mode === 'none' && options.resumeScript?.script.toLowerCase() === p.name.toLowerCase() ? options.resumeScript : undefined;
+      if (resume?.choice === 'skip') {
+        // The operator dealt with the rest by hand: nothing is sent and nothing recorded in the journal table.
+        log('warn', `Skipping the rest of ${p.name} as chosen on resume (batches 1–${resume.appliedBatches} of ${p.batchCount} were applied before the interruption).`);
+        emit({ type: 'artifact', stepId, artifact: artifact(p, 'skipped after interruption', `batches 1–${resume.appliedBatches} of ${p.batchCount} applied before the crash; reason: ${resume.reason ?? ''}`) });
+        doneBatches += p.batchCount;
+        continue;
+      }
+      const skipFirst = resume?.choice === 'continue' ? Math.min(resume.appliedBatches, p.batchCount) : 0;
+      if (resume) log('info', resume.choice === 'continue' ? `Continuing ${p.name} at batch ${skipFirst + 1} of ${p.batchCount}: batches 1–${skipFirst} were applied before the interruption.` : `Running ${p.name} again from its first batch, as chosen on resume.`);
       if (mode === 'per-script') await s.beginTransaction();
+      // Without a transaction every batch commits on its own: the journal records each, so a crash leaves a known position.
+      if (mode === 'none') emit({ type: 'script-started', stepId, script: p.name, batches: p.batchCount, sha256: p.sha256 });
       let sent = 0;
       for (const batch of p.batches) {
         for (let r = 0; r < batch.repeat; r++) {
           if (cancelGraceful()) return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
           sent++;
+          if (sent <= skipFirst) {
+            emit({ type: 'batch-committed', stepId, script: p.name, batch: sent, of: p.batchCount, file: batch.file, line: batch.firstLine });
+            doneBatches++;
+            continue;
+          }
           emit({ type: 'progress', stepId, percent: Math.floor((doneBatches * 100) / totalBatches), item: `${p.name} — batch ${sent}/${p.batchCount}` });
           try {
             await s.batch(batch.text);
@@ -213,6 +243,7 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
               throw failure;
             }
           }
+          if (mode === 'none') emit({ type: 'batch-committed', stepId, script: p.name, batch: sent, of: p.batchCount, file: batch.file, line: batch.firstLine });
           doneBatches++;
         }
       }
@@ -277,8 +308,8 @@ async function cancelled(
   return { outcome: 'cancelled', plan, ran: mode === 'step' ? [] : ran, journalTableCreated: created };
 }
 
-function artifact(p: PlannedScript, action: string): StepArtifact {
-  return { kind: 'script', name: p.name, action, sha256: p.sha256 };
+function artifact(p: PlannedScript, action: string, detail?: string): StepArtifact {
+  return { kind: 'script', name: p.name, action, sha256: p.sha256, ...(detail ? { detail } : {}) };
 }
 
 /** Inline SQL as the one batch it is sent as; a blank script sends nothing. */

@@ -132,6 +132,7 @@ export const sqlScriptsExecutor: StepExecutor = {
       onEvent: (e) => ctx.emit(e),
       redact: (s) => ctx.redactor.redact(s),
       cancel: { graceful: ctx.signals.graceful, immediate: ctx.signals.immediate },
+      ...(ctx.resumeScript ? { resumeScript: ctx.resumeScript } : {}),
     });
     return { outcome: result.outcome };
   },

@@ -52,6 +52,11 @@ export interface StepContext {
   confirm?(request: { instructions: string }): Promise<ConfirmAnswer>;
   /** Publishes an output variable for later steps (`Octopus.Action[<step>].Output.<name>`). */
   setOutputVariable?(name: string, value: string, sensitive: boolean): void;
+  /**
+   * On the first attempt after a resume: the operator's answer for a `transaction: none` script the crash left
+   * part-way (main/deploy/interrupted-script.ts). Only the sql-scripts executor reads it.
+   */
+  resumeScript?: { script: string; choice: 'continue' | 'rerun' | 'skip'; appliedBatches: number; reason?: string };
 }
 
 /** An executor's dry-run answer, shown in the plan and in the change request. */

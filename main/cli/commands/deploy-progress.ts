@@ -72,6 +72,9 @@ export function deploymentPrinter(ctx: Pick<CliContext, 'stdout' | 'stderr'>, is
       case 'interrupted':
         ctx.stdout(`Interruption recorded: ${e.note}\n`);
         break;
+      case 'interrupted-script':
+        ctx.stdout(`Interrupted script ${e.script}: batches known applied ${e.appliedBatches} of ${e.of}${e.inFlightBatch ? `, batch ${e.inFlightBatch} was in flight` : ''}; chosen: ${e.choice}${e.reason ? ` — ${e.reason}` : ''} (by ${e.by})\n`);
+        break;
       case 'deployment-finished':
         clearBar();
         ctx.stdout(`Deployment ${e.outcome} after ${seconds(e.durationMs)}.\n`);

@@ -56,6 +56,9 @@ export async function watchDeployment(ctx: CliContext, engine: DeployEngine, beg
     }
     if (interrupts > 0) engine.manager.cancel(deploymentId, interrupts === 1 ? 'graceful' : 'immediate');
     const summary = await engine.manager.wait(deploymentId);
+    const stopped = engine.manager.stoppedBy(deploymentId);
+    // Why the run stopped (a full disk, a lost journal); the exit code still comes from the outcome below.
+    if (stopped) printFailure(ctx, stopped);
     const reportDir = ctx.flags.get('report');
     if (reportDir) {
       const { events } = engine.manager.journal(deploymentId);

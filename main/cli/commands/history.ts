@@ -20,6 +20,7 @@ export const historyCommand: CliCommand = {
     }
     const rows = list.map((d) => [d.deploymentId, d.tenantId, `${d.project} ${d.release}`, d.startedAt, d.state]);
     ctx.stdout(textTable(['DEPLOYMENT', 'TENANT', 'RELEASE', 'STARTED', 'STATE'], rows));
+    for (const d of list.filter((x) => x.state === 'damaged')) ctx.stdout(`\ndamaged ${d.deploymentId}: ${d.problem ?? 'the journal cannot be read'} Keep the folder and send it to the vendor.\n`);
     const interrupted = list.filter((d) => d.state === 'interrupted');
     if (interrupted.length > 0) ctx.stdout(`\n${interrupted.length} interrupted: continue with \`drop-runner resume ${interrupted[0]!.deploymentId}\`.\n`);
     return EXIT.ok;

@@ -12,6 +12,7 @@ import { deployCommand } from './deploy';
 import { resumeCommand } from './resume';
 import { historyCommand } from './history';
 import { dropsCommand } from './drops';
+import { unlockCommand } from './unlock';
 
 /** Every command the CLI knows, in the order `drop-runner help` lists them. */
-export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand, planCommand, deployCommand, resumeCommand, historyCommand, dropsCommand];
+export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand, planCommand, deployCommand, resumeCommand, historyCommand, unlockCommand, dropsCommand];

@@ -27,7 +27,9 @@ export function RecentDeploymentsCard({ limit = 6 }: { limit?: number }) {
                       {d.project} <span className="muted">{d.release}</span>
                     </span>
                     <span className="item-list__sub">
-                      {d.tenantId} · {formatDateTime(d.startedAt)}
+                      {d.tenantId ? `${d.tenantId} · ` : ''}
+                      {formatDateTime(d.startedAt)}
+                      {d.problem ? ` · ${d.deploymentId}: ${d.problem}` : ''}
                     </span>
                   </span>
                   <DeploymentStateBadge state={d.state} />

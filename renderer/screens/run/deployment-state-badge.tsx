@@ -10,6 +10,7 @@ const STATES: Record<DeploymentSummary['state'], { label: string; intent: BadgeI
   aborted: { label: 'Aborted', intent: 'danger', icon: 'stop' },
   cancelled: { label: 'Cancelled', intent: 'warning', icon: 'stop' },
   interrupted: { label: 'Interrupted', intent: 'warning', icon: 'warning' },
+  damaged: { label: 'Damaged journal', intent: 'danger', icon: 'error' },
 };
 
 /** A deployment's state as a badge (word + icon + colour). */

@@ -212,6 +212,17 @@ export function applyJournalEvents(model: RunModel, events: readonly JournalEven
         if (event.stepId) updateStep(event.stepId, (s) => (s.status === 'running' ? { ...s, status: 'interrupted' } : s));
         log.push(line(event, 'warn', `Interrupted: ${event.note}`, event.stepId, 'runner'));
         break;
+      case 'interrupted-script':
+        log.push(
+          line(
+            event,
+            'warn',
+            `${event.by} chose ${event.choice} for ${event.script}, which stopped part-way (batches known applied: ${event.appliedBatches} of ${event.of}${event.inFlightBatch ? `; batch ${event.inFlightBatch} was in flight` : ''})${event.reason ? `: ${event.reason}` : ''}`,
+            event.stepId,
+            'operator',
+          ),
+        );
+        break;
       case 'deployment-finished':
         next.outcome = event.outcome;
         next.durationMs = event.durationMs;

@@ -22,6 +22,7 @@ export function RunScreen({ deploymentId }: { deploymentId: string }) {
       state={journal.state}
       pendingDecision={journal.pendingDecision}
       loadedAt={journal.loadedAt}
+      onReload={journal.reload}
     />
   );
 }

@@ -14,6 +14,7 @@ import { overallPercent, type RunModel } from './run-model';
 import { StepList } from './step-list';
 import { useNow } from './use-now';
 import { ResumeButton } from './resume-button';
+import { StaleLockBar } from './stale-lock-bar';
 
 export interface RunViewProps {
   deploymentId: string;
@@ -25,12 +26,14 @@ export interface RunViewProps {
   loadedAt: number | null;
   /** False in the perf harness: no engine to send decisions to. */
   interactive?: boolean;
+  /** Re-reads the journal (after a stale lock is cleared, the state changes from running to interrupted). */
+  onReload?: () => void;
 }
 
 const ACTIVE: ReadonlySet<string> = new Set(['running', 'awaiting-decision']);
 
 /** The Run screen's content: summary, steps, live log, and the failure and cancel dialogs. */
-export function RunView({ deploymentId, model, version, state, pendingDecision, loadedAt, interactive = true }: RunViewProps) {
+export function RunView({ deploymentId, model, version, state, pendingDecision, loadedAt, interactive = true, onReload }: RunViewProps) {
   const active = state !== null && ACTIVE.has(state);
   const now = useNow(active);
   const [stepFilter, setStepFilter] = useState<string | undefined>(undefined);
@@ -107,6 +110,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
           </span>
         </MessageBar>
       )}
+      {interactive && (state === 'interrupted' || state === 'running') && <StaleLockBar deploymentId={deploymentId} {...(onReload ? { onCleared: onReload } : {})} />}
       {state === 'interrupted' && (
         <MessageBar intent="warning" title="This deployment was interrupted" actions={interactive && <ResumeButton deploymentId={deploymentId} />}>
           {model.interruptions.at(-1)?.note ?? 'Drop Runner stopped before the deployment finished.'} Resuming re-checks what already ran.

@@ -127,4 +127,19 @@ describe('run model', () => {
     expect(model.outcome).toBe('succeeded');
     expect(model.log.every((line, i, all) => i === 0 || line.seq > (all[i - 1] as { seq: number }).seq)).toBe(true);
   });
+
+  it('shows the choice for a script a crash left part-way as an operator line of its step; batch events add no log line', () => {
+    const events = journal([
+      started,
+      { type: 'step-started', stepId: 's1', attempt: 1 },
+      { type: 'script-started', stepId: 's1', script: '002_tables.sql', batches: 3, sha256: 'ab' },
+      { type: 'batch-committed', stepId: 's1', script: '002_tables.sql', batch: 1, of: 3, file: '002_tables.sql', line: 1 },
+      { type: 'interrupted-script', stepId: 's1', script: '002_tables.sql', appliedBatches: 1, inFlightBatch: 2, of: 3, choice: 'skip', reason: 'done by hand', by: 'Ana' },
+    ]);
+    const { model } = applyJournalEvents(createRunModel(), events);
+    const last = model.log.at(-1)!;
+    expect(last).toMatchObject({ level: 'warn', stepId: 's1', source: 'operator' });
+    expect(last.message).toBe('Ana chose skip for 002_tables.sql, which stopped part-way (batches known applied: 1 of 3; batch 2 was in flight): done by hand');
+    expect(model.log.filter((l) => l.message.includes('batch'))).toHaveLength(1);
+  });
 });
