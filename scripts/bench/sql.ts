@@ -25,7 +25,8 @@ function findRepo(): string {
   return dir;
 }
 const repo = findRepo();
-const corpusDir = path.resolve(repo, '../shared/corpus/sql');
+// DROP_RUNNER_SHARED points at the shared folder when the checkout does not sit beside it (a worktree).
+const corpusDir = path.resolve(process.env.DROP_RUNNER_SHARED ?? path.resolve(repo, '../shared'), 'corpus/sql');
 const TARGET_BYTES = 100 * 1024 * 1024;
 const ROUNDS = 5;
 
