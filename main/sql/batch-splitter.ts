@@ -99,6 +99,8 @@ export interface SplitResult extends SplitSummary {
 /** Decoded script text in chunks of any size; `read` returns null at the end. */
 export interface TextSource {
   read(): string | null;
+  /** Releases the source; the splitter calls it for included files once they are read (or abandoned). */
+  close?(): void;
 }
 
 export interface IncludedFile {
@@ -140,14 +142,14 @@ export function* splitSqlSource(source: TextSource, options: SplitTextOptions): 
 }
 
 /** Runs a batch generator to its end and keeps everything (for callers that want the whole list). */
-export function collectBatches(batches: Generator<SqlBatch, SplitSummary, void>): SplitResult {
+export function collectBatches<S extends SplitSummary>(batches: Generator<SqlBatch, S, void>): S & { batches: SqlBatch[] } {
   const list: SqlBatch[] = [];
   let step = batches.next();
   while (!step.done) {
     list.push(step.value);
     step = batches.next();
   }
-  return { batches: list, ...step.value };
+  return { ...step.value, batches: list };
 }
 
 /** A TextSource over a string already in memory. */
@@ -339,7 +341,12 @@ class Splitter {
       yield* this.drain();
       if (!pending) return;
       if (pending.kind === 'exit') return;
-      yield* this.run(pending.included.text, pending.included.file, pending.included.key, cur.depth + 1);
+      const { text, file, key } = pending.included;
+      try {
+        yield* this.run(text, file, key, cur.depth + 1);
+      } finally {
+        if (typeof text !== 'string') text.close?.();
+      }
       if (this.exitedAt) return;
       if (this.hasContent) this.mapHere(cur.file, cur.lineNo);
       from = pending.resume;
