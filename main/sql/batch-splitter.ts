@@ -280,8 +280,9 @@ class Splitter {
   }
 
   /**
-   * Reads one source chunk by chunk and scans its complete lines; the unfinished last line of a
-   * chunk is held back (as a list, joined once) until its line break arrives.
+   * Reads one source chunk by chunk and scans its complete lines. The unfinished last line of a chunk
+   * is held back (as a list, joined once) and completed with the next chunk's first line only, so no
+   * chunk is ever copied whole.
    */
   *run(source: TextSource | string, file: string, key: string, depth: number): Generator<SqlBatch, void, void> {
     this.stack.push(key);
@@ -290,52 +291,53 @@ class Splitter {
     if (this.hasContent) this.mapHere(file, 1);
     const held: string[] = [];
     let tailFlushed = false;
-    for (let final = false; !final && !this.exitedAt; ) {
+    while (!this.exitedAt) {
       const chunk = reader.read();
-      let window: string;
-      let to: number;
       if (chunk === null) {
-        final = true;
-        window = held.length === 1 ? held[0]! : held.join('');
-        held.length = 0;
-        to = window.length;
         if (cur.pendingCr) cur.loneCr = true;
-      } else {
-        if (chunk.length === 0) continue;
-        cur.lastChar = chunk.charCodeAt(chunk.length - 1);
-        decideLineBreaks(cur, chunk);
-        const cut = usableEnd(chunk, cur.loneCr === true);
-        if (cut === 0) {
-          held.push(chunk);
-          continue;
-        }
-        if (held.length > 0) {
-          held.push(chunk);
-          window = held.join('');
-          held.length = 0;
-          to = window.length - chunk.length + cut;
-        } else {
-          window = chunk;
-          to = cut;
-        }
-        if (to < window.length) held.push(window.slice(to));
+        const last = held.length === 1 ? held[0]! : held.join('');
+        tailFlushed = yield* this.scanPart(last, 0, last.length, cur);
+        break;
       }
-      const w = new Window(window);
-      yield* this.scanWindow(w, to, cur);
-      if (this.exitedAt) break;
-      if (this.hasContent && w.pieceStart < to) {
-        this.pieces.push(window.slice(w.pieceStart, to));
-        tailFlushed = final;
+      if (chunk.length === 0) continue;
+      cur.lastChar = chunk.charCodeAt(chunk.length - 1);
+      decideLineBreaks(cur, chunk);
+      const cut = usableEnd(chunk, cur.loneCr === true);
+      if (cut === 0) {
+        held.push(chunk);
+        continue;
       }
+      let from = 0;
+      if (held.length > 0) {
+        from = firstLineEnd(chunk, cur.loneCr === true);
+        held.push(chunk.slice(0, from));
+        const line = held.join('');
+        held.length = 0;
+        yield* this.scanPart(line, 0, line.length, cur);
+        if (this.exitedAt) break;
+      }
+      yield* this.scanPart(chunk, from, cut, cur);
+      if (cut < chunk.length) held.push(chunk.slice(cut));
     }
     // An included file without a final line break must not glue its last line to the parent's next one.
     if (!this.exitedAt && depth > 0 && tailFlushed && this.hasContent && cur.lastChar !== LF && cur.lastChar !== CR) this.pieces.push('\n');
     this.stack.pop();
   }
 
+  // Scans text[from, to) (whole lines), then keeps the unflushed tail in the batch; true when there was one.
+  private *scanPart(text: string, from: number, to: number, cur: Cursor): Generator<SqlBatch, boolean, void> {
+    if (from >= to) return false;
+    const w = new Window(text);
+    w.pieceStart = from;
+    yield* this.scanWindow(w, from, to, cur);
+    if (this.exitedAt || !this.hasContent || w.pieceStart >= to) return false;
+    this.pieces.push(text.slice(w.pieceStart, to));
+    return true;
+  }
+
   // Scans a window's lines, running includes where `:r` stands and stopping at EXIT/QUIT.
-  private *scanWindow(w: Window, to: number, cur: Cursor): Generator<SqlBatch, void, void> {
-    let from = 0;
+  private *scanWindow(w: Window, start: number, to: number, cur: Cursor): Generator<SqlBatch, void, void> {
+    let from = start;
     for (;;) {
       const pending = this.scanLines(w, from, to, cur);
       yield* this.drain();
@@ -771,6 +773,15 @@ function decideLineBreaks(cur: Cursor, chunk: string): void {
   if (cr === -1) return;
   if (cr + 1 < chunk.length) cur.loneCr = chunk.charCodeAt(cr + 1) !== LF;
   else cur.pendingCr = true;
+}
+
+// Position just after the first line break of a chunk (a CR only when CR breaks count), or 0.
+function firstLineEnd(chunk: string, loneCr: boolean): number {
+  const lf = chunk.indexOf('\n');
+  if (!loneCr) return lf + 1;
+  const cr = chunk.indexOf('\r');
+  if (cr === -1 || (lf !== -1 && lf < cr)) return lf + 1;
+  return chunk.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
 }
 
 /**
