@@ -2,10 +2,10 @@
  * `npm run bench:sql` — two figures, each against a baseline measured in the same run:
  * 1. Batch splitter on a ~100 MB script file built from the public corpus (../shared/corpus/sql; a
  *    synthetic script when it is absent): the streaming path (streamSqlFile: read, decode and split in
- *    1 MiB chunks, batches dropped once counted) against the old whole-text path (read the file,
+ *    64 KiB chunks, batches dropped once counted) against the old whole-text path (read the file,
  *    decode it whole, split it with the pre-streaming splitter kept in whole-text-splitter-baseline.ts,
  *    keep every batch). Each path runs in its own child processes, alternating, so its peak RSS
- *    (resourceUsage().maxRSS) is its own; MB/s is file bytes over read+decode+split time. Targets:
+ *    (VmHWM on Linux) is its own; MB/s is file bytes over read+decode+split time. Targets:
  *    streaming no slower than whole-text (ratio <= 1.0), peak RSS <= 150 MiB and within an idle
  *    Node's RSS + 2x the largest batch + a small constant.
  * 2. Script-runner overhead: 5,000 small batches through runSqlScripts (one connection, per-script
@@ -19,11 +19,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, Request } from 'tedious';
 import { resolveConnectionSettings, toTediousConfig } from '../../main/sql/connection-settings';
-import { decodeScript } from '../../main/sql/script-decoding';
 import { runSqlScripts } from '../../main/sql/script-runner';
-import { streamSqlFile } from '../../main/sql/script-file';
 import { startTdsServer } from '../../test/support/tds-server/index';
-import { splitSqlText as splitWholeTextBaseline } from './whole-text-splitter-baseline';
+import type { ChildReport, SplitPath } from './sql-split-child';
 
 // This file runs bundled from .tmp/, so find the checkout by walking up to its package.json.
 function findRepo(): string {
@@ -71,41 +69,10 @@ function buildScript(): { bytes: Buffer; source: string } {
   return { bytes: Buffer.concat(chunks), source };
 }
 
-type SplitPath = 'idle' | 'whole-text' | 'streaming';
-interface ChildReport {
-  path: SplitPath;
-  times: number[];
-  batches: number;
-  largestBatchChars: number;
-  maxRssMiB: number;
-}
-
-// One path, measured inside a child process (see the file comment): a warm-up, then CHILD_ROUNDS timed runs.
-const CHILD_ROUNDS = 2;
-function runChild(pathName: SplitPath, file: string): ChildReport {
-  const times: number[] = [];
-  let batches = 0;
-  let largest = 0;
-  for (let r = 0; pathName !== 'idle' && r <= CHILD_ROUNDS; r++) {
-    const t = performance.now();
-    batches = 0;
-    if (pathName === 'whole-text') {
-      const result = splitWholeTextBaseline(decodeScript(readFileSync(file)).text, { file: 'bench.sql' });
-      batches = result.batches.length;
-      for (const b of result.batches) largest = Math.max(largest, b.text.length);
-    } else {
-      for (const b of streamSqlFile(file, { displayName: 'bench.sql' })) {
-        batches++;
-        if (b.text.length > largest) largest = b.text.length;
-      }
-    }
-    if (r > 0) times.push(performance.now() - t);
-  }
-  return { path: pathName, times, batches, largestBatchChars: largest, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
-}
-
 function spawnChild(pathName: SplitPath, file: string): ChildReport {
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', pathName, file], { encoding: 'utf8' });
+  // The child is its own small bundle (built beside this one), so its RSS is not this file's imports.
+  const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sql-split-child.mjs');
+  const out = execFileSync(process.execPath, [child, pathName, file], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as ChildReport;
 }
 
@@ -133,7 +100,7 @@ function benchSplitter(): void {
     const largestMiB = stream.largest / (1024 * 1024);
     console.log(`  batches: whole-text ${whole.batches}, streaming ${stream.batches}; largest batch ${largestMiB.toFixed(2)} MiB`);
     console.log(`  whole-text (read, decode, split, keep all):  ${(mb / (whole.ms / 1000)).toFixed(0)} MB/s  (${whole.ms.toFixed(0)} ms)  peak RSS ${whole.rss.toFixed(0)} MiB`);
-    console.log(`  streaming (1 MiB chunks, batch by batch):    ${(mb / (stream.ms / 1000)).toFixed(0)} MB/s  (${stream.ms.toFixed(0)} ms)  peak RSS ${stream.rss.toFixed(0)} MiB`);
+    console.log(`  streaming (64 KiB chunks, batch by batch):   ${(mb / (stream.ms / 1000)).toFixed(0)} MB/s  (${stream.ms.toFixed(0)} ms)  peak RSS ${stream.rss.toFixed(0)} MiB`);
     console.log(`  ratio streaming / whole-text time:           ${(stream.ms / whole.ms).toFixed(2)}  (target <= 1.00; best runs ${(stream.best / whole.best).toFixed(2)})`);
     console.log(`  streaming peak RSS: ${stream.rss.toFixed(0)} MiB = idle Node ${idle.maxRssMiB.toFixed(0)} MiB + ${(stream.rss - idle.maxRssMiB).toFixed(0)} MiB (2x largest batch ${(2 * largestMiB).toFixed(1)} MiB; target <= 150 MiB in all)`);
     console.log(`  (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs: absolute MB/s scale with free CPU, the ratio much less)`);
@@ -195,12 +162,7 @@ async function benchRunner(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
 }
 
-// `npm run bench:sql -- --splitter` or `-- --runner` runs one half; `--child <path> <file>` is one measured splitter run.
-const childAt = process.argv.indexOf('--child');
-if (childAt !== -1) {
-  console.log(JSON.stringify(runChild(process.argv[childAt + 1] as SplitPath, process.argv[childAt + 2]!)));
-} else {
-  const only = process.argv.includes('--splitter') ? 'splitter' : process.argv.includes('--runner') ? 'runner' : 'both';
-  if (only !== 'runner') benchSplitter();
-  if (only !== 'splitter') await benchRunner();
-}
+// `npm run bench:sql -- --splitter` or `-- --runner` runs one half.
+const only = process.argv.includes('--splitter') ? 'splitter' : process.argv.includes('--runner') ? 'runner' : 'both';
+if (only !== 'runner') benchSplitter();
+if (only !== 'splitter') await benchRunner();
