@@ -68,7 +68,7 @@ export async function splitSqlFile(file: string, options: SplitFileOptions = {})
  * Reads and splits a script once without keeping its batches: the plan's batch count, the file's
  * hash, and every error the script would raise, before anything is sent.
  */
-export function scanSqlFile(file: string, options: SplitFileOptions = {}): ScanFileResult {
+export function scanSqlFile(file: string, options: SplitFileOptions & { chunkBytes?: number } = {}): ScanFileResult {
   return withEncodingRestarts(options, (windows1252) => {
     const batches = streamSqlFile(file, { ...options, windows1252 });
     let batchCount = 0;

@@ -80,7 +80,8 @@ export class ScriptSource implements TextSource {
       closeSync(this.fd);
       throw error;
     }
-    this.buffer = Buffer.allocUnsafe(options.chunkBytes ?? SCRIPT_CHUNK_BYTES);
+    // At least 4 bytes: up to 3 bytes of a cut character wait in the buffer for the next read.
+    this.buffer = Buffer.allocUnsafe(Math.max(4, options.chunkBytes ?? SCRIPT_CHUNK_BYTES));
   }
 
   /** SHA-256 (hex) of the whole file: reads (without decoding) whatever the splitter left unread, e.g. after EXIT. */
