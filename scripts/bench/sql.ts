@@ -87,7 +87,7 @@ function benchSplitter(): void {
     const idle = spawnChild('idle', file);
     const runs: Record<'whole-text' | 'streaming', ChildReport[]> = { 'whole-text': [], streaming: [] };
     // Alternate the paths so a change in machine load hits both alike.
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       runs['whole-text'].push(spawnChild('whole-text', file));
       runs.streaming.push(spawnChild('streaming', file));
     }
