@@ -136,22 +136,8 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       else if (!previous) action = 'apply';
       else if (previous.contentHash && previous.contentHash.toLowerCase() !== f.sha256) action = 'skip-drift';
       else action = 'skip-applied';
-      let batches: Iterable<SqlBatch> = [];
-      let batchCount = 0;
-      if (action === 'apply' || action === 'run-always') {
-        if (inline) {
-          batches = inlineBatches(inline);
-          batchCount = inline.text.trim() === '' ? 0 : 1;
-        } else {
-          const split: SplitFileOptions = { packageRoot: options.packageRoot!, displayName: f.script.name, ...(options.variables ? { variables: options.variables } : {}) };
-          const scan = scanSqlFile(f.script.path, split);
-          if (scan.sha256 !== f.sha256) throw new AppError('SQL_SCRIPT_CHANGED', `${f.script.name} changed on disk while the step was being planned.`, 'Nothing may edit the drop while it deploys; retry the step.', { script: f.script.name });
-          for (const w of scan.warnings) emit({ type: 'warning', stepId, message: redact(`${w.file} line ${w.line}: ${w.message}`) });
-          batchCount = scan.batchCount;
-          const path = f.script.path;
-          batches = { [Symbol.iterator]: () => streamSqlFile(path, { ...split, expect: scan }) };
-        }
-      }
+      const { batches, batchCount } =
+        action === 'apply' || action === 'run-always' ? prepareBatches(f, inline, options, (message) => emit({ type: 'warning', stepId, message: redact(message) })) : { batches: [], batchCount: 0 };
       plan.push({ name: f.script.name, action, sha256: f.sha256, batchCount, script: f.script, batches });
     }
     const publicPlan = plan.map(({ name, action, sha256, batchCount }) => ({ name, action, sha256, batchCount }));
@@ -288,6 +274,27 @@ async function cancelled(
 
 function artifact(p: PlannedScript, action: string): StepArtifact {
   return { kind: 'script', name: p.name, action, sha256: p.sha256 };
+}
+
+/**
+ * The batches of a script that will run: split once now, without keeping them, for the count and so
+ * that every splitting error is raised before anything is sent; split again, streamed, when sent.
+ */
+function prepareBatches(
+  f: { script: SelectedScript; sha256: string },
+  inline: RunSqlScriptsOptions['inline'],
+  options: RunSqlScriptsOptions,
+  warn: (message: string) => void,
+): { batches: Iterable<SqlBatch>; batchCount: number } {
+  if (inline) return { batches: inlineBatches(inline), batchCount: inline.text.trim() === '' ? 0 : 1 };
+  const split: SplitFileOptions = { packageRoot: options.packageRoot!, displayName: f.script.name, ...(options.variables ? { variables: options.variables } : {}) };
+  const scan = scanSqlFile(f.script.path, split);
+  if (scan.sha256 !== f.sha256) {
+    throw new AppError('SQL_SCRIPT_CHANGED', `${f.script.name} changed on disk while the step was being planned.`, 'Nothing may edit the drop while it deploys; retry the step.', { script: f.script.name });
+  }
+  for (const w of scan.warnings) warn(`${w.file} line ${w.line}: ${w.message}`);
+  const file = f.script.path;
+  return { batchCount: scan.batchCount, batches: { [Symbol.iterator]: () => streamSqlFile(file, { ...split, expect: scan }) } };
 }
 
 /** Inline SQL as the one batch it is sent as; a blank script sends nothing. */
