@@ -3,10 +3,11 @@
  * table in the target database, and run what is pending on ONE connection, batch by batch, with a
  * transaction per script (default), per step, or none. Every script is split (and every variable
  * resolved) before the first batch is sent, so a typo in a variable name never leaves a database
- * half-deployed.
+ * half-deployed. Splitting streams: the plan reads each script once to count and check its batches
+ * without keeping them, and the run reads it again batch by batch, refusing a file that changed in
+ * between (SQL_SCRIPT_CHANGED), so memory follows the largest batch, not the largest script.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { AppError } from '../../common/errors';
 import type { JournalEventInput, StepArtifact } from '../../common/journal-events';
 import { locateBatchLine, type SqlBatch } from './batch-splitter';
@@ -14,7 +15,7 @@ import { openSqlSession, SqlRequestFailure, type SqlServerMessage, type SqlSessi
 import type { SqlConnectionSettings } from './connection-settings';
 import { ensureJournalTable, parseJournalTableName, readJournal, recordScript } from './journal-table';
 import { takeScriptsLock } from './scripts-lock';
-import { splitSqlBytes } from './script-file';
+import { hashFile, scanSqlFile, streamSqlFile, type SplitFileOptions } from './script-file';
 import { selectScripts, type ScriptSelectionSettings, type SelectedScript } from './script-selection';
 
 export type TransactionMode = 'per-script' | 'step' | 'none';
@@ -98,7 +99,8 @@ export interface RunSqlScriptsResult {
 
 interface PreparedScript extends PlannedScript {
   script: SelectedScript;
-  batches: SqlBatch[];
+  /** Each iteration reads the script again (streamSqlFile), checked against what the plan read. */
+  batches: Iterable<SqlBatch>;
 }
 
 /** Runs (or, with dryRun, plans) a sql-scripts step on one dedicated connection; throws AppError on failure. */
@@ -117,10 +119,7 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
   const inline = options.inline;
   if (!inline && !options.packageRoot) throw new AppError('SQL_SETTINGS_INVALID', `Step ${stepId} has neither a package folder with scripts nor inline SQL.`, 'Give the step a package with .sql files.', { stepId });
   const selected: SelectedScript[] = inline ? [{ name: inline.name, path: inline.name, runAlways: true }] : selectScripts(options.packageRoot!, settings);
-  const files = selected.map((script) => {
-    const bytes = inline ? Buffer.from(inline.text, 'utf8') : readScript(script);
-    return { script, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
-  });
+  const files = selected.map((script) => ({ script, sha256: inline ? createHash('sha256').update(inline.text, 'utf8').digest('hex') : hashScript(script) }));
 
   let session: SqlSession | undefined;
   const cancelGraceful = () => options.cancel?.graceful?.aborted === true || options.cancel?.immediate?.aborted === true;
@@ -150,13 +149,9 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       else if (!previous) action = 'apply';
       else if (previous.contentHash && previous.contentHash.toLowerCase() !== f.sha256) action = 'skip-drift';
       else action = 'skip-applied';
-      let batches: SqlBatch[] = [];
-      if (action === 'apply' || action === 'run-always') {
-        batches = inline
-          ? inlineBatches(inline)
-          : splitSqlBytes(f.bytes, f.script.path, { packageRoot: options.packageRoot!, displayName: f.script.name, ...(options.variables ? { variables: options.variables } : {}) }).batches;
-      }
-      plan.push({ name: f.script.name, action, sha256: f.sha256, batchCount: batches.reduce((n, b) => n + b.repeat, 0), script: f.script, batches });
+      const { batches, batchCount } =
+        action === 'apply' || action === 'run-always' ? prepareBatches(f, inline, options, (message) => emit({ type: 'warning', stepId, message: redact(message) })) : { batches: [], batchCount: 0 };
+      plan.push({ name: f.script.name, action, sha256: f.sha256, batchCount, script: f.script, batches });
     }
     const publicPlan = plan.map(({ name, action, sha256, batchCount }) => ({ name, action, sha256, batchCount }));
     planSoFar = publicPlan;
@@ -312,6 +307,27 @@ function artifact(p: PlannedScript, action: string, detail?: string): StepArtifa
   return { kind: 'script', name: p.name, action, sha256: p.sha256, ...(detail ? { detail } : {}) };
 }
 
+/**
+ * The batches of a script that will run: split once now, without keeping them, for the count and so
+ * that every splitting error is raised before anything is sent; split again, streamed, when sent.
+ */
+function prepareBatches(
+  f: { script: SelectedScript; sha256: string },
+  inline: RunSqlScriptsOptions['inline'],
+  options: RunSqlScriptsOptions,
+  warn: (message: string) => void,
+): { batches: Iterable<SqlBatch>; batchCount: number } {
+  if (inline) return { batches: inlineBatches(inline), batchCount: inline.text.trim() === '' ? 0 : 1 };
+  const split: SplitFileOptions = { packageRoot: options.packageRoot!, displayName: f.script.name, ...(options.variables ? { variables: options.variables } : {}) };
+  const scan = scanSqlFile(f.script.path, split);
+  if (scan.sha256 !== f.sha256) {
+    throw new AppError('SQL_SCRIPT_CHANGED', `${f.script.name} changed on disk while the step was being planned.`, 'Nothing may edit the drop while it deploys; retry the step.', { script: f.script.name });
+  }
+  for (const w of scan.warnings) warn(`${w.file} line ${w.line}: ${w.message}`);
+  const file = f.script.path;
+  return { batchCount: scan.batchCount, batches: { [Symbol.iterator]: () => streamSqlFile(file, { ...split, expect: scan }) } };
+}
+
 /** Inline SQL as the one batch it is sent as; a blank script sends nothing. */
 function inlineBatches(inline: { name: string; text: string }): SqlBatch[] {
   if (inline.text.trim() === '') return [];
@@ -319,11 +335,12 @@ function inlineBatches(inline: { name: string; text: string }): SqlBatch[] {
   return [{ index: 1, text: inline.text, file: inline.name, firstLine: 1, lastFile: inline.name, lastLine: lines.length, repeat: 1, onError: 'exit', lineMap: [{ textLine: 1, file: inline.name, line: 1 }] }];
 }
 
-function readScript(script: SelectedScript): Buffer {
+function hashScript(script: SelectedScript): string {
   try {
-    return readFileSync(script.path);
+    return hashFile(script.path);
   } catch (error) {
-    throw new AppError('SQL_SCRIPT_UNREADABLE', `The script ${script.name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the drop was extracted completely.', { script: script.name });
+    const errno = error instanceof AppError ? error.details?.errno : (error as NodeJS.ErrnoException).code;
+    throw new AppError('SQL_SCRIPT_UNREADABLE', `The script ${script.name} cannot be read (${typeof errno === 'string' ? errno : 'error'}).`, 'Check that the drop was extracted completely.', { script: script.name });
   }
 }
 

@@ -1,22 +1,27 @@
 /**
  * `npm run bench:sql` — two figures, each against a baseline measured in the same run:
- * 1. Batch-splitter throughput on a ~100 MB script built from the public corpus
- *    (../shared/corpus/sql; a synthetic script when it is absent). Baseline: a plain line split
- *    (String.prototype.split('\n')) over the same decoded text. Target >= 100 MB/s.
+ * 1. Batch splitter on a ~100 MB script file built from the public corpus (../shared/corpus/sql; a
+ *    synthetic script when it is absent): the streaming path (streamSqlFile: read, decode and split in
+ *    64 KiB chunks, batches dropped once counted) against the old whole-text path (read the file,
+ *    decode it whole, split it with the pre-streaming splitter kept in whole-text-splitter-baseline.ts,
+ *    keep every batch). Each path runs in its own child processes, alternating, so its peak RSS
+ *    (VmHWM on Linux) is its own; MB/s is file bytes over read+decode+split time. Targets:
+ *    streaming no slower than whole-text (ratio <= 1.0), peak RSS <= 150 MiB and within an idle
+ *    Node's RSS + 2x the largest batch + a small constant.
  * 2. Script-runner overhead: 5,000 small batches through runSqlScripts (one connection, per-script
  *    transaction, journal table, splitting, hashing, events) vs a bare tedious loop sending the same
  *    batches in one transaction, both against the same in-process TDS double. Target ratio <= 1.15.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, Request } from 'tedious';
-import { splitSqlText } from '../../main/sql/batch-splitter';
 import { resolveConnectionSettings, toTediousConfig } from '../../main/sql/connection-settings';
-import { decodeScript } from '../../main/sql/script-decoding';
 import { runSqlScripts } from '../../main/sql/script-runner';
 import { startTdsServer } from '../../test/support/tds-server/index';
+import type { ChildReport, SplitPath } from './sql-split-child';
 
 // This file runs bundled from .tmp/, so find the checkout by walking up to its package.json.
 function findRepo(): string {
@@ -25,7 +30,8 @@ function findRepo(): string {
   return dir;
 }
 const repo = findRepo();
-const corpusDir = path.resolve(repo, '../shared/corpus/sql');
+// DROP_RUNNER_SHARED points at the shared folder when the checkout does not sit beside it (a worktree).
+const corpusDir = path.resolve(process.env.DROP_RUNNER_SHARED ?? path.resolve(repo, '../shared'), 'corpus/sql');
 const TARGET_BYTES = 100 * 1024 * 1024;
 const ROUNDS = 5;
 
@@ -63,36 +69,44 @@ function buildScript(): { bytes: Buffer; source: string } {
   return { bytes: Buffer.concat(chunks), source };
 }
 
+function spawnChild(pathName: SplitPath, file: string): ChildReport {
+  // The child is its own small bundle (built beside this one), so its RSS is not this file's imports.
+  const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sql-split-child.mjs');
+  const out = execFileSync(process.execPath, [child, pathName, file], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as ChildReport;
+}
+
 function benchSplitter(): void {
   const { bytes, source } = buildScript();
   const mb = bytes.length / (1024 * 1024);
+  const work = mkdtempSync(path.join(tmpdir(), 'dr-bench-split-'));
+  const file = path.join(work, 'bench.sql');
+  writeFileSync(file, bytes);
   console.log(`Splitter: ${mb.toFixed(1)} MiB from ${source}`);
-  const decodeTimes: number[] = [];
-  const splitTimes: number[] = [];
-  const baselineTimes: number[] = [];
-  let batches = 0;
-  let lines = 0;
-  for (let r = 0; r < ROUNDS; r++) {
-    let t = performance.now();
-    const text = decodeScript(bytes).text;
-    decodeTimes.push(performance.now() - t);
-    t = performance.now();
-    const result = splitSqlText(text, { file: 'bench.sql' });
-    splitTimes.push(performance.now() - t);
-    batches = result.batches.length;
-    t = performance.now();
-    lines = text.split('\n').length;
-    baselineTimes.push(performance.now() - t);
+  try {
+    const idle = spawnChild('idle', file);
+    const runs: Record<'whole-text' | 'streaming', ChildReport[]> = { 'whole-text': [], streaming: [] };
+    // Alternate the paths so a change in machine load hits both alike.
+    for (let i = 0; i < 3; i++) {
+      runs['whole-text'].push(spawnChild('whole-text', file));
+      runs.streaming.push(spawnChild('streaming', file));
+    }
+    const summary = (reports: ChildReport[]) => {
+      const times = reports.flatMap((r) => r.times);
+      return { ms: median(times), best: Math.min(...times), rss: Math.max(...reports.map((r) => r.maxRssMiB)), batches: reports[0]!.batches, largest: reports[0]!.largestBatchChars };
+    };
+    const whole = summary(runs['whole-text']);
+    const stream = summary(runs.streaming);
+    const largestMiB = stream.largest / (1024 * 1024);
+    console.log(`  batches: whole-text ${whole.batches}, streaming ${stream.batches}; largest batch ${largestMiB.toFixed(2)} MiB`);
+    console.log(`  whole-text (read, decode, split, keep all):  ${(mb / (whole.ms / 1000)).toFixed(0)} MB/s  (${whole.ms.toFixed(0)} ms)  peak RSS ${whole.rss.toFixed(0)} MiB`);
+    console.log(`  streaming (64 KiB chunks, batch by batch):   ${(mb / (stream.ms / 1000)).toFixed(0)} MB/s  (${stream.ms.toFixed(0)} ms)  peak RSS ${stream.rss.toFixed(0)} MiB`);
+    console.log(`  ratio streaming / whole-text time:           ${(stream.ms / whole.ms).toFixed(2)}  (target <= 1.00; best runs ${(stream.best / whole.best).toFixed(2)})`);
+    console.log(`  streaming peak RSS: ${stream.rss.toFixed(0)} MiB = idle Node ${idle.maxRssMiB.toFixed(0)} MiB + ${(stream.rss - idle.maxRssMiB).toFixed(0)} MiB (2x largest batch ${(2 * largestMiB).toFixed(1)} MiB; target <= 150 MiB in all)`);
+    console.log(`  (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs: absolute MB/s scale with free CPU, the ratio much less)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  const split = median(splitTimes);
-  const decode = median(decodeTimes);
-  const base = median(baselineTimes);
-  console.log(`  batches: ${batches}, lines: ${lines}`);
-  console.log(`  split (decoded text):      ${(mb / (split / 1000)).toFixed(0)} MB/s  (${split.toFixed(0)} ms)`);
-  console.log(`  decode + split (bytes):    ${(mb / ((split + decode) / 1000)).toFixed(0)} MB/s  (${(split + decode).toFixed(0)} ms)`);
-  console.log(`  baseline line split:       ${(mb / (base / 1000)).toFixed(0)} MB/s  (${base.toFixed(0)} ms)`);
-  console.log(`  ratio split / line split:  ${(split / base).toFixed(2)}  (target >= 100 MB/s for the splitter; best run ${(mb / (Math.min(...splitTimes) / 1000)).toFixed(0)} MB/s)`);
-  console.log(`  (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs: absolute MB/s scale with free CPU, the ratio much less)`);
 }
 
 async function benchRunner(): Promise<void> {

@@ -6,7 +6,8 @@ import { splitSqlFile } from '../../../main/sql/script-file';
 
 // The corpus lives beside the checkout (../shared/corpus/sql) and is never copied into the project.
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const corpus = path.resolve(repo, '../shared/corpus/sql');
+// DROP_RUNNER_SHARED points at the shared folder when the checkout does not sit beside it (a worktree).
+const corpus = path.resolve(process.env.DROP_RUNNER_SHARED ?? path.resolve(repo, '../shared'), 'corpus/sql');
 const present = existsSync(corpus);
 
 if (!present) {
