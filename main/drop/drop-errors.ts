@@ -20,6 +20,8 @@ export const DROP_ERROR_HINTS = {
   DROP_WRITE_FAILED: 'Drop Runner could not write to its data folder. Check free space and permissions of the data folder.',
   DROP_MANIFEST_MISSING: 'A drop needs drop.json at its root (or the layout of an Octopus offline package drop). Check that you opened the right file.',
   DROP_MANIFEST_INVALID: 'drop.json does not follow the drop format (docs/drop-format.md). Ask the vendor for a corrected drop.',
+  DROP_MANIFEST_DUPLICATE_KEY: 'drop.json names the same key twice in one object, so different tools could read different values from the signed bytes. Do not use this drop; ask the vendor to re-pack it.',
+  DROP_MANIFEST_TOO_LARGE: 'drop.json is larger, or lists more variables, steps or files, than any genuine drop needs. If the vendor confirms it is genuine, raise the limit (docs/operations.md).',
   DROP_FILE_MISSING: 'A file that drop.json lists is not in the drop. The copy is incomplete or was altered; get a fresh copy from the vendor.',
   DROP_FILE_NOT_LISTED: 'The drop contains a file that drop.json does not list, so it cannot be trusted. Get a fresh copy, or ask the vendor to re-pack.',
   DROP_HASH_MISMATCH: 'A file differs from what drop.json pins: the drop was altered or damaged. Get a fresh copy from the vendor.',

@@ -8,7 +8,7 @@ import { checkFilesAgainstManifest, checkStepReferences } from './file-check';
 import { hashFolderSafely } from './folder-hash';
 import { sha256Hex } from './hashing';
 import { resolveLimits, type DropLimits } from './limits';
-import { parseManifest } from './manifest';
+import { checkManifestSize, parseManifest } from './manifest';
 import { MANIFEST_FILE, SIGNATURE_FILE, type DropManifest } from './manifest-schema';
 import { looksLikeOctopusDrop, type OctopusImporter } from './octopus-hook';
 import { collectPackageFacts } from './packages';
@@ -134,6 +134,7 @@ async function verifyContents(root: string, all: DropFile[], source: Source, lim
       nested ? 'Ask the vendor to pack the drop with `drop-runner pack <folder>`, which puts drop.json at the zip root.' : undefined,
     );
   }
+  checkManifestSize(manifestFile.size, MANIFEST_FILE, limits);
   const manifestBytes = await readFile(join(root, MANIFEST_FILE));
   const sigBytes = all.some((f) => f.path === SIGNATURE_FILE) ? await readOptional(join(root, SIGNATURE_FILE)) : null;
   // The signature is judged first: if drop.json was tampered with, "signature invalid" is the truthful report.
@@ -141,7 +142,7 @@ async function verifyContents(root: string, all: DropFile[], source: Source, lim
   if (signature.state === 'invalid') {
     throw dropError('DROP_SIGNATURE_INVALID', `The signature of "${source.path}" is invalid: ${signature.reason}.`, { path: source.path, reason: signature.reason });
   }
-  const manifest = parseManifest(manifestBytes);
+  const manifest = parseManifest(manifestBytes, MANIFEST_FILE, limits);
   const files = all.filter((f) => f.path !== MANIFEST_FILE && f.path !== SIGNATURE_FILE);
   checkFilesAgainstManifest(manifest, files);
   checkStepReferences(manifest);
