@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
+    // The drop worker thread is started from a built file; this builds it from the current sources.
+    globalSetup: ['test/support/build-drop-worker.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

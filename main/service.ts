@@ -72,5 +72,14 @@ export function createService(options: ServiceOptions): Service {
     ...deployHandlers(ctx, deployments),
     ...storageHandlers(ctx, deployments),
   };
-  return { handlers, events: ctx.events, redact: (text) => ctx.redactor.redact(text), close: () => deployments.close() };
+  return {
+    handlers,
+    events: ctx.events,
+    redact: (text) => ctx.redactor.redact(text),
+    close: () => {
+      // An open in progress is stopped rather than waited for: its worker ends and its temp folder goes.
+      ctx.drops.abortOpens();
+      return deployments.close();
+    },
+  };
 }

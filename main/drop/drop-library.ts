@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecentDrop, StoredDrop } from '../../common/contract';
@@ -6,8 +7,8 @@ import { AppError } from '../../common/errors';
 import type { SettingsStore } from '../platform/settings-store';
 import { dropsDir } from './drop-store';
 import { listStoredDrops, removeStoredDrop } from './drop-storage';
-import { createOctopusImporter } from '../octopus/octopus-importer';
-import { openDrop, type OpenDropOptions } from './open-drop';
+import type { OpenDropOptions } from './open-drop';
+import { openDropIsolated } from './worker/isolated-open';
 import { ensureDirSync } from '../platform/ensure-dir';
 
 /** How many recently opened drops the Home screen lists. */
@@ -21,6 +22,7 @@ const MODEL_FILE = 'drop-model.json';
  */
 export class DropLibrary {
   private readonly cache = new Map<string, Drop>();
+  private readonly opening = new Set<AbortController>();
 
   constructor(
     private readonly dataDir: string,
@@ -33,15 +35,29 @@ export class DropLibrary {
    * The Octopus password is asked for only when an encrypted variables file needs it.
    */
   async open(path: string, options: { octopusPassword?: () => Promise<string | undefined> } = {}): Promise<Drop> {
-    const octopusImporter = createOctopusImporter(options.octopusPassword ? { password: options.octopusPassword } : {});
-    const drop = await openDrop(path, { dataDir: this.dataDir, octopusImporter, ...this.openOptions() });
+    // The reading happens in a worker thread, so the UI and the browser host keep answering meanwhile.
+    const stop = new AbortController();
+    this.opening.add(stop);
+    let drop: Drop;
+    try {
+      drop = await openDropIsolated(path, {
+        dataDir: this.dataDir,
+        ...this.openOptions(),
+        ...(options.octopusPassword ? { octopusPassword: options.octopusPassword } : {}),
+        signal: stop.signal,
+      });
+    } finally {
+      this.opening.delete(stop);
+    }
     const folder = join(dropsDir(this.dataDir), drop.id);
     // A folder drop is verified in place, so its drops/<id>/ folder holds only this model.
     ensureDirSync(folder);
-    // Written through a temp file: a crash mid-write must not leave a half model that a resume would trust.
+    // Written through a temp file of its own (two opens of the same drop may finish together): a crash
+    // mid-write must not leave a half model that a resume would trust.
     const file = join(folder, MODEL_FILE);
-    writeFileSync(`${file}.tmp`, JSON.stringify(withoutBakedSecrets(drop)));
-    renameSync(`${file}.tmp`, file);
+    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(temp, JSON.stringify(withoutBakedSecrets(drop)));
+    renameSync(temp, file);
     this.cache.set(drop.id, drop);
     const recent: RecentDrop = {
       dropId: drop.id,
@@ -55,6 +71,11 @@ export class DropLibrary {
     const others = this.recent().filter((r) => r.dropId !== drop.id);
     this.settings.set(RECENT_KEY, [recent, ...others].slice(0, RECENT_LIMIT));
     return drop;
+  }
+
+  /** Stops every open still in progress (their workers end and their partial extractions are removed). */
+  abortOpens(): void {
+    for (const stop of this.opening) stop.abort();
   }
 
   /** A drop opened earlier (in this or an earlier run); DROP_NOT_FOUND when it is no longer on this machine. */

@@ -24,6 +24,8 @@ export interface OpenDropOptions {
   trustedKeys?: readonly TrustedKey[];
   /** Imports Octopus offline package drops; without it such drops are refused with DROP_IMPORTER_MISSING. */
   octopusImporter?: OctopusImporter;
+  /** Told the temporary extraction folder before anything is written there, so whoever stops this open can remove it. */
+  onTempPath?: (path: string) => void;
 }
 
 interface Source {
@@ -58,6 +60,7 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
   const dataDir = resolve(options.dataDir);
   await removeStaleTemps(dataDir);
   const temp = await newTempPath(dataDir);
+  options.onTempPath?.(temp);
   const { files, sha256 } = await extractZipSafely(sourcePath, temp, limits);
   try {
     const verified = await verifyContents(temp, files, { path: sourcePath, kind: 'zip', sha256 }, limits, options);

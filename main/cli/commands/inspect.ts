@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Drop, PackageFacts } from '../../../common/drop-model';
 import { describeSignature, formatSize, summarizeDrop } from '../../drop/drop-summary';
-import { openDrop } from '../../drop/open-drop';
 import type { TrustedKey } from '../../drop/signature';
 import { TrustStore } from '../../drop/trust-store';
-import { createOctopusImporter } from '../../octopus/octopus-importer';
+import { openDropIsolated } from '../../drop/worker/isolated-open';
 import { openTenantStore } from '../../tenants/open-tenant-store';
 import type { TenantStore } from '../../tenants/tenant-store';
 import { EXIT, type CliCommand } from '../cli-types';
@@ -84,11 +83,16 @@ export const inspectCommand: CliCommand = {
     const [target, ...extra] = ctx.args;
     if (!target || extra.length > 0) return printUsage(ctx, target ? `Unexpected argument "${extra[0]}".` : 'Name the drop zip or folder to inspect.', USAGE);
     const scratch = await mkdtemp(join(tmpdir(), 'drop-runner-inspect-'));
+    // Ctrl-C or SIGTERM stops the drop worker at once; the scratch folder is still removed below.
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     try {
       // Octopus drops: the password from stdin, or the one remembered for --tenant (the keychain is read only then).
       let tenants: TenantStore | undefined;
       const password = cliOctopusPassword(ctx, () => (tenants ??= openTenantStore(ctx.dataDir)));
-      const drop = await openDrop(target, { dataDir: scratch, trustedKeys: trustedKeys(ctx.dataDir), octopusImporter: createOctopusImporter({ password: password.ask }) });
+      const drop = await openDropIsolated(target, { dataDir: scratch, trustedKeys: trustedKeys(ctx.dataDir), octopusPassword: password.ask, signal: stop.signal });
       if (ctx.flags.has('json')) ctx.stdout(`${JSON.stringify(summarizeDrop(drop), null, 2)}\n`);
       else ctx.stdout(humanReport(drop));
       if (drop.provenance.signature.state === 'unknown-publisher') {
@@ -96,8 +100,14 @@ export const inspectCommand: CliCommand = {
       }
       return EXIT.ok;
     } catch (error) {
+      if (stop.signal.aborted) {
+        ctx.stderr('error CANCELLED: inspect was stopped; nothing was kept.\n');
+        return EXIT.cancelled;
+      }
       return printFailure(ctx, error);
     } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       await rm(scratch, { recursive: true, force: true });
     }
   },
