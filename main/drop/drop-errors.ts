@@ -17,6 +17,7 @@ export const DROP_ERROR_HINTS = {
   DROP_TOO_LARGE: 'The drop is larger than the configured limit. If the vendor confirms it is genuine, raise the limit in settings.',
   DROP_ZIP_BOMB: 'The drop expands far more than real release files do (a possible zip bomb). Do not use it; report it to the vendor.',
   DROP_NO_SPACE: 'Free disk space on the drive that holds the Drop Runner data folder, then open the drop again.',
+  DISK_FULL: 'Free space on that disk (or pass --data-dir / set TMPDIR to a folder on a disk with room), then open the drop again. Nothing was kept from this attempt.',
   DROP_WRITE_FAILED: 'Drop Runner could not write to its data folder. Check free space and permissions of the data folder.',
   DROP_MANIFEST_MISSING: 'A drop needs drop.json at its root (or the layout of an Octopus offline package drop). Check that you opened the right file.',
   DROP_MANIFEST_INVALID: 'drop.json does not follow the drop format (docs/drop-format.md). Ask the vendor for a corrected drop.',

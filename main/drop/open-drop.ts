@@ -71,6 +71,9 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
     await rm(temp, { recursive: true, force: true });
     if (error instanceof AppError) throw error;
     const err = error as NodeJS.ErrnoException;
+    if (err.code === 'ENOSPC' || err.code === 'EDQUOT') {
+      throw dropError('DISK_FULL', `The disk holding "${dataDir}" filled up while the drop was being kept there (${err.code}).`, { path: dataDir, cause: err.code });
+    }
     if (typeof err.code === 'string' && err.syscall) {
       throw dropError('DROP_WRITE_FAILED', `Cannot finish opening the drop in "${dataDir}": ${err.message}`, { cause: err.code });
     }

@@ -2,7 +2,7 @@ import { toErrorShape } from '../../../common/errors';
 import { EXIT, type CliContext } from '../cli-types';
 
 // Failures of the machine rather than of the input: the engineer fixes the VM, not the drop.
-const ENVIRONMENT_CODES = new Set(['DROP_NO_SPACE', 'DROP_WRITE_FAILED', 'KEY_WRITE_FAILED', 'SETTINGS_WRITE_FAILED']);
+const ENVIRONMENT_CODES = new Set(['DISK_FULL', 'DROP_NO_SPACE', 'DROP_WRITE_FAILED', 'KEY_WRITE_FAILED', 'SETTINGS_WRITE_FAILED']);
 
 /** Prints `error <CODE>: <message>` and `hint: <hint>` on stderr and returns the exit code for it. */
 export function printFailure(ctx: Pick<CliContext, 'stderr'>, error: unknown): number {

@@ -219,13 +219,14 @@ export class MemoryArchive {
       if (!this.entries.has(entry.name)) this.entries.set(entry.name, entry);
       else throw this.invalid(`lists "${shown}" twice`, entry.name);
     }
+    // Overlaps first: "shares its data" names the trick more precisely than the overall ratio it causes.
+    this.locateData(all, cdOffset);
     if (total >= limits.ratioMinSize && total / Math.max(source.size, 1) > limits.maxCompressionRatio) {
       throw dropError('DROP_ZIP_BOMB', `"${label}" expands ${Math.round(total / Math.max(source.size, 1))}:1 overall; the limit is ${limits.maxCompressionRatio}:1.`, {
         package: label,
         limit: limits.maxCompressionRatio,
       });
     }
-    this.locateData(all, cdOffset);
   }
 
   /**

@@ -109,3 +109,10 @@ export function slowDrop(dir: string, megabytes: number): Promise<string> {
 function nativeZip(dir: string, name: string, files: FileMap): Promise<string> {
   return writeZip(join(dir, name), nativeEntries(files));
 }
+
+/** A genuine drop of many small files: on a disk with few free inodes, extraction runs out of room. */
+export function manySmallFiles(dir: string, count: number): Promise<string> {
+  const files: FileMap = {};
+  for (let i = 0; i < count; i++) files[`sql/${String(i).padStart(3, '0')}-step.sql`] = `SELECT ${i};\n`;
+  return nativeZip(dir, 'many-small-files.zip', files);
+}

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -96,5 +97,36 @@ describe.skipIf(!built)('hostile drops through `drop-runner inspect` (needs `nod
     expect(run.stderr).toContain('error CANCELLED');
     expect(stoppedAfter).toBeLessThan(1000);
     expect(await readdir(dirs.tmp)).toEqual([]);
+  });
+});
+
+/** A small tmpfs with few inodes, so a disk really fills up mid-extraction; null where mounting is not allowed. */
+function mountTinyDisk(at: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=96m,nr_inodes=24', 'tmpfs', at], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!built)('a disk that fills up while a drop is extracted', () => {
+  it('is `error DISK_FULL` naming the folder, with a hint, exit 3, and nothing left on that disk (skipped visibly without mount rights)', async (ctx) => {
+    const disk = join(base, 'tiny-disk');
+    await mkdir(disk);
+    if (!mountTinyDisk(disk)) {
+      ctx.skip('cannot mount a tmpfs here (needs root); DISK_FULL is not exercised on this machine');
+      return;
+    }
+    try {
+      const zip = await hostile.manySmallFiles(inputs, 60);
+      const run = await runMeasured(['inspect', zip, '--data-dir', join(base, 'disk-data')], { tmpDir: disk, timeoutMs: FEW_SECONDS_MS });
+      expect(run.stderr).toMatch(/error DISK_FULL: The disk holding ".*tiny-disk.*" filled up while writing/);
+      expect(run.stderr).toMatch(/\nhint: Free space on that disk/);
+      expect(run.code).toBe(3);
+      expect(await readdir(disk)).toEqual([]);
+    } finally {
+      execFileSync('umount', [disk], { stdio: 'ignore' });
+    }
   });
 });
