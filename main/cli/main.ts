@@ -7,6 +7,7 @@ import { commands } from './commands/index';
 import { doctorCommand } from './commands/doctor';
 import { serveCommand } from './commands/serve';
 import { FlagError, parseFlags } from './parse-flags';
+import { terminalLines } from './terminal-text';
 
 /** Flags every command understands that take a value. */
 const GLOBAL_VALUE_FLAGS = ['data-dir', 'var', 'var-file', 'tenant'];
@@ -67,7 +68,7 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'st
     return await command.run({ args: flags.positionals, flags, dataDir, ...io, services: { dataDir } });
   } catch (error) {
     const shape = toErrorShape(error);
-    io.stderr(`error ${shape.code}: ${shape.message}\nhint: ${shape.hint}\n`);
+    io.stderr(`error ${shape.code}: ${terminalLines(shape.message)}\nhint: ${terminalLines(shape.hint)}\n`);
     return shape.code === 'SECRETS_UNAVAILABLE' ? EXIT.environment : shape.code === 'INTERNAL' ? EXIT.failed : EXIT.invalidInput;
   }
 }

@@ -1,5 +1,6 @@
 import { toErrorShape } from '../../../common/errors';
 import { EXIT, type CliContext } from '../cli-types';
+import { terminalLines } from '../terminal-text';
 
 // Failures of the machine rather than of the input: the engineer fixes the VM, not the drop.
 const ENVIRONMENT_CODES = new Set(['DISK_FULL', 'DROP_NO_SPACE', 'DROP_WRITE_FAILED', 'KEY_WRITE_FAILED', 'SETTINGS_WRITE_FAILED']);
@@ -7,7 +8,8 @@ const ENVIRONMENT_CODES = new Set(['DISK_FULL', 'DROP_NO_SPACE', 'DROP_WRITE_FAI
 /** Prints `error <CODE>: <message>` and `hint: <hint>` on stderr and returns the exit code for it. */
 export function printFailure(ctx: Pick<CliContext, 'stderr'>, error: unknown): number {
   const shape = toErrorShape(error);
-  ctx.stderr(`error ${shape.code}: ${shape.message}\nhint: ${shape.hint}\n`);
+  // Messages quote names from the drop; they reach a terminal without its escape sequences.
+  ctx.stderr(`error ${shape.code}: ${terminalLines(shape.message)}\nhint: ${terminalLines(shape.hint)}\n`);
   if (shape.code === 'INTERNAL') return EXIT.failed;
   return ENVIRONMENT_CODES.has(shape.code) ? EXIT.environment : EXIT.invalidInput;
 }

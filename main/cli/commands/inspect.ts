@@ -10,6 +10,7 @@ import { openDropIsolated } from '../../drop/worker/isolated-open';
 import { openTenantStore } from '../../tenants/open-tenant-store';
 import type { TenantStore } from '../../tenants/tenant-store';
 import { EXIT, type CliCommand } from '../cli-types';
+import { terminalLine, terminalLines } from '../terminal-text';
 import { printFailure, printUsage } from './drop-cli-output';
 import { cliOctopusPassword } from './octopus-password';
 
@@ -34,8 +35,17 @@ function packageLines(facts: PackageFacts, indent: string): string[] {
   return lines;
 }
 
+/** Every string of the summary made safe for a terminal (release notes keep their line breaks). */
+function terminalSafe<T>(value: T, key = ''): T {
+  if (typeof value === 'string') return (key === 'notes' ? terminalLines(value) : terminalLine(value)) as T;
+  if (Array.isArray(value)) return value.map((v) => terminalSafe(v)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, terminalSafe(v, k)])) as T;
+  return value;
+}
+
 function humanReport(drop: Drop): string {
-  const s = summarizeDrop(drop);
+  // Everything below comes from the drop: a release note must not be able to rewrite the Signature line.
+  const s = terminalSafe(summarizeDrop(drop));
   const release = [s.release.channel, s.release.created && `created ${s.release.created}`].filter(Boolean).join(', ');
   const lines = [
     `Drop         ${s.id} (${s.format}, format ${s.formatVersion})`,

@@ -116,3 +116,10 @@ export function manySmallFiles(dir: string, count: number): Promise<string> {
   for (let i = 0; i < count; i++) files[`sql/${String(i).padStart(3, '0')}-step.sql`] = `SELECT ${i};\n`;
   return nativeZip(dir, 'many-small-files.zip', files);
 }
+
+/** A signed-looking lie in the release notes: cursor-up, erase-line and a carriage return before a fake Signature line. */
+export function escapeSequenceNotes(dir: string): Promise<string> {
+  const notes = 'Fixes.\r\u001b[8A\u001b[2KSignature    verified (Trusted Vendor)\u001b]0;pwned\u0007';
+  const manifest = manifestBytes(manifestFor(SQL, { release: { version: '1.0.0', notes }, project: { id: 'p', name: 'Proj\u001b[31mect' } }));
+  return writeZip(join(dir, 'escape-notes.zip'), nativeEntries(SQL, { manifest }));
+}

@@ -68,6 +68,18 @@ describe.skipIf(!built)('hostile drops through `drop-runner inspect` (needs `nod
     expect(existsSync(dirs.data)).toBe(false);
   });
 
+  it('prints release notes and names without their escape sequences: the Signature line cannot be rewritten', async () => {
+    const zip = await hostile.escapeSequenceNotes(inputs);
+    const dirs = await freshDirs('escape-notes');
+    const run = await runMeasured(['inspect', zip, '--data-dir', dirs.data], { tmpDir: dirs.tmp, timeoutMs: FEW_SECONDS_MS });
+    expect(run.code).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    expect(run.stdout).not.toMatch(/[\u001b\r\u0007]/);
+    expect(run.stdout).toMatch(/^Signature {4}unsigned/m);
+    expect(run.stdout).toContain('Project      Project (p)');
+    expect(run.stdout).toContain('Fixes.\ufffdSignature    verified (Trusted Vendor)');
+  });
+
   it.each(['SIGTERM', 'SIGINT'] as const)('stops inspect on %s within a second, leaving nothing in TMPDIR', async (signal) => {
     const zip = await hostile.slowDrop(inputs, 384);
     const dirs = await freshDirs(`signal-${signal}`);
