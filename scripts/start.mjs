@@ -14,7 +14,7 @@ function newestMtime(dir) {
   return newest;
 }
 
-const outputs = ['dist/main/cli.js', 'dist/main/electron-main.js', 'dist/preload/preload.cjs', 'dist/renderer/index.html'];
+const outputs = ['dist/main/cli.js', 'dist/main/electron-main.js', 'dist/main/drop-worker.cjs', 'dist/preload/preload.cjs', 'dist/renderer/index.html'];
 const builtAt = outputs.every((f) => existsSync(f)) ? Math.min(...outputs.map((f) => statSync(f).mtimeMs)) : 0;
 const sourcesAt = Math.max(...['common', 'main', 'preload', 'renderer'].map(newestMtime));
 if (sourcesAt > builtAt) {

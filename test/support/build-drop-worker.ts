@@ -7,7 +7,8 @@ import { join } from 'node:path';
  * so in-process tests open drops through the same worker thread as the built app, never a stale one.
  */
 export default async function setup(): Promise<void> {
-  const outfile = join(process.cwd(), '.tmp', 'vitest-drop-worker.cjs');
+  // The same file `npm run demo` and the benchmarks build: scripts bundled into .tmp/ find it beside them.
+  const outfile = join(process.cwd(), '.tmp', 'drop-worker.cjs');
   await build({
     entryPoints: ['main/drop/worker/open-drop-worker.ts'],
     outfile,

@@ -25,10 +25,11 @@ export interface IsolatedOpenOptions {
 }
 
 /**
- * Where the built worker is. Next to the running bundle (dist/main/ for the CLI, the browser host and
- * Electron; inside an installer, in app.asar.unpacked because a worker cannot start from the asar
- * archive). Only when running from the TypeScript sources (tests) may DROP_RUNNER_DROP_WORKER point
- * elsewhere; a built app never takes code to run from the environment.
+ * Where the built worker is. Next to the running bundle: dist/main/ for the CLI, the browser host and
+ * Electron (inside an installer, in app.asar.unpacked because a worker cannot start from the asar
+ * archive); .tmp/ for the demo and benchmark scripts, whose npm scripts build it there. Only when
+ * running from the TypeScript sources (tests) may DROP_RUNNER_DROP_WORKER point elsewhere; a built
+ * app never takes code to run from the environment.
  */
 export function dropWorkerPath(): string {
   const here = fileURLToPath(import.meta.url);
