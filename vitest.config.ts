@@ -6,11 +6,12 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
-    // The drop worker thread is started from a built file; this builds it from the current sources.
-    globalSetup: ['test/support/build-drop-worker.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Rebuilds a stale dist/ first: tests of the built CLI and UI must not run against an old build.
+    // The second builds the drop worker thread from the current sources (in-process tests start it from a file).
+    globalSetup: ['test/support/global-setup.ts', 'test/support/build-drop-worker.ts'],
     // Two cores: keep the suite's own parallelism modest so TDS-double and keyring tests are not starved.
     maxWorkers: 2,
   },

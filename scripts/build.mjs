@@ -25,7 +25,7 @@ await Promise.all([
   build({ ...node, entryPoints: { 'electron-main': 'main/electron/electron-main.ts' }, outdir: 'dist/main', external: ['electron'] }),
   // The drop worker (main/drop/worker/) is one self-contained CommonJS file: it is started with
   // new Worker(path), and in the installer it sits in app.asar.unpacked where node_modules is not.
-  build({ ...node, entryPoints: { 'drop-worker': 'main/drop/worker/open-drop-worker.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, format: 'cjs', packages: undefined }),
+  build({ ...node, entryPoints: { 'drop-worker': 'main/hosting/drop-worker.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, format: 'cjs', packages: undefined }),
   build({
     entryPoints: { preload: 'preload/preload.ts' },
     outdir: 'dist/preload',

@@ -8,8 +8,15 @@ import type { SettingsStore } from '../platform/settings-store';
 import { dropsDir } from './drop-store';
 import { listStoredDrops, removeStoredDrop } from './drop-storage';
 import type { OpenDropOptions } from './open-drop';
-import { openDropIsolated } from './worker/isolated-open';
+import type { IsolatedOpenOptions } from './worker/isolated-open';
 import { ensureDirSync } from '../platform/ensure-dir';
+
+/**
+ * Opens and verifies one drop: openDropIsolated (main/drop/worker/isolated-open.ts) in every host, which
+ * reads the drop in a worker thread whose entry (main/hosting/drop-worker.ts) composes the Octopus
+ * importer there; drop/ sits below octopus/ in the layer table and never imports it.
+ */
+export type DropOpener = (path: string, options: IsolatedOpenOptions) => Promise<Drop>;
 
 /** How many recently opened drops the Home screen lists. */
 export const RECENT_LIMIT = 20;
@@ -28,6 +35,8 @@ export class DropLibrary {
     private readonly dataDir: string,
     private readonly settings: SettingsStore,
     private readonly openOptions: () => Omit<OpenDropOptions, 'dataDir' | 'octopusImporter'>,
+    /** Injected by the composition root (main/service.ts, the CLI): openDropIsolated. */
+    private readonly openIsolated: DropOpener,
   ) {}
 
   /**
@@ -40,7 +49,7 @@ export class DropLibrary {
     this.opening.add(stop);
     let drop: Drop;
     try {
-      drop = await openDropIsolated(path, {
+      drop = await this.openIsolated(path, {
         dataDir: this.dataDir,
         ...this.openOptions(),
         ...(options.octopusPassword ? { octopusPassword: options.octopusPassword } : {}),

@@ -10,7 +10,7 @@ export default async function setup(): Promise<void> {
   // The same file `npm run demo` and the benchmarks build: scripts bundled into .tmp/ find it beside them.
   const outfile = join(process.cwd(), '.tmp', 'drop-worker.cjs');
   await build({
-    entryPoints: ['main/drop/worker/open-drop-worker.ts'],
+    entryPoints: ['main/hosting/drop-worker.ts'],
     outfile,
     bundle: true,
     platform: 'node',

@@ -1,6 +1,7 @@
 import { AppError } from '../../../common/errors';
-import { EXIT, type CliCommand } from '../cli-types';
-import { dropFromArgument, failurePolicy, openDeployEngine, operatorName, printError, tenantWithValues } from './deploy-engine';
+import type { CliCommand } from '../cli-types';
+import { dropFromArgument, failurePolicy, openDeployEngine, operatorName, tenantWithValues } from './deploy-engine';
+import { printFailure } from '../failure';
 import { printChecks } from './deploy-progress';
 import { watchDeployment } from './deploy-watch';
 
@@ -20,8 +21,7 @@ export const deployCommand: CliCommand = {
     const tenantId = await tenantWithValues(ctx, engine, drop);
     const manual = drop.steps.filter((s) => s.type === 'manual-check');
     if (manual.length > 0 && !ctx.flags.has('yes')) {
-      printError(ctx, new AppError('MANUAL_CHECK_NEEDS_YES', `This drop has ${manual.length} manual check${manual.length === 1 ? '' : 's'} the operator must confirm: ${manual.map((s) => `"${s.name}"`).join(', ')}.`, 'Read them with `drop-runner plan`, do what they say at the right moment, and run deploy again with --yes (or deploy from the app, which asks at each check).'));
-      return EXIT.invalidInput;
+      return printFailure(ctx, new AppError('MANUAL_CHECK_NEEDS_YES', `This drop has ${manual.length} manual check${manual.length === 1 ? '' : 's'} the operator must confirm: ${manual.map((s) => `"${s.name}"`).join(', ')}.`, 'Read them with `drop-runner plan`, do what they say at the right moment, and run deploy again with --yes (or deploy from the app, which asks at each check).'));
     }
     const skipUnsupported = ctx.flags.getAll('skip-unsupported');
     const operator = operatorName(ctx, engine.settings);
@@ -29,8 +29,12 @@ export const deployCommand: CliCommand = {
     const preflight = await engine.manager.preflight(drop.id, tenantId, { skipUnsupported });
     printChecks(ctx, preflight.checks);
     if (preflight.blocked) {
-      ctx.stderr(`error PREFLIGHT_BLOCKED: ${preflight.checks.filter((c) => c.status === 'fail').length} preflight check(s) failed; nothing was changed.\nhint: Fix the failing checks above, then run the command again.\n`);
-      return preflight.failureKind === 'environment' ? EXIT.environment : EXIT.invalidInput;
+      return printFailure(ctx, {
+        code: 'PREFLIGHT_BLOCKED',
+        message: `${preflight.checks.filter((c) => c.status === 'fail').length} preflight check(s) failed; nothing was changed.`,
+        hint: 'Fix the failing checks above, then run the command again.',
+        details: { failureKind: preflight.failureKind },
+      });
     }
     return watchDeployment(ctx, engine, () =>
       engine.manager.start({ dropId: drop.id, tenantId, operator, skipUnsupported, onFailure: policy, confirmManualChecks: ctx.flags.has('yes'), preflight }),

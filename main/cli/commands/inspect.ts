@@ -10,8 +10,8 @@ import { openDropIsolated } from '../../drop/worker/isolated-open';
 import { openTenantStore } from '../../tenants/open-tenant-store';
 import type { TenantStore } from '../../tenants/tenant-store';
 import { EXIT, type CliCommand } from '../cli-types';
+import { printFailure, printUsage } from '../failure';
 import { terminalLine, terminalLines } from '../terminal-text';
-import { printFailure, printUsage } from './drop-cli-output';
 import { cliOctopusPassword } from './octopus-password';
 
 const USAGE = 'drop-runner inspect <drop.zip | drop-folder> [--json] [--password-stdin | --tenant <id>] [--data-dir <dir>]';

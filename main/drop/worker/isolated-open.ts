@@ -46,7 +46,7 @@ export function openCancelled(): AppError {
 }
 
 /**
- * Opens and verifies a drop in a worker thread (see open-drop-worker.ts). The promise settles with the
+ * Opens and verifies a drop in a worker thread (main/hosting/drop-worker.ts). The promise settles with the
  * Drop or the AppError the worker reported; on abort, on a worker crash or when the worker runs out of
  * its heap, the worker is terminated and its temporary folder removed before the promise rejects.
  */

@@ -5,13 +5,13 @@
  * signals, and lets the main thread stop it at any moment with worker.terminate().
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../../../common/errors';
-import { createOctopusImporter } from '../../octopus/octopus-importer';
-import { openDrop } from '../open-drop';
-import type { WorkerReply, WorkerRequest, WorkerToMain } from './worker-messages';
+import { AppError } from '../../common/errors';
+import { createOctopusImporter } from '../octopus/octopus-importer';
+import { openDrop } from '../drop/open-drop';
+import type { WorkerReply, WorkerRequest, WorkerToMain } from '../drop/worker/worker-messages';
 
 const port = parentPort;
-if (!port) throw new Error('open-drop-worker runs only as a worker thread');
+if (!port) throw new Error('main/hosting/drop-worker.ts runs only as a worker thread');
 const request = workerData as WorkerRequest;
 
 let passwordWaiter: ((reply: WorkerReply) => void) | undefined;
