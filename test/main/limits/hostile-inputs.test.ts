@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../support/browser-host';
+import { repoRoot, startBrowserHost } from '../../support/browser-host';
+import { rawRequest } from '../../support/http-request';
 import * as hostile from './hostile-drops';
 import { runMeasured } from './measured-cli';
 
@@ -78,6 +79,31 @@ describe.skipIf(!built)('hostile drops through `drop-runner inspect` (needs `nod
     expect(run.stdout).toMatch(/^Signature {4}unsigned/m);
     expect(run.stdout).toContain('Project      Project (p)');
     expect(run.stdout).toContain('Fixes.\ufffdSignature    verified (Trusted Vendor)');
+  });
+
+  it('stops the browser host on SIGTERM within a second while it opens a drop, leaving no partial extraction', async () => {
+    const zip = await hostile.slowDrop(inputs, 384);
+    const dirs = await freshDirs('serve-sigterm');
+    const host = await startBrowserHost({ dataDir: dirs.data, env: { TMPDIR: dirs.tmp } });
+    try {
+      const port = Number(new URL(host.url).port);
+      const headers = { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', 'X-Drop-Runner-Token': host.token };
+      void rawRequest({ port, path: '/api/drop.open', method: 'POST', headers, body: JSON.stringify({ path: zip }) }).catch(() => undefined);
+      const drops = join(dirs.data, 'drops');
+      for (let i = 0; i < 2000 && !(await readdir(drops).catch(() => [] as string[])).some((n) => n.startsWith('.tmp-')); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect((await readdir(drops)).some((n) => n.startsWith('.tmp-')), 'the open never started extracting').toBe(true);
+      const exited = new Promise<void>((r) => host.process.once('exit', () => r()));
+      const signalledAt = Date.now();
+      host.process.kill('SIGTERM');
+      await exited;
+      expect(Date.now() - signalledAt).toBeLessThan(1000);
+      expect((await readdir(drops)).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+      expect(await readdir(dirs.tmp)).toEqual([]);
+    } finally {
+      await host.stop();
+    }
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)('stops inspect on %s within a second, leaving nothing in TMPDIR', async (signal) => {
