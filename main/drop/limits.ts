@@ -19,6 +19,8 @@ export interface DropLimits {
   maxNestedArchiveSize: number;
   /** Largest XML document read from a nested archive. */
   maxNestedXmlSize: number;
+  /** A nested archive that is deflated inside another must be inflated into memory to be read: at most this large. */
+  maxInflatedNestedArchive: number;
   /** Bytes all the nested archives of one drop may inflate together while they are inspected. */
   maxNestedReadTotal: number;
   /** Largest drop.json, in bytes; checked before it is parsed. */
@@ -36,6 +38,7 @@ export const DEFAULT_DROP_LIMITS: Readonly<DropLimits> = Object.freeze({
   maxPathLength: 180,
   maxNestedArchiveSize: 512 * 1024 ** 2,
   maxNestedXmlSize: 16 * 1024 ** 2,
+  maxInflatedNestedArchive: 64 * 1024 ** 2,
   maxNestedReadTotal: 256 * 1024 ** 2,
   maxManifestSize: 8 * 1024 ** 2,
   maxManifestItems: 20_000,

@@ -95,7 +95,14 @@ export class MemoryArchive {
       this.markRead(name);
       return MemoryArchive.open(new SliceSource(this.source, entry.dataStart, entry.compressedSize), label, this.limits, this.budget);
     }
-    return MemoryArchive.open(new BufferSource(this.read(name, this.limits.maxNestedArchiveSize)), label, this.limits, this.budget);
+    // Deflated: it has to be inflated into memory, so it gets the (smaller) in-memory cap.
+    if (entry.uncompressedSize > this.limits.maxInflatedNestedArchive) {
+      throw this.invalid(
+        `holds "${name}" of ${entry.uncompressedSize} bytes compressed inside it; nested packages are inflated into memory only up to ${this.limits.maxInflatedNestedArchive} bytes`,
+        name,
+      );
+    }
+    return MemoryArchive.open(new BufferSource(this.read(name, this.limits.maxInflatedNestedArchive)), label, this.limits, this.budget);
   }
 
   /** Reads one entry, refusing encryption, unknown methods, output beyond maxSize and CRC mismatches. */

@@ -145,4 +145,14 @@ describe('nested archive facts', () => {
     const facts = inspectArchiveBuffer(zipOf({ '@Project.manifest': manifest, 'Load.dtsx': dtsx }), 'twice.ispac', 'ispac', limits);
     expect(facts.parameters).toEqual([{ scope: 'package', owner: 'Load.dtsx', name: 'P', dataType: 'String' }]);
   });
+
+  it('reads a package stored inside a package in place, and caps one deflated inside at maxInflatedNestedArchive', () => {
+    const inner = zipOf({ 'DacMetadata.xml': DAC_METADATA });
+    const stored = craftZip([{ name: 'a.nuspec', data: NUSPEC }, { name: 'db/CDH.dacpac', data: inner, method: 0 }]);
+    expect(inspectArchiveBuffer(stored, 'outer.nupkg', 'nupkg', limits).nested).toEqual([{ path: 'outer.nupkg!/db/CDH.dacpac', kind: 'dacpac', modelName: 'CDH_Staging', version: '2.4.0.17' }]);
+    const deflated = craftZip([{ name: 'a.nuspec', data: NUSPEC }, { name: 'db/CDH.dacpac', data: inner }]);
+    expect(codeOf(() => inspectArchiveBuffer(deflated, 'outer.nupkg', 'nupkg', { ...limits, maxInflatedNestedArchive: 16 }))).toBe('DROP_PACKAGE_INVALID');
+    expect(inspectArchiveBuffer(deflated, 'outer.nupkg', 'nupkg', limits).nested?.[0]?.modelName).toBe('CDH_Staging');
+  });
 });
+
