@@ -22,6 +22,8 @@ export interface IsolatedOpenOptions {
   octopusPassword?: () => Promise<string | undefined>;
   /** Aborting stops the worker at once and removes whatever it had extracted. */
   signal?: AbortSignal;
+  /** The worker's heap limit in MB; DROP_WORKER_HEAP_MB unless a test needs to reach it. */
+  heapMb?: number;
 }
 
 /**
@@ -65,7 +67,8 @@ export function openDropIsolated(path: string, options: IsolatedOpenOptions): Pr
     trustedKeys: [...(options.trustedKeys ?? [])],
     askPassword: options.octopusPassword !== undefined,
   };
-  const worker = new Worker(file, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: DROP_WORKER_HEAP_MB } });
+  const heapMb = options.heapMb ?? DROP_WORKER_HEAP_MB;
+  const worker = new Worker(file, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   let temp: string | undefined;
   let settled = false;
   return new Promise<Drop>((resolvePromise, rejectPromise) => {
@@ -113,9 +116,9 @@ export function openDropIsolated(path: string, options: IsolatedOpenOptions): Pr
         finish({
           error: new AppError(
             'DROP_TOO_LARGE',
-            `Opening "${path}" needed more than the ${DROP_WORKER_HEAP_MB} MB of memory a drop may use.`,
+            `Opening "${path}" needed more than the ${heapMb} MB of memory a drop may use.`,
             'Genuine drops stay far below this. Do not use this drop; report it to the vendor.',
-            { path, limitMb: DROP_WORKER_HEAP_MB },
+            { path, limitMb: heapMb },
           ),
         });
       } else finish({ error });
