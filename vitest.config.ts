@@ -10,7 +10,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Rebuilds a stale dist/ first: tests of the built CLI and UI must not run against an old build.
-    globalSetup: ['test/support/global-setup.ts'],
+    // The second builds the drop worker thread from the current sources (in-process tests start it from a file).
+    globalSetup: ['test/support/global-setup.ts', 'test/support/build-drop-worker.ts'],
     // Two cores: keep the suite's own parallelism modest so TDS-double and keyring tests are not starved.
     maxWorkers: 2,
   },

@@ -12,8 +12,9 @@ module.exports = {
   directories: { output: 'out', buildResources: 'build' },
   electronDist,
   files: ['dist/**/*', 'bin/**/*', 'package.json', '!**/*.map'],
-  // keytar is a native module: it must live outside the asar archive to be loadable.
-  asarUnpack: ['node_modules/keytar/**'],
+  // keytar is a native module: it must live outside the asar archive to be loadable. The drop worker
+  // thread is started from a file path, which must be a real file too (it is bundled, so it needs no node_modules).
+  asarUnpack: ['node_modules/keytar/**', 'dist/main/drop-worker.cjs'],
   npmRebuild: true,
   // Hospitals change software through their own change control: no auto-update feed.
   publish: null,

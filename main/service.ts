@@ -16,7 +16,7 @@ import { createConfSettingsStore, type SettingsStore } from './platform/settings
 import { findSqlPackage } from './steps/dacpac/find-sqlpackage';
 import { createTenantStore } from './tenants/tenant-store';
 import { Redactor } from './variables/redactor';
-import { createOctopusImporter } from './octopus/octopus-importer';
+import { openDropIsolated } from './drop/worker/isolated-open';
 
 /** What a host hands the engine: where data lives, which stores to use, and host-only abilities. */
 export interface ServiceOptions {
@@ -52,7 +52,7 @@ export function createService(options: ServiceOptions): Service {
     secrets: options.secrets,
     tenants: createTenantStore({ settings: settingsFor('tenants'), secrets: options.secrets }),
     trust,
-    drops: new DropLibrary(options.dataDir, settings, () => ({ trustedKeys: trust.keys() }), createOctopusImporter),
+    drops: new DropLibrary(options.dataDir, settings, () => ({ trustedKeys: trust.keys() }), openDropIsolated),
     events: new EventHub(),
     redactor: new Redactor(),
   };
@@ -73,5 +73,14 @@ export function createService(options: ServiceOptions): Service {
     ...deployHandlers(ctx, deployments),
     ...storageHandlers(ctx, deployments),
   };
-  return { handlers, events: ctx.events, redact: (text) => ctx.redactor.redact(text), close: () => deployments.close() };
+  return {
+    handlers,
+    events: ctx.events,
+    redact: (text) => ctx.redactor.redact(text),
+    close: () => {
+      // An open in progress is stopped rather than waited for: its worker ends and its temp folder goes.
+      ctx.drops.abortOpens();
+      return deployments.close();
+    },
+  };
 }

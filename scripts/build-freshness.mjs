@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const OUTPUTS = ['dist/main/cli.js', 'dist/main/electron-main.js', 'dist/preload/preload.cjs', 'dist/renderer/index.html'];
+const OUTPUTS = ['dist/main/cli.js', 'dist/main/electron-main.js', 'dist/main/drop-worker.cjs', 'dist/preload/preload.cjs', 'dist/renderer/index.html'];
 const SOURCES = ['common', 'main', 'preload', 'renderer'];
 
 function newestMtime(dir) {

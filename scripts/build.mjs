@@ -23,6 +23,9 @@ const node = {
 await Promise.all([
   build({ ...node, entryPoints: { cli: 'main/cli/cli-entry.ts' }, outdir: 'dist/main' }),
   build({ ...node, entryPoints: { 'electron-main': 'main/electron/electron-main.ts' }, outdir: 'dist/main', external: ['electron'] }),
+  // The drop worker (main/drop/worker/) is one self-contained CommonJS file: it is started with
+  // new Worker(path), and in the installer it sits in app.asar.unpacked where node_modules is not.
+  build({ ...node, entryPoints: { 'drop-worker': 'main/hosting/drop-worker.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, format: 'cjs', packages: undefined }),
   build({
     entryPoints: { preload: 'preload/preload.ts' },
     outdir: 'dist/preload',
@@ -36,4 +39,4 @@ await Promise.all([
   }),
 ]);
 if (only === 'all') await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
-console.log('build: dist/main, dist/preload' + (only === 'all' ? ', dist/renderer' : ''));
+console.log('build: dist/main (cli, electron-main, drop-worker), dist/preload' + (only === 'all' ? ', dist/renderer' : ''));

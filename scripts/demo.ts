@@ -8,7 +8,7 @@
  * sample drop through the same runner without a window and prints the report folder.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +24,7 @@ import { openTenantStore } from '../main/tenants/open-tenant-store';
 import { buildSampleDrop, exampleKeyPaths, repoRoot } from '../test/support/fixtures/sample-drop';
 import { createSsisdbEmulation } from '../test/support/ssisdb/index';
 import { startTdsServer, type TdsServer } from '../test/support/tds-server/index';
-import { createOctopusImporter } from '../main/octopus/octopus-importer';
+import { openDropIsolated } from '../main/drop/worker/isolated-open';
 
 const TENANT = 'st-brigids';
 // Demo-only accounts of the simulated server; they guard nothing real but are still treated as secrets.
@@ -82,12 +82,30 @@ function tenantValues(port: number): Array<{ name: string; value: string; sensit
   ];
 }
 
+// A data folder the demo made for itself is removed when the demo ends (with the demo tenant's
+// keychain items); one passed with --data-dir is the user's and is kept.
+const ownDataDir = !flags.has('data-dir');
 const dataDir = flags.get('data-dir') ?? mkdtempSync(path.join(tmpdir(), 'drop-runner-demo-'));
 mkdirSync(dataDir, { recursive: true });
+const demoTenant: { forget?: () => Promise<void> } = {};
+let cleaned = false;
+async function cleanUp(): Promise<void> {
+  if (cleaned) return;
+  cleaned = true;
+  if (!ownDataDir) return;
+  await demoTenant.forget?.().catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+async function exitDemo(code: number): Promise<never> {
+  await cleanUp();
+  process.exit(code);
+}
 const server = await startDouble();
-process.stdout.write(`Simulated SQL Server (TDS double with SSISDB) listening on 127.0.0.1:${server.port} — nothing real is changed.\nData folder: ${dataDir}\n`);
+process.stdout.write(`Simulated SQL Server (TDS double with SSISDB) listening on 127.0.0.1:${server.port} — nothing real is changed.\nData folder: ${dataDir}${ownDataDir ? ' (removed when the demo ends; pass --data-dir to keep one)' : ''}\n`);
 
-const zip = await buildSampleDrop({ outDir: mkdtempSync(path.join(tmpdir(), 'drop-runner-demo-drop-')) });
+// The sample zip is only needed until it is opened: the data folder keeps the verified copy.
+const zipDir = mkdtempSync(path.join(tmpdir(), 'drop-runner-demo-drop-'));
+const zip = await buildSampleDrop({ outDir: zipDir });
 const settings = createConfSettingsStore(dataDir, 'settings');
 if (!settings.get<string>('operator.name')) settings.set('operator.name', 'Demo operator');
 const trust = TrustStore.open(dataDir);
@@ -96,10 +114,11 @@ try {
 } catch {
   // Already trusted in this data folder.
 }
-const drops = new DropLibrary(dataDir, settings, () => ({ trustedKeys: TrustStore.open(dataDir).keys() }), createOctopusImporter);
-const drop = await drops.open(zip);
+const drops = new DropLibrary(dataDir, settings, () => ({ trustedKeys: TrustStore.open(dataDir).keys() }), openDropIsolated);
+const drop = await drops.open(zip).finally(() => rmSync(zipDir, { recursive: true, force: true }));
 const tenants = openTenantStore(dataDir);
 tenants.ensure(TENANT, drop.target.tenantName);
+demoTenant.forget = () => tenants.forget(TENANT);
 const keychain = await tenants.checkSecrets();
 if (keychain) {
   process.stderr.write(`warning ${keychain.code}: ${keychain.message}\nhint: ${keychain.hint}\nThe demo values are used for this run only; nothing is stored in plain text.\n`);
@@ -108,6 +127,7 @@ await tenants.saveValues(TENANT, tenantValues(server.port), { remember: !keychai
 process.stdout.write(`Sample drop ${drop.project.name} ${drop.release.version} opened (id ${drop.id}); demo tenant "${TENANT}" ${keychain ? 'filled for this run' : 'remembered (secrets in the OS keychain)'}.\n`);
 
 if (headless) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close().finally(() => exitDemo(130)));
   const manager = createDeploymentManager({ dataDir, drops, tenants, settings, appVersion: appPackage().version });
   const out = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
   const preflight = await manager.preflight(drop.id, TENANT);
@@ -115,6 +135,7 @@ if (headless) {
   printChecks(out, preflight.checks);
   if (preflight.blocked) {
     await server.close();
+    await cleanUp();
     fail('PREFLIGHT_BLOCKED', 'the demo preflight failed', 'See the failing checks above.', 3);
   }
   const print = deploymentPrinter(out, false);
@@ -124,18 +145,19 @@ if (headless) {
   // The demo stands in for the operator at the manual checks (the instructions are printed in the log).
   const { deploymentId } = await manager.start({ dropId: drop.id, tenantId: TENANT, operator: settings.get<string>('operator.name')!, confirmManualChecks: true, onFailure: { kind: 'fail' }, preflight });
   const summary = await manager.wait(deploymentId);
-  const reportDir = flags.get('report') ?? path.join(dataDir, 'reports', deploymentId);
+  // The report is the demo's output: it goes next to a kept data folder, or to a folder of its own that stays.
+  const reportDir = flags.get('report') ?? (ownDataDir ? mkdtempSync(path.join(tmpdir(), 'drop-runner-demo-report-')) : path.join(dataDir, 'reports', deploymentId));
   const report = await exportReport(manager.journal(deploymentId).events, reportDir, { formats: ['html', 'json'], appVersion: appPackage().version });
   await server.close();
   process.stdout.write(`\nDeployment ${deploymentId}: ${summary.state}.\nReport folder: ${reportDir}\n`);
   for (const f of report.files) process.stdout.write(`  ${f.format.padEnd(4)} ${f.path}\n`);
   if (flags.get('record')) process.stdout.write(`What the simulated server received: ${flags.get('record')}\n`);
-  process.exit(summary.state === 'succeeded' ? 0 : 1);
+  await exitDemo(summary.state === 'succeeded' ? 0 : 1);
 }
 
 // The app: Electron when its binary is installed, else the browser host. Both need the built files.
 const root = repoRoot();
-const outputs = ['dist/main/cli.js', 'dist/main/electron-main.js', 'dist/renderer/index.html'].map((f) => path.join(root, f));
+const outputs = ['dist/main/cli.js', 'dist/main/electron-main.js', 'dist/main/drop-worker.cjs', 'dist/renderer/index.html'].map((f) => path.join(root, f));
 if (!outputs.every((f) => existsSync(f))) {
   const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) fail('DEMO_BUILD_FAILED', 'npm run build failed', 'Fix the build, then run npm run demo again.', 1);
@@ -158,5 +180,5 @@ const stop = (signal: NodeJS.Signals) => child.kill(signal);
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 child.on('exit', (code) => {
-  void server.close().then(() => process.exit(code ?? 0));
+  void server.close().then(() => exitDemo(code ?? 0));
 });

@@ -5,6 +5,7 @@
  */
 import { toErrorShape, type ErrorShape } from '../../common/errors';
 import { EXIT, type CliContext } from './cli-types';
+import { terminalLines } from './terminal-text';
 
 /** Who can fix it: the person running the command (input), the machine's owner (environment), the vendor (bug). */
 export type FailureCategory = 'input' | 'environment' | 'bug' | 'cancelled';
@@ -57,7 +58,8 @@ export function exitCodeFor(error: Pick<ErrorShape, 'code' | 'details'>): number
 /** Prints `error <CODE>: <message>` and `hint: <hint>` on stderr and returns the exit code for it. */
 export function printFailure(ctx: Pick<CliContext, 'stderr'>, error: unknown): number {
   const shape = toErrorShape(error);
-  ctx.stderr(`error ${shape.code}: ${shape.message}\nhint: ${shape.hint}\n`);
+  // Messages quote names from the drop; they reach a terminal without its escape sequences.
+  ctx.stderr(`error ${shape.code}: ${terminalLines(shape.message)}\nhint: ${terminalLines(shape.hint)}\n`);
   return exitCodeFor(shape);
 }
 

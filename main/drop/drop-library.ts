@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecentDrop, StoredDrop } from '../../common/contract';
@@ -6,12 +7,16 @@ import { AppError } from '../../common/errors';
 import type { SettingsStore } from '../platform/settings-store';
 import { dropsDir } from './drop-store';
 import { listStoredDrops, removeStoredDrop } from './drop-storage';
-import { openDrop, type OpenDropOptions } from './open-drop';
-import type { OctopusImporter } from './octopus-hook';
+import type { OpenDropOptions } from './open-drop';
+import type { IsolatedOpenOptions } from './worker/isolated-open';
 import { ensureDirSync } from '../platform/ensure-dir';
 
-/** Makes an Octopus importer that asks for the drop password through `password` when it needs one. */
-export type OctopusImporterFactory = (options: { password?: () => Promise<string | undefined> }) => OctopusImporter;
+/**
+ * Opens and verifies one drop: openDropIsolated (main/drop/worker/isolated-open.ts) in every host, which
+ * reads the drop in a worker thread whose entry (main/hosting/drop-worker.ts) composes the Octopus
+ * importer there; drop/ sits below octopus/ in the layer table and never imports it.
+ */
+export type DropOpener = (path: string, options: IsolatedOpenOptions) => Promise<Drop>;
 
 /** How many recently opened drops the Home screen lists. */
 export const RECENT_LIMIT = 20;
@@ -24,16 +29,14 @@ const MODEL_FILE = 'drop-model.json';
  */
 export class DropLibrary {
   private readonly cache = new Map<string, Drop>();
+  private readonly opening = new Set<AbortController>();
 
   constructor(
     private readonly dataDir: string,
     private readonly settings: SettingsStore,
     private readonly openOptions: () => Omit<OpenDropOptions, 'dataDir' | 'octopusImporter'>,
-    /**
-     * Builds the Octopus importer for one open. Injected by the composition root (main/service.ts, the CLI)
-     * because drop/ sits below octopus/ in the layer table: the importer depends on drop/, never the reverse.
-     */
-    private readonly octopusImporterFor: OctopusImporterFactory,
+    /** Injected by the composition root (main/service.ts, the CLI): openDropIsolated. */
+    private readonly openIsolated: DropOpener,
   ) {}
 
   /**
@@ -41,15 +44,29 @@ export class DropLibrary {
    * The Octopus password is asked for only when an encrypted variables file needs it.
    */
   async open(path: string, options: { octopusPassword?: () => Promise<string | undefined> } = {}): Promise<Drop> {
-    const octopusImporter = this.octopusImporterFor(options.octopusPassword ? { password: options.octopusPassword } : {});
-    const drop = await openDrop(path, { dataDir: this.dataDir, octopusImporter, ...this.openOptions() });
+    // The reading happens in a worker thread, so the UI and the browser host keep answering meanwhile.
+    const stop = new AbortController();
+    this.opening.add(stop);
+    let drop: Drop;
+    try {
+      drop = await this.openIsolated(path, {
+        dataDir: this.dataDir,
+        ...this.openOptions(),
+        ...(options.octopusPassword ? { octopusPassword: options.octopusPassword } : {}),
+        signal: stop.signal,
+      });
+    } finally {
+      this.opening.delete(stop);
+    }
     const folder = join(dropsDir(this.dataDir), drop.id);
     // A folder drop is verified in place, so its drops/<id>/ folder holds only this model.
     ensureDirSync(folder);
-    // Written through a temp file: a crash mid-write must not leave a half model that a resume would trust.
+    // Written through a temp file of its own (two opens of the same drop may finish together): a crash
+    // mid-write must not leave a half model that a resume would trust.
     const file = join(folder, MODEL_FILE);
-    writeFileSync(`${file}.tmp`, JSON.stringify(withoutBakedSecrets(drop)));
-    renameSync(`${file}.tmp`, file);
+    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(temp, JSON.stringify(withoutBakedSecrets(drop)));
+    renameSync(temp, file);
     this.cache.set(drop.id, drop);
     const recent: RecentDrop = {
       dropId: drop.id,
@@ -63,6 +80,11 @@ export class DropLibrary {
     const others = this.recent().filter((r) => r.dropId !== drop.id);
     this.settings.set(RECENT_KEY, [recent, ...others].slice(0, RECENT_LIMIT));
     return drop;
+  }
+
+  /** Stops every open still in progress (their workers end and their partial extractions are removed). */
+  abortOpens(): void {
+    for (const stop of this.opening) stop.abort();
   }
 
   /** A drop opened earlier (in this or an earlier run); DROP_NOT_FOUND when it is no longer on this machine. */

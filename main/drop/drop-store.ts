@@ -50,21 +50,30 @@ export async function removeStaleTemps(dataDir: string, now = Date.now()): Promi
 
 /**
  * Moves a verified temp folder to `drops/<id>/files`. The same zip opened again has the same id and
- * identical content, so an earlier copy is replaced (it may have been altered since).
+ * identical content, so an earlier copy is replaced (it may have been altered since). Two opens of the
+ * same drop may commit at the same moment (two windows, the CLI beside the app): when our move-in finds
+ * a copy that arrived after we set the old one aside, that copy was verified just now by the other
+ * open and is the same drop, so it is kept and ours is dropped.
  */
 export async function commitTemp(dataDir: string, tempPath: string, id: string): Promise<string> {
   const target = dropFilesDir(dataDir, id);
   await ensureDir(join(dropsDir(dataDir), id));
-  let old: string | undefined;
+  let old: string | undefined = join(dropsDir(dataDir), `${OLD_PREFIX}${randomBytes(8).toString('hex')}`);
   try {
-    await stat(target);
-    old = join(dropsDir(dataDir), `${OLD_PREFIX}${randomBytes(8).toString('hex')}`);
     await rename(target, old);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    old = undefined;
   }
-  await rename(tempPath, target);
-  if (old) await rm(old, { recursive: true, force: true });
+  try {
+    await rename(tempPath, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw error;
+    await rm(tempPath, { recursive: true, force: true });
+  } finally {
+    if (old) await rm(old, { recursive: true, force: true });
+  }
   return target;
 }
 

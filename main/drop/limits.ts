@@ -19,6 +19,14 @@ export interface DropLimits {
   maxNestedArchiveSize: number;
   /** Largest XML document read from a nested archive. */
   maxNestedXmlSize: number;
+  /** A nested archive that is deflated inside another must be inflated into memory to be read: at most this large. */
+  maxInflatedNestedArchive: number;
+  /** Bytes all the nested archives of one drop may inflate together while they are inspected. */
+  maxNestedReadTotal: number;
+  /** Largest drop.json, in bytes; checked before it is parsed. */
+  maxManifestSize: number;
+  /** Most variables, steps and files drop.json may declare (each list on its own); counted before validation. */
+  maxManifestItems: number;
 }
 
 export const DEFAULT_DROP_LIMITS: Readonly<DropLimits> = Object.freeze({
@@ -30,6 +38,10 @@ export const DEFAULT_DROP_LIMITS: Readonly<DropLimits> = Object.freeze({
   maxPathLength: 180,
   maxNestedArchiveSize: 512 * 1024 ** 2,
   maxNestedXmlSize: 16 * 1024 ** 2,
+  maxInflatedNestedArchive: 64 * 1024 ** 2,
+  maxNestedReadTotal: 256 * 1024 ** 2,
+  maxManifestSize: 8 * 1024 ** 2,
+  maxManifestItems: 20_000,
 });
 
 /** Fills in defaults for the limits a caller did not set. */

@@ -8,7 +8,7 @@ import { checkFilesAgainstManifest, checkStepReferences } from './file-check';
 import { hashFolderSafely } from './folder-hash';
 import { sha256Hex } from './hashing';
 import { resolveLimits, type DropLimits } from './limits';
-import { parseManifest } from './manifest';
+import { checkManifestSize, parseManifest } from './manifest';
 import { MANIFEST_FILE, SIGNATURE_FILE, type DropManifest } from './manifest-schema';
 import { looksLikeOctopusDrop, type OctopusImporter } from './octopus-hook';
 import { collectPackageFacts } from './packages';
@@ -24,6 +24,8 @@ export interface OpenDropOptions {
   trustedKeys?: readonly TrustedKey[];
   /** Imports Octopus offline package drops; without it such drops are refused with DROP_IMPORTER_MISSING. */
   octopusImporter?: OctopusImporter;
+  /** Told the temporary extraction folder before anything is written there, so whoever stops this open can remove it. */
+  onTempPath?: (path: string) => void;
 }
 
 interface Source {
@@ -58,6 +60,7 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
   const dataDir = resolve(options.dataDir);
   await removeStaleTemps(dataDir);
   const temp = await newTempPath(dataDir);
+  options.onTempPath?.(temp);
   const { files, sha256 } = await extractZipSafely(sourcePath, temp, limits);
   try {
     const verified = await verifyContents(temp, files, { path: sourcePath, kind: 'zip', sha256 }, limits, options);
@@ -68,6 +71,9 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
     await rm(temp, { recursive: true, force: true });
     if (error instanceof AppError) throw error;
     const err = error as NodeJS.ErrnoException;
+    if (err.code === 'ENOSPC' || err.code === 'EDQUOT') {
+      throw dropError('DISK_FULL', `The disk holding "${dataDir}" filled up while the drop was being kept there (${err.code}).`, { path: dataDir, cause: err.code });
+    }
     if (typeof err.code === 'string' && err.syscall) {
       throw dropError('DROP_WRITE_FAILED', `Cannot finish opening the drop in "${dataDir}": ${err.message}`, { cause: err.code });
     }
@@ -134,6 +140,7 @@ async function verifyContents(root: string, all: DropFile[], source: Source, lim
       nested ? 'Ask the vendor to pack the drop with `drop-runner pack <folder>`, which puts drop.json at the zip root.' : undefined,
     );
   }
+  checkManifestSize(manifestFile.size, MANIFEST_FILE, limits);
   const manifestBytes = await readFile(join(root, MANIFEST_FILE));
   const sigBytes = all.some((f) => f.path === SIGNATURE_FILE) ? await readOptional(join(root, SIGNATURE_FILE)) : null;
   // The signature is judged first: if drop.json was tampered with, "signature invalid" is the truthful report.
@@ -141,7 +148,7 @@ async function verifyContents(root: string, all: DropFile[], source: Source, lim
   if (signature.state === 'invalid') {
     throw dropError('DROP_SIGNATURE_INVALID', `The signature of "${source.path}" is invalid: ${signature.reason}.`, { path: source.path, reason: signature.reason });
   }
-  const manifest = parseManifest(manifestBytes);
+  const manifest = parseManifest(manifestBytes, MANIFEST_FILE, limits);
   const files = all.filter((f) => f.path !== MANIFEST_FILE && f.path !== SIGNATURE_FILE);
   checkFilesAgainstManifest(manifest, files);
   checkStepReferences(manifest);

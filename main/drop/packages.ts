@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { DropFile, DropStep, PackageFacts } from '../../common/drop-model';
 import type { DropLimits } from './limits';
 import { archiveKind, inspectArchiveFile } from './nested/inspect-archive';
+import { NestedBudget } from './nested/nested-budget';
 
 /**
  * The packages a drop carries, for the Overview and the plan: one entry per step package (a folder
@@ -12,9 +13,10 @@ export async function collectPackageFacts(root: string, files: readonly DropFile
   const covered = new Set<string>();
   const facts: PackageFacts[] = [];
   const seen = new Set<string>();
+  const budget = NestedBudget.for(limits);
   const inspect = async (file: DropFile): Promise<PackageFacts> => {
     covered.add(file.path);
-    return inspectArchiveFile(join(root, file.path), file.path, file.size, limits);
+    return inspectArchiveFile(join(root, file.path), file.path, file.size, limits, budget);
   };
   for (const step of steps) {
     const pkg = step.package;
@@ -27,7 +29,7 @@ export async function collectPackageFacts(root: string, files: readonly DropFile
     }
     const inside = archives.filter((f) => f.path.startsWith(`${pkg}/`));
     const folder: PackageFacts = { path: pkg, kind: 'folder' };
-    // One at a time: each archive is held in memory while it is inspected.
+    // One at a time: each archive file is open only while it is inspected.
     const nested: PackageFacts[] = [];
     for (const file of inside) nested.push(await inspect(file));
     if (nested.length > 0) folder.nested = nested;

@@ -62,7 +62,7 @@ export async function extractZipSafely(zipPath: string, destDir: string, limitsI
   } catch (error) {
     stopHash.abort();
     if (created) await rm(destDir, { recursive: true, force: true });
-    throw asDropError(error, zipPath);
+    throw asDropError(error, zipPath, destDir);
   } finally {
     zip.close();
   }
@@ -288,7 +288,7 @@ async function extractEntry(zip: ZipFile, zipPath: string, zipSize: number, item
       await pipeline(source, hasher, out);
     }
   } catch (error) {
-    if (isWriteError(error)) throw writeError(error, item.path);
+    if (isWriteError(error)) throw writeError(error, item.path, destDir);
     throw readError(error, item.path);
   }
   if (hasher.crc32() !== entry.crc32 >>> 0) {
@@ -303,9 +303,11 @@ function isWriteError(error: unknown): boolean {
   return typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code) && (err.syscall === 'open' || err.syscall === 'write' || err.syscall === 'mkdir');
 }
 
-function writeError(error: unknown, entry: string): AppError {
+function writeError(error: unknown, entry: string, destDir: string): AppError {
   const err = error as NodeJS.ErrnoException;
-  if (err.code === 'ENOSPC') return dropError('DROP_NO_SPACE', `The disk filled up while writing "${entry}".`, { entry });
+  if (err.code === 'ENOSPC' || err.code === 'EDQUOT') {
+    return dropError('DISK_FULL', `The disk holding "${destDir}" filled up while writing "${entry}" (${err.code}).`, { path: destDir, entry, cause: err.code });
+  }
   return dropError('DROP_WRITE_FAILED', `Cannot write "${entry}": ${err.message}`, { entry, cause: err.code });
 }
 
@@ -322,8 +324,10 @@ function readError(error: unknown, entry: string): AppError {
   return dropError('DROP_CORRUPT_ENTRY', `Entry "${entry}" is corrupt (${message}).`, { entry });
 }
 
-function asDropError(error: unknown, zipPath: string): AppError {
+function asDropError(error: unknown, zipPath: string, destDir: string): AppError {
   if (error instanceof AppError) return error;
+  // Folders are created outside extractEntry's own error handling; a full disk there is still DISK_FULL.
+  if (isWriteError(error)) return writeError(error, (error as NodeJS.ErrnoException).path ?? destDir, destDir);
   const message = error instanceof Error ? error.message : String(error);
   if (/unexpected EOF|overflows|truncated/i.test(message)) {
     return dropError('DROP_TRUNCATED', `"${zipPath}" is incomplete (${message}).`, { path: zipPath });

@@ -3,14 +3,14 @@
  * file entries (to recognise SQL scripts, .ispac and .dacpac) and the facts the drop reader extracts
  * (SSIS project parameters for environment bindings). Read in memory; nothing is extracted here.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DropFile, PackageFacts } from '../../common/drop-model';
 import { AppError } from '../../common/errors';
 import type { DropLimits } from '../drop/limits';
-import { inspectArchiveBuffer, archiveKind } from '../drop/nested/inspect-archive';
+import { inspectOpenArchive, archiveKind } from '../drop/nested/inspect-archive';
 import { MemoryArchive } from '../drop/nested/memory-archive';
-import { identifyPackage, type PackageIdentity } from './package-identity';
+import { NestedBudget } from '../drop/nested/nested-budget';
+import { identifyPackageWith, type PackageIdentity } from './package-identity';
 
 export interface DropPackage {
   /** Bundle-relative path, forward slashes (e.g. `Packages/Hospital.Db.1.2.0.nupkg`). */
@@ -23,31 +23,51 @@ export interface DropPackage {
 
 const PLUMBING = /^(_rels\/|package\/|\[content_types\]\.xml$|[^/]+\.nuspec$)/i;
 
-/** Reads every archive under Packages/. */
+/**
+ * Reads every archive under Packages/, in place and under one nested-read budget for the drop: the
+ * identity of a .nupkg comes from the same (single) read of its .nuspec that the inspection does.
+ */
 export async function loadDropPackages(root: string, files: readonly DropFile[], limits: DropLimits): Promise<DropPackage[]> {
   const out: DropPackage[] = [];
+  const budget = NestedBudget.for(limits);
   for (const file of files) {
     if (!/^packages\//i.test(file.path)) continue;
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);
     if (file.size > limits.maxNestedArchiveSize) {
       throw new AppError('OCTOPUS_PACKAGE_TOO_LARGE', `The package "${file.path}" is ${file.size} bytes; packages above ${limits.maxNestedArchiveSize} bytes are not read.`, 'Ask the vendor whether this package really belongs in the drop.', { file: file.path });
     }
-    const data = await readFile(join(root, file.path));
-    const identity = identifyPackage(data, name);
     const kind = archiveKind(name);
-    let entries: string[] = [];
-    let facts: PackageFacts = { path: file.path, kind: kind ?? 'zip', id: identity.id, version: identity.version };
-    if (kind === 'nupkg' || kind === 'zip') {
-      entries = MemoryArchive.fromBuffer(data, file.path)
+    if (kind !== 'nupkg' && kind !== 'zip') {
+      const identity = identifyPackageWith(name, null);
+      out.push({ path: file.path, identity, entries: [], facts: { path: file.path, kind: kind ?? 'zip', id: identity.id, version: identity.version } });
+      continue;
+    }
+    const archive = openPackage(join(root, file.path), file.path, kind, limits, budget);
+    try {
+      const entries = archive
         .names()
         .map((n) => n.replace(/\\/g, '/'))
         .filter((n) => !PLUMBING.test(n))
         .map(decodeOpcName);
-      facts = { ...inspectArchiveBuffer(data, file.path, kind, limits), id: identity.id, version: identity.version };
+      const inspected = inspectOpenArchive(archive, kind);
+      const identity = identifyPackageWith(name, kind === 'nupkg' ? { id: inspected.id, version: inspected.version } : null);
+      out.push({ path: file.path, identity, entries, facts: { ...inspected, id: identity.id, version: identity.version } });
+    } finally {
+      archive.close();
     }
-    out.push({ path: file.path, identity, entries, facts });
   }
   return out;
+}
+
+function openPackage(absPath: string, relPath: string, kind: 'nupkg' | 'zip', limits: DropLimits, budget: NestedBudget): MemoryArchive {
+  try {
+    return MemoryArchive.fromFile(absPath, relPath, limits, budget);
+  } catch (error) {
+    if (kind === 'nupkg' && (error as { code?: string }).code === 'DROP_PACKAGE_INVALID') {
+      throw new AppError('OCTOPUS_PACKAGE_INVALID', `"${relPath}" is not a readable NuGet package (not a zip).`, 'The drop is damaged: ask for it again.', { file: relPath });
+    }
+    throw error;
+  }
 }
 
 /** NuGet writes entry names percent-encoded (OPC part names). */

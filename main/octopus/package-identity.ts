@@ -4,8 +4,8 @@
  * the cache form `<id>@<S|M|O><version>@<32 hex>.<ext>` with percent-escaped parts, the 3.x server cache
  * form `<Id>.<Version>_<32 hex>.<ext>`, or plain `<Id>.<SemVer>.<ext>`.
  */
-import AdmZip from 'adm-zip';
 import { AppError } from '../../common/errors';
+import { MemoryArchive } from '../drop/nested/memory-archive';
 import { descend, localName, parseXml, textOf } from '../drop/nested/xml-reader';
 
 export interface PackageIdentity {
@@ -59,11 +59,13 @@ export function identifyPackageFileName(fileName: string): PackageIdentity | nul
 
 /** Identifies a package file: the nuspec for .nupkg, the file-name rules otherwise. */
 export function identifyPackage(data: Buffer, fileName: string): PackageIdentity {
+  return identifyPackageWith(fileName, fileName.toLowerCase().endsWith('.nupkg') ? readNuspec(data, fileName) : null);
+}
+
+/** The same rules when the nuspec's id and version were already read (by the bounded package inspection). */
+export function identifyPackageWith(fileName: string, nuspec: { id?: string | undefined; version?: string | undefined } | null): PackageIdentity {
+  if (fileName.toLowerCase().endsWith('.nupkg') && nuspec?.id && nuspec.version) return { id: nuspec.id, version: nuspec.version, extension: '.nupkg', source: 'nuspec' };
   const byName = identifyPackageFileName(fileName);
-  if (fileName.toLowerCase().endsWith('.nupkg')) {
-    const nuspec = readNuspec(data, fileName);
-    if (nuspec) return { ...nuspec, extension: '.nupkg', source: 'nuspec' };
-  }
   if (byName) return byName;
   throw new AppError(
     'OCTOPUS_PACKAGE_UNKNOWN',
@@ -74,16 +76,16 @@ export function identifyPackage(data: Buffer, fileName: string): PackageIdentity
 }
 
 function readNuspec(data: Buffer, fileName: string): { id: string; version: string } | null {
-  let zip: AdmZip;
+  let zip: MemoryArchive;
   try {
-    zip = new AdmZip(data);
+    zip = MemoryArchive.fromBuffer(data, fileName);
   } catch {
     throw new AppError('OCTOPUS_PACKAGE_INVALID', `"${fileName}" is not a readable NuGet package (not a zip).`, 'The drop is damaged: ask for it again.', { file: fileName });
   }
-  const entry = zip.getEntries().find((e) => !e.entryName.includes('/') && e.entryName.toLowerCase().endsWith('.nuspec'));
+  const entry = zip.names().find((n) => !n.includes('/') && n.toLowerCase().endsWith('.nuspec'));
   if (!entry) return null;
   try {
-    const root = parseXml(entry.getData());
+    const root = parseXml(zip.read(entry, zip.limits.maxNestedXmlSize));
     if (localName(root.name) !== 'package') return null;
     const id = descend(root, 'metadata', 'id');
     const version = descend(root, 'metadata', 'version');

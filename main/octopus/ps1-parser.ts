@@ -43,7 +43,50 @@ export function optionValue(call: CalamariCall, name: string): string | undefine
   return optionValues(call, name).at(-1);
 }
 
-const CALAMARI = /(?:^|[\s&'"\\/(])(?:\.[\\/])?(?:[\w$.{}:-]*[\\/])*calamari(?:\.exe)?(?=['"\s]|$)/i;
+/**
+ * Where the Calamari executable is named on a line: `calamari` or `calamari.exe` as the last segment
+ * of a path (or a bare word), followed by a quote, whitespace or the end. Returns the index just after
+ * it. A plain scan with indexOf: a regular expression with a repeated path group backtracks on every
+ * start position, which made a single 200 KB line take minutes.
+ */
+function findCalamari(code: string): number {
+  const lower = code.toLowerCase();
+  for (let at = lower.indexOf('calamari'); at !== -1; at = lower.indexOf('calamari', at + 1)) {
+    const before = at === 0 ? '' : code[at - 1]!;
+    if (before !== '' && !/[\s&'"\\/(]/.test(before)) continue;
+    let end = at + 8;
+    if (lower.startsWith('.exe', end)) end += 4;
+    const after = code[end];
+    if (after === undefined || after === '"' || after === "'" || /\s/.test(after)) return end;
+  }
+  return -1;
+}
+
+/** `$env:TentacleApplications = '…'` / `$env:TentacleJournal = "…"` on a line, scanned without backtracking. */
+function findEnvSetting(code: string): { name: 'applications' | 'journal'; value: string } | undefined {
+  const lower = code.toLowerCase();
+  for (let at = lower.indexOf('$env:tentacle'); at !== -1; at = lower.indexOf('$env:tentacle', at + 1)) {
+    let pos = at + 5;
+    let name: 'applications' | 'journal';
+    if (lower.startsWith('tentacleapplications', pos)) {
+      name = 'applications';
+      pos += 20;
+    } else if (lower.startsWith('tentaclejournal', pos)) {
+      name = 'journal';
+      pos += 15;
+    } else continue;
+    while (pos < code.length && /\s/.test(code[pos]!)) pos++;
+    if (code[pos] !== '=') continue;
+    pos++;
+    while (pos < code.length && /\s/.test(code[pos]!)) pos++;
+    const quote = code[pos];
+    if (quote !== '"' && quote !== "'") continue;
+    const close = code.indexOf(quote, pos + 1);
+    if (close === -1) continue;
+    return { name, value: code.slice(pos + 1, close) };
+  }
+  return undefined;
+}
 
 /** Parses the script text; `source` names it in errors. */
 export function parseDropScript(text: string, source: string): DropScript {
@@ -52,16 +95,15 @@ export function parseDropScript(text: string, source: string): DropScript {
   const script: DropScript = { calls };
   for (const { line, text: lineText } of logical) {
     const code = stripComment(lineText);
-    const env = /\$env:(TentacleApplications|TentacleJournal)\s*=\s*(['"])(.*?)\2/i.exec(code);
+    const env = findEnvSetting(code);
     if (env) {
-      if (env[1]!.toLowerCase() === 'tentacleapplications') script.applicationsDirectory = env[3]!;
-      else script.journalPath = env[3]!;
+      if (env.name === 'applications') script.applicationsDirectory = env.value;
+      else script.journalPath = env.value;
     }
-    const m = CALAMARI.exec(code);
-    if (!m) continue;
+    let after = findCalamari(code);
+    if (after === -1) continue;
     let tokens: Token[];
     try {
-      let after = m.index + m[0].length;
       // The closing quote of a quoted executable path ("Calamari\Calamari.exe").
       if (code[after] === '"' || code[after] === "'") after++;
       tokens = tokenize(code.slice(after));
@@ -112,8 +154,10 @@ function joinContinuations(text: string): Array<{ line: number; text: string }> 
   const lines = text.split(/\r?\n/);
   let current: { line: number; text: string } | null = null;
   lines.forEach((raw, i) => {
-    const continued = /`\s*$/.test(raw);
-    const piece = continued ? raw.replace(/`\s*$/, ' ') : raw;
+    // trimEnd, not /`\s*$/: that pattern retries from every whitespace run, quadratic on long lines.
+    const trimmed = raw.trimEnd();
+    const continued = trimmed.endsWith('`');
+    const piece = continued ? `${trimmed.slice(0, -1)} ` : raw;
     if (current) current.text += piece;
     else current = { line: i + 1, text: piece };
     if (!continued) {

@@ -24,7 +24,15 @@ export function locateRendererDir(): string | null {
 /** Serves one file of the built UI; any path that escapes the folder or does not exist falls back to index.html. */
 export function serveStatic(rendererDir: string, urlPath: string, res: ServerResponse, securityHeaders: Record<string, string>): void {
   const root = resolve(rendererDir);
-  let relative = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  let relative: string;
+  try {
+    relative = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  } catch {
+    // `/%zz` and friends: the client sent a malformed path, which is a bad request, not a server fault.
+    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...securityHeaders });
+    res.end('Bad request: the path is not valid percent-encoding.\n');
+    return;
+  }
   if (relative === '/' || relative === '') relative = '/index.html';
   let file = resolve(root, '.' + normalize(relative));
   if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) file = join(root, 'index.html');

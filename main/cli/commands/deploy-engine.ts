@@ -18,7 +18,7 @@ import type { TenantStore } from '../../tenants/tenant-store';
 import type { CliContext } from '../cli-types';
 import { applyCommandLineValues, readValueFlags } from '../value-flags';
 import { cliOctopusPassword, rememberOctopusPassword, type CliOctopusPassword } from './octopus-password';
-import { createOctopusImporter } from '../../octopus/octopus-importer';
+import { openDropIsolated } from '../../drop/worker/isolated-open';
 
 export interface DeployEngine {
   settings: SettingsStore;
@@ -36,7 +36,7 @@ export interface DeployEngine {
 /** Builds the engine for one CLI run (the same parts the app's service uses). */
 export function openDeployEngine(ctx: CliContext): DeployEngine {
   const settings = createConfSettingsStore(ctx.dataDir, 'settings');
-  const drops = new DropLibrary(ctx.dataDir, settings, () => ({ trustedKeys: TrustStore.open(ctx.dataDir).keys() }), createOctopusImporter);
+  const drops = new DropLibrary(ctx.dataDir, settings, () => ({ trustedKeys: TrustStore.open(ctx.dataDir).keys() }), openDropIsolated);
   const tenants = openTenantStore(ctx.dataDir);
   const manager = createDeploymentManager({ dataDir: ctx.dataDir, drops, tenants, settings, appVersion: appPackage().version });
   const tenantFlag = ctx.flags.get('tenant');

@@ -3,6 +3,7 @@
  * a progress bar on a terminal (a percentage line now and then when piped), and the decisions.
  * Everything printed comes from journal events, which are already redacted.
  */
+import { terminalLine, terminalWriter } from '../terminal-text';
 import type { JournalEvent } from '../../../common/journal-events';
 import type { CliContext } from '../cli-types';
 
@@ -14,6 +15,8 @@ function seconds(ms: number): string {
 
 /** Returns the event printer for one deployment. */
 export function deploymentPrinter(ctx: Pick<CliContext, 'stdout' | 'stderr'>, isTty: boolean): (event: JournalEvent) => void {
+  // Step names, script names and log lines come from the drop and the server: no escape sequence reaches the terminal.
+  ctx = { ...ctx, stdout: terminalWriter(ctx.stdout) };
   let steps: Array<{ id: string; name: string }> = [];
   let barShown = false;
   const lastPercent = new Map<string, number>();
@@ -41,7 +44,7 @@ export function deploymentPrinter(ctx: Pick<CliContext, 'stdout' | 'stderr'>, is
         const pct = Math.max(0, Math.min(100, Math.round(e.percent)));
         if (isTty) {
           const filled = Math.round((pct * BAR) / 100);
-          ctx.stderr(`\r\x1b[2K  [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${String(pct).padStart(3)}% ${(e.item ?? '').slice(0, 60)}`);
+          ctx.stderr(`\r\x1b[2K  [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${String(pct).padStart(3)}% ${terminalLine(e.item ?? '').slice(0, 60)}`);
           barShown = true;
         } else if (pct - (lastPercent.get(e.stepId) ?? -100) >= 25 || pct === 100) {
           lastPercent.set(e.stepId, pct);
@@ -87,6 +90,7 @@ export function deploymentPrinter(ctx: Pick<CliContext, 'stdout' | 'stderr'>, is
 
 /** Prints preflight checks, one line each, hints under failures and warnings. */
 export function printChecks(ctx: Pick<CliContext, 'stdout'>, checks: Array<{ status: string; title: string; detail: string; hint?: string }>): void {
+  ctx = { stdout: terminalWriter(ctx.stdout) };
   for (const c of checks) {
     const mark = c.status === 'pass' ? 'pass' : c.status === 'warn' ? 'WARN' : 'FAIL';
     ctx.stdout(`  ${mark}  ${c.title}: ${c.detail}\n`);

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Drop, PackageFacts } from '../../../common/drop-model';
 import { describeSignature, formatSize, summarizeDrop } from '../../drop/drop-summary';
-import { openDrop } from '../../drop/open-drop';
 import type { TrustedKey } from '../../drop/signature';
 import { TrustStore } from '../../drop/trust-store';
-import { createOctopusImporter } from '../../octopus/octopus-importer';
+import { openDropIsolated } from '../../drop/worker/isolated-open';
 import { openTenantStore } from '../../tenants/open-tenant-store';
 import type { TenantStore } from '../../tenants/tenant-store';
 import { EXIT, type CliCommand } from '../cli-types';
 import { printFailure, printUsage } from '../failure';
+import { terminalLine, terminalLines } from '../terminal-text';
 import { cliOctopusPassword } from './octopus-password';
 
 const USAGE = 'drop-runner inspect <drop.zip | drop-folder> [--json] [--password-stdin | --tenant <id>] [--data-dir <dir>]';
@@ -35,8 +35,17 @@ function packageLines(facts: PackageFacts, indent: string): string[] {
   return lines;
 }
 
+/** Every string of the summary made safe for a terminal (release notes keep their line breaks). */
+function terminalSafe<T>(value: T, key = ''): T {
+  if (typeof value === 'string') return (key === 'notes' ? terminalLines(value) : terminalLine(value)) as T;
+  if (Array.isArray(value)) return value.map((v) => terminalSafe(v)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, terminalSafe(v, k)])) as T;
+  return value;
+}
+
 function humanReport(drop: Drop): string {
-  const s = summarizeDrop(drop);
+  // Everything below comes from the drop: a release note must not be able to rewrite the Signature line.
+  const s = terminalSafe(summarizeDrop(drop));
   const release = [s.release.channel, s.release.created && `created ${s.release.created}`].filter(Boolean).join(', ');
   const lines = [
     `Drop         ${s.id} (${s.format}, format ${s.formatVersion})`,
@@ -84,11 +93,16 @@ export const inspectCommand: CliCommand = {
     const [target, ...extra] = ctx.args;
     if (!target || extra.length > 0) return printUsage(ctx, target ? `Unexpected argument "${extra[0]}".` : 'Name the drop zip or folder to inspect.', USAGE);
     const scratch = await mkdtemp(join(tmpdir(), 'drop-runner-inspect-'));
+    // Ctrl-C or SIGTERM stops the drop worker at once; the scratch folder is still removed below.
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     try {
       // Octopus drops: the password from stdin, or the one remembered for --tenant (the keychain is read only then).
       let tenants: TenantStore | undefined;
       const password = cliOctopusPassword(ctx, () => (tenants ??= openTenantStore(ctx.dataDir)));
-      const drop = await openDrop(target, { dataDir: scratch, trustedKeys: trustedKeys(ctx.dataDir), octopusImporter: createOctopusImporter({ password: password.ask }) });
+      const drop = await openDropIsolated(target, { dataDir: scratch, trustedKeys: trustedKeys(ctx.dataDir), octopusPassword: password.ask, signal: stop.signal });
       if (ctx.flags.has('json')) ctx.stdout(`${JSON.stringify(summarizeDrop(drop), null, 2)}\n`);
       else ctx.stdout(humanReport(drop));
       if (drop.provenance.signature.state === 'unknown-publisher') {
@@ -96,8 +110,14 @@ export const inspectCommand: CliCommand = {
       }
       return EXIT.ok;
     } catch (error) {
+      if (stop.signal.aborted) {
+        ctx.stderr('error CANCELLED: inspect was stopped; nothing was kept.\n');
+        return EXIT.cancelled;
+      }
       return printFailure(ctx, error);
     } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       await rm(scratch, { recursive: true, force: true });
     }
   },

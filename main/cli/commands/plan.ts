@@ -1,4 +1,5 @@
 import { EXIT, type CliCommand } from '../cli-types';
+import { terminalWriter } from '../terminal-text';
 import { dropFromArgument, openDeployEngine, tenantWithValues } from './deploy-engine';
 
 const USAGE = 'drop-runner plan <drop.zip | folder | drop-id> [--tenant <id>] [--var NAME=VALUE]... [--var-file <file>] [--remember] [--password-stdin] [--json] [--data-dir <dir>]';
@@ -18,17 +19,19 @@ export const planCommand: CliCommand = {
       ctx.stdout(`${JSON.stringify(plan, null, 2)}\n`);
       return plan.problems.length > 0 ? EXIT.invalidInput : EXIT.ok;
     }
-    ctx.stdout(`Plan for ${drop.project.name} ${drop.release.version} → tenant ${tenantId} (drop ${drop.id})\n\n`);
+    // Step names, labels and details quote the drop.
+    const stdout = terminalWriter(ctx.stdout);
+    stdout(`Plan for ${drop.project.name} ${drop.release.version} → tenant ${tenantId} (drop ${drop.id})\n\n`);
     plan.steps.forEach((s, i) => {
-      ctx.stdout(`${i + 1}. ${s.name} [${s.type}] — rollback: ${s.transactional}\n`);
-      ctx.stdout(`   ${s.dryRun.summary}\n`);
-      for (const item of s.dryRun.items) ctx.stdout(`   - ${item.label}: ${item.action}${item.detail ? ` (${item.detail})` : ''}\n`);
-      if (s.dryRun.error) ctx.stdout(`   error ${s.dryRun.error.code}: ${s.dryRun.error.message}\n   hint: ${s.dryRun.error.hint}\n`);
-      if (s.unsupportedReason) ctx.stdout(`   unsupported: ${s.unsupportedReason}\n`);
+      stdout(`${i + 1}. ${s.name} [${s.type}] — rollback: ${s.transactional}\n`);
+      stdout(`   ${s.dryRun.summary}\n`);
+      for (const item of s.dryRun.items) stdout(`   - ${item.label}: ${item.action}${item.detail ? ` (${item.detail})` : ''}\n`);
+      if (s.dryRun.error) stdout(`   error ${s.dryRun.error.code}: ${s.dryRun.error.message}\n   hint: ${s.dryRun.error.hint}\n`);
+      if (s.unsupportedReason) stdout(`   unsupported: ${s.unsupportedReason}\n`);
     });
     if (plan.problems.length > 0) {
-      ctx.stdout('\nProblems:\n');
-      for (const p of plan.problems) ctx.stdout(`  ${p.code}: ${p.message}\n    hint: ${p.hint}\n`);
+      stdout('\nProblems:\n');
+      for (const p of plan.problems) stdout(`  ${p.code}: ${p.message}\n    hint: ${p.hint}\n`);
     }
     return plan.problems.length > 0 ? EXIT.invalidInput : EXIT.ok;
   },

@@ -38,8 +38,11 @@ export const serveCommand: CliCommand = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    // The service first: an open in progress is stopped at once (its worker ends, its temp folder goes)
+    // instead of the host waiting for its reply.
+    const serviceClosed = service.close();
     await host.close();
-    await service.close();
+    await serviceClosed;
     return EXIT.ok;
   },
 };

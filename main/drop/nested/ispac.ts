@@ -140,7 +140,8 @@ export function ispacFacts(archive: MemoryArchive, maxXmlSize: number): Partial<
       if (parameter) parameters.push(parameter);
     }
   }
-  for (const pkg of packages) {
+  // A manifest may name a package twice; each .dtsx is parsed once.
+  for (const pkg of new Set(packages)) {
     if (described.has(pkg)) continue;
     const entry = byPart.get(pkg);
     if (!entry) throw dropError('DROP_PACKAGE_INVALID', `"${archive.label}" lists package "${pkg}" but does not contain it.`, { package: archive.label, entry: pkg });

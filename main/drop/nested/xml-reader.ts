@@ -1,8 +1,8 @@
 /**
  * A small, strict XML reader for the simple documents inside packages (.nuspec, @Project.manifest,
  * Project.params, .dtsx, DacMetadata.xml). It builds a tree of elements with attributes and text,
- * decodes the predefined and numeric entities, and refuses DTDs with an internal subset so no
- * custom entity can ever expand. Namespaces are kept as written; callers match on local names.
+ * decodes the five predefined entities and numeric character references, and refuses any DOCTYPE so
+ * no other entity can ever be declared or expanded. Namespaces are kept as written; callers match on local names.
  */
 
 export interface XmlElement {
@@ -100,11 +100,9 @@ export function parseXml(input: string | Buffer): XmlElement {
       pos = end + 3;
     } else if (text.startsWith('<?', pos)) {
       skipPast('?>', 'processing instruction');
-    } else if (text.startsWith('<!DOCTYPE', pos)) {
-      const end = text.indexOf('>', pos);
-      if (end === -1) fail('unterminated DOCTYPE');
-      if (text.slice(pos, end).includes('[')) fail('DOCTYPE with an internal subset is not accepted');
-      pos = end + 1;
+    } else if (text.startsWith('<!', pos)) {
+      // No package document needs a DTD; refusing every one means no entity beyond the five predefined exists.
+      fail(text.startsWith('<!DOCTYPE', pos) ? 'a DOCTYPE is not accepted (only the five predefined entities are)' : 'markup declarations are not accepted');
     } else if (text.startsWith('</', pos)) {
       const match = NAME.exec(text.slice(pos + 2));
       if (!match) return fail('malformed end tag');

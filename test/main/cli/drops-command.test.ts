@@ -8,7 +8,7 @@ import { dropsDir } from '../../../main/drop/drop-store';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
 import { cleanup, scratch } from '../deploy/deploy-fixture';
-import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
+import { openDropIsolated } from '../../../main/drop/worker/isolated-open';
 import { runCliInProcess, type InProcessRun } from '../../support/cli-in-process';
 
 let root: string;
@@ -33,7 +33,7 @@ describe('drop-runner drops', () => {
   });
 
   it('lists an opened drop with its size, in a table and as JSON', async () => {
-    const library = new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}), createOctopusImporter);
+    const library = new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}), openDropIsolated);
     dropId = (await library.open(zip)).id;
     const table = await cli(['drops', 'list']);
     expect(table.code, table.stderr).toBe(0);

@@ -5,7 +5,7 @@
  * secret value. Also `npm run demo -- --headless` as a newcomer would run it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -80,4 +80,19 @@ describe('npm run demo -- --headless', () => {
     expect(filesContaining(dataDir, demoSecrets)).toEqual([]);
     expect(filesContaining(reportDir, demoSecrets)).toEqual([]);
   });
+
+  it('without --data-dir, removes its own data folder and the sample zip folder when it ends, leaving only the report asked for', async () => {
+    const bundle = path.join(repoRoot, '.tmp', `demo-clean-test-${process.pid}.mjs`);
+    await build({ entryPoints: [path.join(repoRoot, 'scripts', 'demo.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'warning' });
+    const tmp = path.join(root, 'demo-tmpdir');
+    mkdirSync(tmp);
+    const reportDir = path.join(root, 'demo-clean-report');
+    const run = spawnSync(process.execPath, [bundle, '--headless', '--report', reportDir], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: tmp } });
+    rmSync(bundle, { force: true });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('removed when the demo ends');
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(reportDir).length).toBeGreaterThan(0);
+  });
 });
+

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { buildOctopusDropZip, hospitalDropSpec } from '../../support/fixtures/octopus-drop-builder';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
 import { filesContaining } from '../../support/secret-scan';
-import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
+import { openDropIsolated } from '../../../main/drop/worker/isolated-open';
 
 const scratch: string[] = [];
 const temp = (prefix: string) => {
@@ -18,7 +18,7 @@ const temp = (prefix: string) => {
 afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function library(dataDir: string): DropLibrary {
-  return new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}), createOctopusImporter);
+  return new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}), openDropIsolated);
 }
 
 describe('DropLibrary', () => {
@@ -30,6 +30,20 @@ describe('DropLibrary', () => {
     expect(again.release.version).toBe(drop.release.version);
     expect(again.root).toBe(drop.root);
     expect(library(dataDir).recent()[0]).toMatchObject({ dropId: drop.id, sourcePath: zip });
+  });
+
+  it('opens the same drop several times at once without the opens colliding', async () => {
+    const dataDir = temp('dr-lib-');
+    const zip = await buildSampleDrop({ outDir: temp('dr-lib-zip-') });
+    const libraries = [library(dataDir), library(dataDir), library(dataDir), library(dataDir)];
+    const drops = await Promise.all(libraries.map((lib) => lib.open(zip)));
+    expect(new Set(drops.map((d) => d.id)).size).toBe(1);
+    const [first] = drops;
+    expect(readdirSync(first!.root).length).toBeGreaterThan(0);
+    for (const file of first!.files) expect(existsSync(join(first!.root, file.path))).toBe(true);
+    // Nothing half-moved is left: no temp or set-aside folders, only the drop's own folder.
+    expect(readdirSync(join(dataDir, 'drops'))).toEqual([first!.id]);
+    expect(library(dataDir).get(first!.id).release.version).toBe(first!.release.version);
   });
 
   it('refuses an unknown or malformed id with DROP_NOT_FOUND', () => {

@@ -19,7 +19,7 @@ import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
 import { keyringAvailable } from '../tenants/tenant-test-support';
 import { cleanup, filesContaining, journalOf, scratch, story } from '../deploy/deploy-fixture';
 import { rejectionCodeOf } from '../../support/app-error-code';
-import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
+import { openDropIsolated } from '../../../main/drop/worker/isolated-open';
 import { runCliInProcess, type InProcessRun } from '../../support/cli-in-process';
 
 const PASSWORD = 'Hospital-Drop-Pw1';
@@ -66,7 +66,7 @@ interface World {
 function world(root: string): World {
   const dataDir = path.join(root, 'data');
   const settings = createConfSettingsStore(dataDir, 'settings');
-  const drops = new DropLibrary(dataDir, settings, () => ({}), createOctopusImporter);
+  const drops = new DropLibrary(dataDir, settings, () => ({}), openDropIsolated);
   const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
   const manager = createDeploymentManager({ dataDir, drops, tenants, settings });
   return { root, dataDir, drops, tenants, manager };

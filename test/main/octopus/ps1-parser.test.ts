@@ -64,4 +64,11 @@ describe('parseDropScript', () => {
     expect(bundleRelativePath('C:\\Windows\\x')).toBeUndefined();
     expect(bundleRelativePath('..\\x')).toBeUndefined();
   });
+
+  it('reads a call at the end of a 200 KB line of path-like text (the parser is a linear scan)', () => {
+    const line = `${'Calamari\\x\\'.repeat(20_000)}Calamari\\Calamari.exe run-script -script x.ps1 ${' '.repeat(5000)}`;
+    const parsed = parseDropScript(`${' '.repeat(100_000)}x\n${line}`, 'long.ps1');
+    expect(parsed.calls.map((c) => [c.line, c.command, optionValue(c, 'script')])).toEqual([[2, 'run-script', 'x.ps1']]);
+  });
 });
+

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { createKeytarSecretStore } from '../../../main/platform/secret-store';
 import { createService, type Service } from '../../../main/service';
 import { MAX_UPLOAD_BYTES, removeOldUploads, UPLOAD_RETENTION_MS } from '../../../main/web/upload';
 import { startWebHost, type WebHost } from '../../../main/web/web-host';
+import { slowDrop } from '../limits/hostile-drops';
 import { rawRequest } from '../../support/http-request';
 
 describe('browser host request guard', () => {
@@ -194,4 +195,53 @@ describe('browser host stop with a pre-connected socket', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 20_000);
+});
+
+describe('browser host edges', () => {
+  let dataDir: string;
+  let service: Service;
+  let host: WebHost;
+  let goodHost: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'dr-web-edges-'));
+    const rendererDir = join(dataDir, 'renderer');
+    mkdirSync(rendererDir);
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Drop Runner</title>');
+    service = createService({ dataDir: join(dataDir, 'data'), host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    host = await startWebHost({ service, dataDir: join(dataDir, 'data'), port: 0, rendererDir });
+    goodHost = `127.0.0.1:${host.port}`;
+  });
+  afterAll(async () => {
+    await host.close();
+    await service.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers a malformed percent-encoded path (/%zz) with 400, not 500', async () => {
+    const res = await rawRequest({ port: host.port, path: `/%zz?token=${host.token}`, headers: { Host: goodHost } });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('not valid percent-encoding');
+    const ok = await rawRequest({ port: host.port, path: `/index.html?token=${host.token}`, headers: { Host: goodHost } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('keeps answering other requests while a large drop is being opened (the open runs in a worker thread)', async () => {
+    const zip = await slowDrop(dataDir, 128);
+    const order: string[] = [];
+    const headers = { Host: goodHost, 'Content-Type': 'application/json', 'X-Drop-Runner-Token': host.token };
+    const opening = rawRequest({ port: host.port, path: '/api/drop.open', method: 'POST', headers, body: JSON.stringify({ path: zip }) }).then((res) => {
+      order.push('drop.open');
+      return res;
+    });
+    // Ask for app.info a few times while the open is under way; every answer must arrive before the open's.
+    for (let i = 0; i < 3; i++) {
+      const info = await rawRequest({ port: host.port, path: '/api/app.info', method: 'POST', headers, body: '{}' });
+      expect(info.status).toBe(200);
+      order.push('app.info');
+    }
+    const opened = await opening;
+    expect(JSON.parse(opened.body)).toMatchObject({ ok: true, result: { project: { id: 'test-project' } } });
+    expect(order).toEqual(['app.info', 'app.info', 'app.info', 'drop.open']);
+  });
 });

@@ -112,4 +112,47 @@ describe('nested archive facts', () => {
     const bad = craftZip([{ name: 'DacMetadata.xml', data: DAC_METADATA, crc: 1 }]);
     expect(codeOf(() => inspectArchiveBuffer(bad, 'crc.dacpac', 'dacpac', limits))).toBe('DROP_PACKAGE_INVALID');
   });
+
+  it('refuses central-directory entries that share one payload (DROP_ZIP_BOMB), before inflating anything', () => {
+    const entries = [{ name: 'a.nuspec', data: NUSPEC }, ...Array.from({ length: 300 }, (_, i) => ({ name: `copy${i}.xml`, shareDataWith: 0 }))];
+    const shared = craftZip(entries);
+    expect(codeOf(() => inspectArchiveBuffer(shared, 'shared.nupkg', 'nupkg', limits))).toBe('DROP_ZIP_BOMB');
+  });
+
+  it('applies the outer limits to nested archives: entry count, per-entry size and ratio', () => {
+    const many = zipOf(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}.txt`, 'x'])));
+    expect(codeOf(() => inspectArchiveBuffer(many, 'many.nupkg', 'nupkg', { ...limits, maxEntries: 10 }))).toBe('DROP_TOO_MANY_ENTRIES');
+    const big = zipOf({ 'a.nuspec': NUSPEC, 'big.bin': Buffer.alloc(4 * 1024 * 1024) });
+    expect(codeOf(() => inspectArchiveBuffer(big, 'big.nupkg', 'nupkg', { ...limits, maxFileSize: 1024 * 1024 }))).toBe('DROP_TOO_LARGE');
+    expect(codeOf(() => inspectArchiveBuffer(big, 'big.nupkg', 'nupkg', limits))).toBe('DROP_ZIP_BOMB');
+  });
+
+  it('spends one byte budget across all nested reads of a drop (DROP_TOO_LARGE names the entry)', () => {
+    const nupkg = zipOf({ 'a.nuspec': NUSPEC });
+    try {
+      inspectArchiveBuffer(nupkg, 'small.nupkg', 'nupkg', { ...limits, maxNestedReadTotal: 100 });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as { code: string }).code).toBe('DROP_TOO_LARGE');
+      expect((error as Error).message).toContain('"a.nuspec" in "small.nupkg"');
+    }
+  });
+
+  it('parses a package that a manifest lists several times once (each nested entry is inflated at most once)', () => {
+    const manifest = `<SSIS:Project xmlns:SSIS="www.microsoft.com/SqlServer/SSIS"><SSIS:Properties><SSIS:Property SSIS:Name="Name">Twice</SSIS:Property></SSIS:Properties>
+<SSIS:Packages>${'<SSIS:Package SSIS:Name="Load.dtsx"/>'.repeat(50)}</SSIS:Packages></SSIS:Project>`;
+    const dtsx = '<DTS:Executable xmlns:DTS="www.microsoft.com/SqlServer/Dts"><DTS:PackageParameters><DTS:PackageParameter DTS:ObjectName="P" DTS:DataType="18"/></DTS:PackageParameters></DTS:Executable>';
+    const facts = inspectArchiveBuffer(zipOf({ '@Project.manifest': manifest, 'Load.dtsx': dtsx }), 'twice.ispac', 'ispac', limits);
+    expect(facts.parameters).toEqual([{ scope: 'package', owner: 'Load.dtsx', name: 'P', dataType: 'String' }]);
+  });
+
+  it('reads a package stored inside a package in place, and caps one deflated inside at maxInflatedNestedArchive', () => {
+    const inner = zipOf({ 'DacMetadata.xml': DAC_METADATA });
+    const stored = craftZip([{ name: 'a.nuspec', data: NUSPEC }, { name: 'db/CDH.dacpac', data: inner, method: 0 }]);
+    expect(inspectArchiveBuffer(stored, 'outer.nupkg', 'nupkg', limits).nested).toEqual([{ path: 'outer.nupkg!/db/CDH.dacpac', kind: 'dacpac', modelName: 'CDH_Staging', version: '2.4.0.17' }]);
+    const deflated = craftZip([{ name: 'a.nuspec', data: NUSPEC }, { name: 'db/CDH.dacpac', data: inner }]);
+    expect(codeOf(() => inspectArchiveBuffer(deflated, 'outer.nupkg', 'nupkg', { ...limits, maxInflatedNestedArchive: 16 }))).toBe('DROP_PACKAGE_INVALID');
+    expect(inspectArchiveBuffer(deflated, 'outer.nupkg', 'nupkg', limits).nested?.[0]?.modelName).toBe('CDH_Staging');
+  });
 });
+
