@@ -21,6 +21,8 @@ export interface ShownVariable {
   source: ValueSource;
   sensitive: boolean;
   value: string;
+  /** The engineer's answer to a changed default (for the report). */
+  decision?: 'keep-previous' | 'use-new';
 }
 
 /** A problem with the values: a missing required variable, an invalid value, a reference to nothing. */
@@ -184,7 +186,13 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     },
     shownVariables() {
       const evaluated = evaluatedValues();
-      return values.map((v) => ({ name: v.name, source: v.source, sensitive: v.sensitive, value: v.sensitive ? MASK : redactor.redact(evaluated.get(v.name) ?? v.value) }));
+      return values.map((v) => ({
+        name: v.name,
+        source: v.source,
+        sensitive: v.sensitive,
+        value: v.sensitive ? MASK : redactor.redact(evaluated.get(v.name) ?? v.value),
+        ...(v.decision ? { decision: v.decision } : {}),
+      }));
     },
   };
 }

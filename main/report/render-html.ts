@@ -67,6 +67,7 @@ function header(m: DeploymentReport): string {
 <div class="doc-kicker">Drop Runner · Deployment report for IT change records</div>
 <h1>${esc(m.title)}</h1>
 <div class="doc-sub">Environment <strong>${esc(m.target.environment)}</strong> · Deployment <span class="mono">${esc(m.deploymentId)}</span> · Generated ${esc(formatTime(m.generatedAt))}</div>
+${m.simulatedServer ? `<div class="banner warn simulated" role="note"><strong>SIMULATED SERVER — not a real deployment.</strong> ${esc(m.simulatedServer)}</div>` : ''}
 </header>`;
 }
 
@@ -264,7 +265,7 @@ function variablesSection(m: DeploymentReport, no: number): string {
   const rows = m.variables
     .map(
       (v) =>
-        `<tr><th scope="row" class="mono">${esc(v.name)}</th><td>${esc(v.source)}</td><td>${v.sensitive ? 'Yes' : 'No'}</td><td>${v.sensitive ? '<span class="mono">********</span>' : mono(v.value)}</td></tr>`,
+        `<tr><th scope="row" class="mono">${esc(v.name)}</th><td>${esc(v.source)}${v.decision ? `<br><span class="small">default changed: ${v.decision === 'keep-previous' ? 'kept the previous value' : 'new default used'}</span>` : ''}</td><td>${v.sensitive ? 'Yes' : 'No'}</td><td>${v.sensitive ? '<span class="mono">********</span>' : mono(v.value)}</td></tr>`,
     )
     .join('');
   return `<section aria-labelledby="vars-h"><h2 id="vars-h">${no}. Variables used</h2>

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { VariableItem } from '../../../../common/contract';
+import { deriveVariableState, stateNeedsAttention } from '../../../../common/variable-state';
 import { countVariables, effectiveSource, filterVariables, firstBatchSize, groupVariables, limitRows, needsAttention, validateValue } from '../../../../renderer/screens/variables/variable-model';
 
 function item(partial: Partial<VariableItem> & { name: string }): VariableItem {
-  return { label: partial.name, type: 'text', required: false, sensitive: false, status: 'unchanged', source: 'drop-default', hasValue: true, ...partial };
+  const base = { label: partial.name, type: 'text', required: false, sensitive: false, status: 'unchanged', source: 'drop-default', hasValue: true, ...partial } as const;
+  const state = deriveVariableState({ ...base, hasDefault: base.source === 'drop-default' });
+  return { ...base, state, attention: stateNeedsAttention(state), origin: '' };
 }
 
 const items = [
@@ -15,8 +18,8 @@ const items = [
 ];
 
 describe('variable model', () => {
-  it('flags the statuses that need attention, and values with problems', () => {
-    expect(items.filter((i) => needsAttention(i)).map((i) => i.name)).toEqual(['Smtp.Host', 'Timeout', 'Api.Key']);
+  it('flags the states that need a decision (a new variable with a default does not), and values with problems', () => {
+    expect(items.filter((i) => needsAttention(i)).map((i) => i.name)).toEqual(['Timeout', 'Api.Key']);
     expect(needsAttention(item({ name: 'x', status: 'remembered', problem: 'bad' }))).toBe(true);
   });
   it('lets a valid entered value clear the attention flag', () => {
@@ -28,7 +31,7 @@ describe('variable model', () => {
     expect(filterVariables(items, 'secrets', '').map((i) => i.name)).toEqual(['Sql.Password', 'Api.Key']);
     expect(filterVariables(items, 'all', 'relay').map((i) => i.name)).toEqual(['Smtp.Host']);
     expect(filterVariables(items, 'attention', 'sql').map((i) => i.name)).toEqual([]);
-    expect(countVariables(items)).toEqual({ all: 5, attention: 3, secrets: 2 });
+    expect(countVariables(items)).toEqual({ all: 5, attention: 2, secrets: 2 });
   });
   it('groups in first-appearance order with a General group', () => {
     expect(groupVariables(items).map((g) => [g.group, g.items.length])).toEqual([
