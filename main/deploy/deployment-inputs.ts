@@ -131,8 +131,10 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
         problems.push({
           code: 'VARIABLE_REFERENCE_MISSING',
           message: `${template.label || v.name}: its value refers to ${missing.map((m) => `#{${m}}`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not defined.`,
-          hint: 'Enter the referenced variable, or change the value so it does not refer to it.',
+          hint: 'Give the referenced variable a value, or change the value so it does not refer to it.',
           variable: v.name,
+          // The grouping of problems by root cause (common/problem-groups) reads these.
+          details: { variable: v.name, missing },
         });
       }
     }
@@ -152,8 +154,9 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
           stepProblems.push({
             code: 'STEP_VARIABLE_MISSING',
             message: `Step ${step.id}: the setting ${path} refers to ${missing.map((m) => `#{${m}}`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not defined.`,
-            hint: 'Enter the variable on the Variables screen (or pass --var NAME=VALUE).',
+            hint: `Give ${missing.join(', ')} a value, or ask the vendor why the step refers to ${missing.length === 1 ? 'it' : 'them'}.`,
             stepId: step.id,
+            details: { stepId: step.id, missing },
           });
         }
         for (const e of r.errors) stepProblems.push({ ...e, message: `Step ${step.id}, setting ${path}: ${redactor.redact(e.message)}`, stepId: step.id });

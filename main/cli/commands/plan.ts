@@ -1,4 +1,5 @@
 import { EXIT, type CliCommand } from '../cli-types';
+import { printProblems } from '../problem-list';
 import { dropFromArgument, openDeployEngine, tenantWithValues } from './deploy-engine';
 
 const USAGE = 'drop-runner plan <drop.zip | folder | drop-id> [--tenant <id>] [--var NAME=VALUE]... [--var-file <file>] [--remember] [--password-stdin] [--json] [--data-dir <dir>]';
@@ -23,13 +24,13 @@ export const planCommand: CliCommand = {
       ctx.stdout(`${i + 1}. ${s.name} [${s.type}] — rollback: ${s.transactional}\n`);
       ctx.stdout(`   ${s.dryRun.summary}\n`);
       for (const item of s.dryRun.items) ctx.stdout(`   - ${item.label}: ${item.action}${item.detail ? ` (${item.detail})` : ''}\n`);
-      if (s.dryRun.error) ctx.stdout(`   error ${s.dryRun.error.code}: ${s.dryRun.error.message}\n   hint: ${s.dryRun.error.hint}\n`);
+      const waitsFor = s.dryRun.error?.details?.missing;
+      // A step waiting for a missing value is listed under that value in "Problems"; saying it here once is enough.
+      if (Array.isArray(waitsFor)) ctx.stdout(`   waits for: ${waitsFor.map((m) => `#{${String(m)}}`).join(', ')} (see Problems below)\n`);
+      else if (s.dryRun.error) ctx.stdout(`   error ${s.dryRun.error.code}: ${s.dryRun.error.message}\n   hint: ${s.dryRun.error.hint}\n`);
       if (s.unsupportedReason) ctx.stdout(`   unsupported: ${s.unsupportedReason}\n`);
     });
-    if (plan.problems.length > 0) {
-      ctx.stdout('\nProblems:\n');
-      for (const p of plan.problems) ctx.stdout(`  ${p.code}: ${p.message}\n    hint: ${p.hint}\n`);
-    }
+    if (plan.problems.length > 0) printProblems(ctx, plan.problems, tenantId);
     return plan.problems.length > 0 ? EXIT.invalidInput : EXIT.ok;
   },
 };
