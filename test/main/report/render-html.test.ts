@@ -54,7 +54,9 @@ describe('renderReportHtml', () => {
     expect(doc).toContain('<th scope="row"');
     expect(doc).toMatch(/<svg [^>]*role="img" aria-labelledby="tl-title tl-desc"/);
     expect(doc).toContain('@media print');
-    expect(doc).toContain('break-before: page');
+    expect(doc).toContain('break-after: avoid');
+    expect(doc).toContain('thead { display: table-header-group; }');
+    expect(doc).toContain('<tbody class="lead-rows">');
   });
 
   it('states status in words, not colour only', () => {
