@@ -1,4 +1,5 @@
 import { EXIT, type CliCommand } from '../cli-types';
+import { groupProblems } from '../../../common/problem-groups';
 import { printProblems } from '../problem-list';
 import { dropFromArgument, openDeployEngine, tenantWithValues } from './deploy-engine';
 
@@ -16,7 +17,8 @@ export const planCommand: CliCommand = {
     const tenantId = await tenantWithValues(ctx, engine, drop);
     const plan = await engine.manager.plan(drop.id, tenantId);
     if (ctx.flags.has('json')) {
-      ctx.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+      // problemGroups: the same problems, one entry per root cause (what the text output prints).
+      ctx.stdout(`${JSON.stringify({ ...plan, problemGroups: groupProblems(plan.problems) }, null, 2)}\n`);
       return plan.problems.length > 0 ? EXIT.invalidInput : EXIT.ok;
     }
     ctx.stdout(`Plan for ${drop.project.name} ${drop.release.version} → tenant ${tenantId} (drop ${drop.id})\n\n`);

@@ -109,6 +109,9 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     expect(problems).toContain('fix: pass --var SqlServer=VALUE');
     expect(run.stdout).not.toMatch(/Variables screen/);
     expect(run.stdout).toMatch(/waits for: #\{/);
+    const json = JSON.parse((await cli(['plan', zip, '--var-file', varFile, '--json'])).stdout) as { problems: unknown[]; problemGroups: Array<{ variable?: string }> };
+    expect(json.problemGroups.map((g) => g.variable).sort()).toEqual(['InterfaceEngineHost', 'SqlServer']);
+    expect(json.problems.length).toBeGreaterThan(json.problemGroups.length);
   });
 
   it('refuses manual checks without --yes (exit 2) and names them', async () => {
