@@ -17,7 +17,23 @@ export function isInteractive(ctx: Pick<CliContext, 'stdin'>): boolean {
 export function askAtManualChecks(ctx: Pick<CliContext, 'stdin' | 'stderr'>, manager: DeploymentManager, operator: string): () => void {
   const stepNames = new Map<string, string>();
   const asked = new Set<string>();
-  return manager.onEvent((name, payload) => {
+  let waiting: { deploymentId: string; stepId: string } | null = null;
+  // Ctrl+C at the question: nobody will answer it, so the check is answered "abort" (the deployment stops
+  // there, nothing after it runs) and the terminal is let go, instead of a run waiting for ever.
+  const onSigint = () => {
+    if (!waiting) return;
+    const { deploymentId, stepId } = waiting;
+    waiting = null;
+    ctx.stderr('\nAborted at the manual check (Ctrl+C).\n');
+    (ctx.stdin as { pause?: () => void }).pause?.();
+    try {
+      manager.decide(deploymentId, stepId, 'abort', undefined, operator);
+    } catch {
+      // Already answered or finished.
+    }
+  };
+  process.on('SIGINT', onSigint);
+  const off = manager.onEvent((name, payload) => {
     if (name === 'journal' && 'event' in payload) {
       const e = payload.event as JournalEvent;
       if (e.type === 'deployment-started') for (const s of e.steps) stepNames.set(s.id, s.name);
@@ -29,7 +45,10 @@ export function askAtManualChecks(ctx: Pick<CliContext, 'stdin' | 'stderr'>, man
     const key = `${deploymentId}/${stepId}/${asked.size}`;
     if (asked.has(key)) return;
     asked.add(key);
+    waiting = { deploymentId, stepId };
     void ask(ctx, stepNames.get(stepId) ?? stepId, error.message).then(({ decision, reason }) => {
+      if (waiting?.stepId !== stepId) return;
+      waiting = null;
       try {
         manager.decide(deploymentId, stepId, decision, reason, operator);
       } catch {
@@ -37,6 +56,10 @@ export function askAtManualChecks(ctx: Pick<CliContext, 'stdin' | 'stderr'>, man
       }
     });
   });
+  return () => {
+    off();
+    process.off('SIGINT', onSigint);
+  };
 }
 
 async function ask(ctx: Pick<CliContext, 'stdin' | 'stderr'>, stepName: string, instructions: string): Promise<{ decision: 'confirm' | 'skip' | 'abort'; reason?: string }> {

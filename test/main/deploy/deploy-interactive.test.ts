@@ -118,4 +118,17 @@ describe.skipIf(!built || !hasTmux)('deploy at an interactive terminal (tmux)', 
     expect(events.some((e) => e.type === 'step-started' && e.stepId !== events.find((x) => x.type === 'step-started')!.stepId)).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: 'deployment-finished', outcome: 'aborted' });
   }, 180_000);
+
+  it('Ctrl+C at a manual check stops there instead of waiting for ever', async () => {
+    const s = `${socket}-d`;
+    deployInTerminal(s, '--operator', 'Sam Okafor');
+    await until(s, /Done\? \[c\]onfirm/);
+    tmux('send-keys', '-t', s, 'C-c');
+    const text = await until(s, /EXIT=\d+/, 60_000);
+    expect(text).toContain('Aborted at the manual check (Ctrl+C).');
+    expect(text).not.toContain('EXIT=0');
+    const events = journalOf(dataDir, onlyDeployment()[0]!);
+    expect(events.at(-1)).toMatchObject({ type: 'deployment-finished' });
+    expect(events.some((e) => e.type === 'step-started' && e.stepId === 'staging-db')).toBe(false);
+  }, 180_000);
 });
