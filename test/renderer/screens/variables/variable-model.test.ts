@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VariableItem } from '../../../../common/contract';
 import { deriveVariableState, stateNeedsAttention } from '../../../../common/variable-state';
-import { countVariables, effectiveSource, filterVariables, firstBatchSize, groupVariables, limitRows, needsAttention, validateValue } from '../../../../renderer/screens/variables/variable-model';
+import { countVariables, effectiveSource, filterVariables, firstBatchSize, groupVariables, limitRows, needsAttention, rowState, validateValue } from '../../../../renderer/screens/variables/variable-model';
 
 function item(partial: Partial<VariableItem> & { name: string }): VariableItem {
   const base = { label: partial.name, type: 'text', required: false, sensitive: false, status: 'unchanged', source: 'drop-default', hasValue: true, ...partial } as const;
@@ -26,6 +26,17 @@ describe('variable model', () => {
     const draft = new Map([['Api.Key', 's3cret']]);
     expect(needsAttention(items[4] as VariableItem, draft)).toBe(false);
     expect(needsAttention(items[4] as VariableItem, new Map([['Api.Key', '']]))).toBe(true);
+  });
+  it('derives a row typed but not saved with the same rule as the engine', () => {
+    const apiKey = items[4] as VariableItem;
+    expect(rowState(apiKey, undefined)).toBe('missing-required');
+    expect(rowState(apiKey, 's3cret')).toBe('entered-unsaved');
+    expect(rowState(apiKey, '')).toBe('missing-required');
+    const timeout = items[3] as VariableItem;
+    expect(rowState(timeout, undefined)).toBe('default-changed');
+    expect(rowState(timeout, '45')).toBe('entered-unsaved');
+    expect(rowState(timeout, 'soon')).toBe('invalid');
+    expect(countVariables(items, new Map([['Timeout', '45'], ['Api.Key', 'x']])).attention).toBe(0);
   });
   it('filters by tab and query', () => {
     expect(filterVariables(items, 'secrets', '').map((i) => i.name)).toEqual(['Sql.Password', 'Api.Key']);
