@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { layersPlugin } from './eslint-rules/layers.js';
 
 const electronOnly = { name: 'electron', message: 'Only main/electron/ and preload/ may import electron: the engine must run under plain Node.' };
 const electronStore = { name: 'electron-store', message: 'electron-store loads electron at import time: use it only from main/electron/.' };
@@ -45,6 +46,12 @@ export default tseslint.config(
         patterns: [{ group: ['**/renderer/**', '**/preload/**', '**/test/**'], message: 'The engine does not import the UI, the preload or tests.' }],
       }],
     },
+  },
+  {
+    // The layer table (eslint-rules/layers.js): a domain imports only lower layers, never upward or sideways.
+    files: ['main/**/*.ts'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/no-upward-import': 'error' },
   },
   {
     files: ['main/electron/**/*.ts'],

@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Rebuilds a stale dist/ first: tests of the built CLI and UI must not run against an old build.
+    globalSetup: ['test/support/global-setup.ts'],
     // Two cores: keep the suite's own parallelism modest so TDS-double and keyring tests are not starved.
     maxWorkers: 2,
   },

@@ -16,6 +16,7 @@ import { createConfSettingsStore, type SettingsStore } from './platform/settings
 import { findSqlPackage } from './steps/dacpac/find-sqlpackage';
 import { createTenantStore } from './tenants/tenant-store';
 import { Redactor } from './variables/redactor';
+import { createOctopusImporter } from './octopus/octopus-importer';
 
 /** What a host hands the engine: where data lives, which stores to use, and host-only abilities. */
 export interface ServiceOptions {
@@ -51,7 +52,7 @@ export function createService(options: ServiceOptions): Service {
     secrets: options.secrets,
     tenants: createTenantStore({ settings: settingsFor('tenants'), secrets: options.secrets }),
     trust,
-    drops: new DropLibrary(options.dataDir, settings, () => ({ trustedKeys: trust.keys() })),
+    drops: new DropLibrary(options.dataDir, settings, () => ({ trustedKeys: trust.keys() }), createOctopusImporter),
     events: new EventHub(),
     redactor: new Redactor(),
   };

@@ -24,6 +24,7 @@ import { openTenantStore } from '../main/tenants/open-tenant-store';
 import { buildSampleDrop, exampleKeyPaths, repoRoot } from '../test/support/fixtures/sample-drop';
 import { createSsisdbEmulation } from '../test/support/ssisdb/index';
 import { startTdsServer, type TdsServer } from '../test/support/tds-server/index';
+import { createOctopusImporter } from '../main/octopus/octopus-importer';
 
 const TENANT = 'st-brigids';
 // Demo-only accounts of the simulated server; they guard nothing real but are still treated as secrets.
@@ -95,7 +96,7 @@ try {
 } catch {
   // Already trusted in this data folder.
 }
-const drops = new DropLibrary(dataDir, settings, () => ({ trustedKeys: TrustStore.open(dataDir).keys() }));
+const drops = new DropLibrary(dataDir, settings, () => ({ trustedKeys: TrustStore.open(dataDir).keys() }), createOctopusImporter);
 const drop = await drops.open(zip);
 const tenants = openTenantStore(dataDir);
 tenants.ensure(TENANT, drop.target.tenantName);

@@ -1,23 +1,11 @@
 // `npm start`: build when the sources are newer than dist/, then open the desktop app; where no Electron
 // binary is installed (as on the build machines), say so in one line and start the browser host instead.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { distIsStale } from './build-freshness.mjs';
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-const outputs = ['dist/main/cli.js', 'dist/main/electron-main.js', 'dist/preload/preload.cjs', 'dist/renderer/index.html'];
-const builtAt = outputs.every((f) => existsSync(f)) ? Math.min(...outputs.map((f) => statSync(f).mtimeMs)) : 0;
-const sourcesAt = Math.max(...['common', 'main', 'preload', 'renderer'].map(newestMtime));
-if (sourcesAt > builtAt) {
+if (distIsStale()) {
   const result = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -1,4 +1,3 @@
-import { toErrorShape } from '../../common/errors';
 import { appPackage } from '../platform/app-version';
 import { resolveDataDir } from '../platform/data-dir';
 import type { CliCommand, CliContext } from './cli-types';
@@ -6,6 +5,7 @@ import { EXIT } from './cli-types';
 import { commands } from './commands/index';
 import { doctorCommand } from './commands/doctor';
 import { serveCommand } from './commands/serve';
+import { printFailure, printUsage } from './failure';
 import { FlagError, parseFlags } from './parse-flags';
 
 /** Flags every command understands that take a value. */
@@ -45,16 +45,14 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'st
   }
   const command = list.find((c) => c.name === first);
   if (!command) {
-    io.stderr(`error UNKNOWN_COMMAND: There is no command "${first}".\nhint: Run \`drop-runner help\` to list the commands.\n`);
-    return EXIT.invalidInput;
+    return printFailure(io, { code: 'UNKNOWN_COMMAND', message: `There is no command "${first}".`, hint: 'Run `drop-runner help` to list the commands.' });
   }
   let flags;
   try {
     flags = parseFlags(argv.slice(1), new Set([...GLOBAL_VALUE_FLAGS, ...(command.valueFlags ?? [])]));
   } catch (error) {
     if (error instanceof FlagError) {
-      io.stderr(`error INVALID_ARGUMENTS: ${error.message}.\nhint: Usage: ${command.usage}\n`);
-      return EXIT.invalidInput;
+      return printUsage(io, `${error.message}.`, command.usage);
     }
     throw error;
   }
@@ -66,9 +64,7 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'st
   try {
     return await command.run({ args: flags.positionals, flags, dataDir, ...io, services: { dataDir } });
   } catch (error) {
-    const shape = toErrorShape(error);
-    io.stderr(`error ${shape.code}: ${shape.message}\nhint: ${shape.hint}\n`);
-    return shape.code === 'SECRETS_UNAVAILABLE' ? EXIT.environment : shape.code === 'INTERNAL' ? EXIT.failed : EXIT.invalidInput;
+    return printFailure(io, error);
   }
 }
 

@@ -6,9 +6,12 @@ import { AppError } from '../../common/errors';
 import type { SettingsStore } from '../platform/settings-store';
 import { dropsDir } from './drop-store';
 import { listStoredDrops, removeStoredDrop } from './drop-storage';
-import { createOctopusImporter } from '../octopus/octopus-importer';
 import { openDrop, type OpenDropOptions } from './open-drop';
+import type { OctopusImporter } from './octopus-hook';
 import { ensureDirSync } from '../platform/ensure-dir';
+
+/** Makes an Octopus importer that asks for the drop password through `password` when it needs one. */
+export type OctopusImporterFactory = (options: { password?: () => Promise<string | undefined> }) => OctopusImporter;
 
 /** How many recently opened drops the Home screen lists. */
 export const RECENT_LIMIT = 20;
@@ -26,6 +29,11 @@ export class DropLibrary {
     private readonly dataDir: string,
     private readonly settings: SettingsStore,
     private readonly openOptions: () => Omit<OpenDropOptions, 'dataDir' | 'octopusImporter'>,
+    /**
+     * Builds the Octopus importer for one open. Injected by the composition root (main/service.ts, the CLI)
+     * because drop/ sits below octopus/ in the layer table: the importer depends on drop/, never the reverse.
+     */
+    private readonly octopusImporterFor: OctopusImporterFactory,
   ) {}
 
   /**
@@ -33,7 +41,7 @@ export class DropLibrary {
    * The Octopus password is asked for only when an encrypted variables file needs it.
    */
   async open(path: string, options: { octopusPassword?: () => Promise<string | undefined> } = {}): Promise<Drop> {
-    const octopusImporter = createOctopusImporter(options.octopusPassword ? { password: options.octopusPassword } : {});
+    const octopusImporter = this.octopusImporterFor(options.octopusPassword ? { password: options.octopusPassword } : {});
     const drop = await openDrop(path, { dataDir: this.dataDir, octopusImporter, ...this.openOptions() });
     const folder = join(dropsDir(this.dataDir), drop.id);
     // A folder drop is verified in place, so its drops/<id>/ folder holds only this model.

@@ -105,8 +105,31 @@ export const manualCheckSettingsSchema = z.strictObject({
   instructions: text(4000).describe('What the engineer must confirm before the deployment continues.'),
 });
 
-// dacpac and script executors are specified by their own issues; until then their settings are an open object.
-const openSettings = z.record(z.string(), z.unknown());
+const sqlcmdVariables = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'sqlcmd variable names use letters, digits and "_"'), z.string().max(4000))
+  .optional();
+
+export const dacpacSettingsSchema = z.strictObject({
+  connection,
+  dacpac: relativePath.describe('The .dacpac file, relative to the step package folder.'),
+  variables: sqlcmdVariables.describe('SQLCMD variables passed to SqlPackage as /v:Name=value; values may contain #{…}.'),
+  profile: relativePath.optional().describe('A publish profile (.publish.xml), relative to the step package folder.'),
+});
+
+const SCRIPT_SYNTAXES = ['powershell', 'pwsh', 'cmd', 'bash'];
+
+export const scriptSettingsSchema = z
+  .strictObject({
+    syntax: z
+      .string()
+      .refine((v) => SCRIPT_SYNTAXES.includes(v.trim().toLowerCase()), 'must be PowerShell, pwsh, CMD or Bash')
+      .optional()
+      .describe('PowerShell (default), pwsh, CMD or Bash; any case.'),
+    scriptFile: relativePath.optional().describe('The script, relative to the step package folder. Either this or scriptBody.'),
+    scriptBody: z.string().min(1).max(1_000_000).optional().describe('The script itself. Either this or scriptFile.'),
+    environment: z.record(z.string().max(128), z.string().max(4000)).optional().describe('Extra environment variables for the script; values may contain #{…}.'),
+  })
+  .refine((s) => (s.scriptFile === undefined) !== (s.scriptBody === undefined), 'give exactly one of "scriptFile" and "scriptBody"');
 
 const stepBase = {
   id: identifier.describe('Stable step id; unique within the drop.'),
@@ -116,8 +139,8 @@ const stepBase = {
 export const stepSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...stepBase, type: z.literal('sql-scripts'), package: relativePath, settings: sqlScriptsSettingsSchema }),
   z.strictObject({ ...stepBase, type: z.literal('ssis-project'), package: relativePath, settings: ssisProjectSettingsSchema }),
-  z.strictObject({ ...stepBase, type: z.literal('dacpac'), package: relativePath, settings: openSettings }),
-  z.strictObject({ ...stepBase, type: z.literal('script'), package: relativePath.optional(), settings: openSettings }),
+  z.strictObject({ ...stepBase, type: z.literal('dacpac'), package: relativePath, settings: dacpacSettingsSchema }),
+  z.strictObject({ ...stepBase, type: z.literal('script'), package: relativePath.optional(), settings: scriptSettingsSchema }),
   z.strictObject({ ...stepBase, type: z.literal('manual-check'), package: relativePath.optional(), settings: manualCheckSettingsSchema }),
 ]);
 

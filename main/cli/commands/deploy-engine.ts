@@ -18,6 +18,7 @@ import type { CliContext } from '../cli-types';
 import { promptCancelled, promptLine } from '../prompt';
 import { applyCommandLineValues, readValueFlags } from '../value-flags';
 import { cliOctopusPassword, rememberOctopusPassword, type CliOctopusPassword } from './octopus-password';
+import { createOctopusImporter } from '../../octopus/octopus-importer';
 
 export interface DeployEngine {
   settings: SettingsStore;
@@ -35,7 +36,7 @@ export interface DeployEngine {
 /** Builds the engine for one CLI run (the same parts the app's service uses). */
 export function openDeployEngine(ctx: CliContext): DeployEngine {
   const settings = createConfSettingsStore(ctx.dataDir, 'settings');
-  const drops = new DropLibrary(ctx.dataDir, settings, () => ({ trustedKeys: TrustStore.open(ctx.dataDir).keys() }));
+  const drops = new DropLibrary(ctx.dataDir, settings, () => ({ trustedKeys: TrustStore.open(ctx.dataDir).keys() }), createOctopusImporter);
   const tenants = openTenantStore(ctx.dataDir);
   const manager = createDeploymentManager({ dataDir: ctx.dataDir, drops, tenants, settings, appVersion: appPackage().version });
   const tenantFlag = ctx.flags.get('tenant');
@@ -106,7 +107,4 @@ export function failurePolicy(value: string | undefined): FailurePolicy {
   throw new AppError('INVALID_ARGUMENTS', `--on-failure "${value}" is not understood.`, 'Use --on-failure abort, --on-failure skip or --on-failure retry:N (N from 1 to 99).');
 }
 
-/** Prints a coded error the way every command does. */
-export function printError(ctx: CliContext, e: { code: string; message: string; hint: string }): void {
-  ctx.stderr(`error ${e.code}: ${e.message}\nhint: ${e.hint}\n`);
-}
+

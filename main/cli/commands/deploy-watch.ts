@@ -11,7 +11,7 @@ import { appPackage } from '../../platform/app-version';
 import { exportReport } from '../../report/export-report';
 import { EXIT, type CliContext } from '../cli-types';
 import type { DeployEngine } from './deploy-engine';
-import { printError } from './deploy-engine';
+import { printFailure } from '../failure';
 import { deploymentPrinter } from './deploy-progress';
 
 /** The exit code of a finished deployment. */
@@ -50,14 +50,8 @@ export async function watchDeployment(ctx: CliContext, engine: DeployEngine, beg
     try {
       ({ deploymentId } = await begin());
     } catch (error) {
-      if (error instanceof AppError && (error.code === 'DEPLOY_LOCKED' || error.code === 'DEPLOY_STILL_RUNNING' || error.code === 'SECRETS_UNAVAILABLE')) {
-        printError(ctx, error);
-        return EXIT.environment;
-      }
-      if (error instanceof AppError && error.code === 'PREFLIGHT_BLOCKED') {
-        printError(ctx, error);
-        return (error.details as { failureKind?: string } | undefined)?.failureKind === 'environment' ? EXIT.environment : EXIT.invalidInput;
-      }
+      // Refusals before the run starts (locked, preflight blocked, keychain) are coded; anything else is a bug.
+      if (error instanceof AppError) return printFailure(ctx, error);
       throw error;
     }
     if (interrupts > 0) engine.manager.cancel(deploymentId, interrupts === 1 ? 'graceful' : 'immediate');

@@ -1,6 +1,7 @@
 import { AppError } from '../../../common/errors';
-import { EXIT, type CliCommand } from '../cli-types';
-import { dropFromArgument, failurePolicy, openDeployEngine, operatorName, printError, tenantWithValues } from './deploy-engine';
+import type { CliCommand } from '../cli-types';
+import { dropFromArgument, failurePolicy, openDeployEngine, operatorName, tenantWithValues } from './deploy-engine';
+import { printFailure } from '../failure';
 import { printChecks } from './deploy-progress';
 import { watchDeployment } from './deploy-watch';
 import { askAtManualChecks, isInteractive } from './manual-check-prompt';
@@ -24,8 +25,7 @@ export const deployCommand: CliCommand = {
     const interactive = isInteractive(ctx);
     // Nobody to ask: an unattended run must say in advance (--yes) that the checks are done.
     if (manual.length > 0 && !yes && !interactive) {
-      printError(ctx, new AppError('MANUAL_CHECK_NEEDS_YES', `This drop has ${manual.length} manual check${manual.length === 1 ? '' : 's'} the operator must confirm: ${manual.map((s) => `"${s.name}"`).join(', ')}.`, 'Run deploy in a terminal to be asked at each check, or read them with `drop-runner plan`, do what they say, and run deploy again with --yes (the report then says they were confirmed in advance).'));
-      return EXIT.invalidInput;
+      return printFailure(ctx, new AppError('MANUAL_CHECK_NEEDS_YES', `This drop has ${manual.length} manual check${manual.length === 1 ? '' : 's'} the operator must confirm: ${manual.map((s) => `"${s.name}"`).join(', ')}.`, 'Run deploy in a terminal to be asked at each check, or read them with `drop-runner plan`, do what they say, and run deploy again with --yes (the report then says they were confirmed in advance).'));
     }
     const skipUnsupported = ctx.flags.getAll('skip-unsupported');
     const operator = await operatorName(ctx, engine.settings, interactive);
@@ -33,8 +33,12 @@ export const deployCommand: CliCommand = {
     const preflight = await engine.manager.preflight(drop.id, tenantId, { skipUnsupported });
     printChecks(ctx, preflight.checks, tenantId);
     if (preflight.blocked) {
-      ctx.stderr(`error PREFLIGHT_BLOCKED: ${preflight.checks.filter((c) => c.status === 'fail').length} preflight check(s) failed; nothing was changed.\nhint: Fix the failing checks above, then run the command again.\n`);
-      return preflight.failureKind === 'environment' ? EXIT.environment : EXIT.invalidInput;
+      return printFailure(ctx, {
+        code: 'PREFLIGHT_BLOCKED',
+        message: `${preflight.checks.filter((c) => c.status === 'fail').length} preflight check(s) failed; nothing was changed.`,
+        hint: 'Fix the failing checks above, then run the command again.',
+        details: { failureKind: preflight.failureKind },
+      });
     }
     const stopAsking = !yes && manual.length > 0 ? askAtManualChecks(ctx, engine.manager, operator) : () => undefined;
     try {

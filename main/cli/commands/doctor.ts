@@ -3,6 +3,7 @@ import { findChromium } from '../../platform/find-chromium';
 import { createKeytarSecretStore } from '../../platform/secret-store';
 import { findSqlPackage } from '../../steps/dacpac/find-sqlpackage';
 import { EXIT, type CliCommand } from '../cli-types';
+import { printFailure } from '../failure';
 
 /** `drop-runner doctor`: is this machine ready to deploy? Exit 0 when ready, 3 when something required is missing. */
 export const doctorCommand: CliCommand = {
@@ -30,8 +31,8 @@ export const doctorCommand: CliCommand = {
     }
     const failed = diagnostics.items.find((i) => i.required && i.status === 'fail');
     if (failed) {
-      ctx.stderr(`error ${failed.id === 'keychain' ? 'SECRETS_UNAVAILABLE' : 'NOT_READY'}: ${failed.label}: ${failed.value}\nhint: ${failed.hint ?? ''}\n`);
-      return EXIT.environment;
+      const code = failed.id === 'keychain' ? 'SECRETS_UNAVAILABLE' : 'NOT_READY';
+      return printFailure(ctx, { code, message: `${failed.label}: ${failed.value}`, hint: failed.hint ?? '' });
     }
     return EXIT.ok;
   },

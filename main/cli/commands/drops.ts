@@ -3,6 +3,7 @@ import { AppError } from '../../../common/errors';
 import { dropsInUse } from '../../deploy/drops-in-use';
 import { EXIT, type CliCommand } from '../cli-types';
 import { textTable } from '../text-table';
+import { printFailure } from '../failure';
 import { openDeployEngine } from './deploy-engine';
 
 const USAGE = 'drop-runner drops [list] [--json] | drops remove <drop-id>… | drops remove --unused [--data-dir <dir>]';
@@ -57,7 +58,7 @@ export const dropsCommand: CliCommand = {
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           failures++;
-          ctx.stderr(`error ${error.code}: ${error.message}\nhint: ${error.hint}\n`);
+          printFailure(ctx, error);
         }
       }
       ctx.stdout(`Freed ${formatBytes(freed)}.\n`);

@@ -2,6 +2,7 @@ import { evaluate } from '../../variables/evaluator';
 import { parseVarAssignments, readVarFile } from '../../variables/var-file';
 import { VariableDictionary } from '../../variables/variable-dictionary';
 import { EXIT, type CliCommand } from '../cli-types';
+import { printFailure } from '../failure';
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -21,8 +22,7 @@ export const evalCommand: CliCommand = {
   run: async (ctx) => {
     const source = ctx.args[0];
     if (source === undefined || ctx.args.length > 1) {
-      ctx.stderr(`error INVALID_ARGUMENTS: ${source === undefined ? 'give the template to evaluate' : 'give exactly one template (quote it)'}.\nhint: Usage: ${evalCommand.usage} (use - to read the template from stdin)\n`);
-      return EXIT.invalidInput;
+      return printFailure(ctx, { code: 'INVALID_ARGUMENTS', message: `${source === undefined ? 'give the template to evaluate' : 'give exactly one template (quote it)'}.`, hint: `Usage: ${evalCommand.usage} (use - to read the template from stdin)` });
     }
     const template = source === '-' ? await readAll(ctx.stdin) : source;
     const vars = new VariableDictionary();

@@ -11,7 +11,7 @@ import { createOctopusImporter } from '../../octopus/octopus-importer';
 import { openTenantStore } from '../../tenants/open-tenant-store';
 import type { TenantStore } from '../../tenants/tenant-store';
 import { EXIT, type CliCommand } from '../cli-types';
-import { printFailure, printUsage } from './drop-cli-output';
+import { printFailure, printUsage } from '../failure';
 import { cliOctopusPassword } from './octopus-password';
 
 const USAGE = 'drop-runner inspect <drop.zip | drop-folder> [--json] [--password-stdin | --tenant <id>] [--data-dir <dir>]';

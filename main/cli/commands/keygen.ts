@@ -1,6 +1,6 @@
 import { generateSigningKeyPair } from '../../drop/keygen';
 import { EXIT, type CliCommand } from '../cli-types';
-import { printFailure, printUsage } from './drop-cli-output';
+import { printFailure, printUsage } from '../failure';
 
 const USAGE = 'drop-runner keygen --out <prefix>   (writes <prefix>.key.pem and <prefix>.pub.pem)';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dropError } from '../../drop/drop-errors';
 import { packDrop } from '../../drop/pack';
 import { EXIT, type CliCommand } from '../cli-types';
-import { printFailure, printUsage } from './drop-cli-output';
+import { printFailure, printUsage } from '../failure';
 
 const USAGE = 'drop-runner pack <folder> --out <drop.zip> [--sign-key <publisher.key.pem>]';
 

@@ -5,6 +5,7 @@ import { appPackage } from '../../platform/app-version';
 import { exportReport, parseReportFormats, REPORT_FORMATS } from '../../report/export-report';
 import { readJournalFile } from '../../report/read-journal-file';
 import { EXIT, type CliCommand, type CliContext } from '../cli-types';
+import { printFailure } from '../failure';
 
 const DEPLOYMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -19,8 +20,8 @@ function journalPathFor(target: string, dataDir: string): string {
   return join(dataDir, 'deployments', target, 'journal.jsonl');
 }
 
-function printProblem(ctx: CliContext, kind: 'error' | 'warning', e: ErrorShape): void {
-  ctx.stderr(`${kind} ${e.code}: ${e.message}\nhint: ${e.hint}\n`);
+function printWarning(ctx: CliContext, e: ErrorShape): void {
+  ctx.stderr(`warning ${e.code}: ${e.message}\nhint: ${e.hint}\n`);
 }
 
 /** `drop-runner report <deployment-id | journal.jsonl>`: writes the deployment report for hospital IT. */
@@ -32,8 +33,7 @@ export const reportCommand: CliCommand = {
   run: async (ctx) => {
     const target = ctx.args[0];
     if (!target || ctx.args.length > 1) {
-      ctx.stderr(`error INVALID_ARGUMENTS: ${target ? 'Give exactly one deployment id or journal file.' : 'Which deployment? Give its id or a journal.jsonl path.'}\nhint: Usage: ${reportCommand.usage}\n`);
-      return EXIT.invalidInput;
+      return printFailure(ctx, { code: 'INVALID_ARGUMENTS', message: `${target ? 'Give exactly one deployment id or journal file.' : 'Which deployment? Give its id or a journal.jsonl path.'}`, hint: `Usage: ${reportCommand.usage}` });
     }
     try {
       const explicitFormats = ctx.flags.get('format');
@@ -51,14 +51,13 @@ export const reportCommand: CliCommand = {
         ctx.stdout(`Deployment ${m.deploymentId}: ${m.drop.project.name} ${m.drop.release.version} for ${m.target.tenantName} — ${m.execution.outcome}\n`);
         for (const f of result.files) ctx.stdout(`${f.format.padEnd(4)}  ${f.path}\n`);
       }
-      for (const w of result.warnings) printProblem(ctx, 'warning', w);
+      for (const w of result.warnings) printWarning(ctx, w);
       // A PDF the user asked for by name and did not get is a failure a script must see; the default set is best effort.
       if (result.warnings.length > 0 && explicitFormats !== undefined) return EXIT.environment;
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      printProblem(ctx, 'error', error);
-      return error.code === 'REPORT_WRITE_FAILED' ? EXIT.failed : error.code === 'REPORT_PDF_UNAVAILABLE' ? EXIT.environment : EXIT.invalidInput;
+      return printFailure(ctx, error);
     }
   },
 };

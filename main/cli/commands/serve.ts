@@ -3,6 +3,7 @@ import { createKeytarSecretStore } from '../../platform/secret-store';
 import { createService } from '../../service';
 import { startWebHost } from '../../web/web-host';
 import { EXIT, type CliCommand } from '../cli-types';
+import { printFailure } from '../failure';
 
 /** `drop-runner serve`: the browser host — the UI and the engine on 127.0.0.1 with a per-launch token. */
 export const serveCommand: CliCommand = {
@@ -14,15 +15,13 @@ export const serveCommand: CliCommand = {
     const portFlag = ctx.flags.get('port');
     const port = portFlag === undefined ? 0 : Number(portFlag);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      ctx.stderr(`error INVALID_ARGUMENTS: --port must be a number from 0 to 65535, not "${portFlag}".\nhint: Leave --port out to pick a free port.\n`);
-      return EXIT.invalidInput;
+      return printFailure(ctx, { code: 'INVALID_ARGUMENTS', message: `--port must be a number from 0 to 65535, not "${portFlag}".`, hint: `Leave --port out to pick a free port.` });
     }
     // `npm run demo` points the app at the TDS double; the UI labels it as a simulated server.
     const simulatedFlag = ctx.flags.get('simulated-port');
     const simulatedPort = simulatedFlag === undefined ? undefined : Number(simulatedFlag);
     if (simulatedPort !== undefined && (!Number.isInteger(simulatedPort) || simulatedPort < 1 || simulatedPort > 65535)) {
-      ctx.stderr(`error INVALID_ARGUMENTS: --simulated-port must be a number from 1 to 65535, not "${simulatedFlag}".\nhint: npm run demo sets it; leave it out otherwise.\n`);
-      return EXIT.invalidInput;
+      return printFailure(ctx, { code: 'INVALID_ARGUMENTS', message: `--simulated-port must be a number from 1 to 65535, not "${simulatedFlag}".`, hint: `npm run demo sets it; leave it out otherwise.` });
     }
     const secrets = createKeytarSecretStore();
     const service = createService({

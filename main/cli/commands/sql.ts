@@ -1,6 +1,7 @@
-import { AppError, toErrorShape } from '../../../common/errors';
+import { AppError } from '../../../common/errors';
 import { splitSqlFile } from '../../sql/script-file';
 import { EXIT, type CliCommand, type CliContext } from '../cli-types';
+import { printFailure } from '../failure';
 
 const USAGE = 'drop-runner sql batches <file.sql> [--var NAME=VALUE]... [--package-root <dir>] [--json]';
 
@@ -13,15 +14,12 @@ export const sqlCommand: CliCommand = {
   run: async (ctx) => {
     const [sub, file, ...extra] = ctx.args;
     if (sub !== 'batches' || !file || extra.length > 0) {
-      ctx.stderr(`error INVALID_ARGUMENTS: ${sub && sub !== 'batches' ? `Unknown sql subcommand "${sub}".` : 'Name the script file.'}\nhint: Usage: ${USAGE}\n`);
-      return EXIT.invalidInput;
+      return printFailure(ctx, { code: 'INVALID_ARGUMENTS', message: `${sub && sub !== 'batches' ? `Unknown sql subcommand "${sub}".` : 'Name the script file.'}`, hint: `Usage: ${USAGE}` });
     }
     try {
       return await listBatches(ctx, file);
     } catch (error) {
-      const shape = toErrorShape(error);
-      ctx.stderr(`error ${shape.code}: ${shape.message}\nhint: ${shape.hint}\n`);
-      return error instanceof AppError ? EXIT.invalidInput : EXIT.failed;
+      return printFailure(ctx, error);
     }
   },
 };

@@ -5,6 +5,7 @@ import type { VariableTemplate } from '../../../common/drop-model';
 import type { VariableItem } from '../../../common/contract';
 import { EXIT, type CliCommand, type CliContext } from '../cli-types';
 import { textTable } from '../text-table';
+import { printFailure } from '../failure';
 import { promptSecret, promptYesNo } from '../prompt';
 import { writeExportFile } from '../../tenants/export-file';
 import { openTenantStore } from '../../tenants/open-tenant-store';
@@ -49,10 +50,7 @@ export const tenantCommand: CliCommand = {
           throw usageError(sub === undefined ? 'A subcommand is needed.' : `Unknown subcommand "${sub}".`);
       }
     } catch (error) {
-      if (error instanceof AppError && error.code === 'CANCELLED') {
-        ctx.stderr(`error ${error.code}: ${error.message}\nhint: ${error.hint}\n`);
-        return EXIT.cancelled;
-      }
+      if (error instanceof AppError && error.code === 'CANCELLED') return printFailure(ctx, error);
       throw error;
     }
   },

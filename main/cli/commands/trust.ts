@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dropError } from '../../drop/drop-errors';
 import { TrustStore } from '../../drop/trust-store';
 import { EXIT, type CliCommand } from '../cli-types';
-import { printFailure, printUsage } from './drop-cli-output';
+import { printFailure, printUsage } from '../failure';
 
 const USAGE = 'drop-runner trust add <publisher.pub.pem> --name <publisher> | trust list [--json] | trust remove <keyId>';
 

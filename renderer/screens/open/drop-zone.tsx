@@ -1,6 +1,6 @@
 import { useState, type DragEvent } from 'react';
 import { Icon } from '../../ui/icons';
-import { pathFromDropData } from './drop-path';
+import { pathFromDropData } from '../../format/path-input';
 
 /**
  * A drag-and-drop target. A dropped file goes to `onFile` (the host turns it into a path: Electron asks the

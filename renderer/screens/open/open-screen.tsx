@@ -12,7 +12,7 @@ import { ProgressBar } from '../../ui/progress-bar';
 import { TextInput } from '../../ui/text-input';
 import { RecentDropsCard } from '../home/recent-drops-card';
 import { DropZone } from './drop-zone';
-import { looksLikeZip, normalizePathInput } from './drop-path';
+import { looksLikeZip, normalizePathInput } from '../../format/path-input';
 
 /** Rejections that a password fixes (Octopus drops whose sensitive variables are encrypted). */
 const PASSWORD_CODES: ReadonlySet<string> = new Set(['OCTOPUS_PASSWORD_REQUIRED', 'OCTOPUS_BAD_PASSWORD']);

@@ -11,7 +11,7 @@ import { Field } from '../../ui/field';
 import { ErrorBar, MessageBar } from '../../ui/message-bar';
 import { LoadingBlock } from '../../ui/spinner';
 import { TextInput } from '../../ui/text-input';
-import { normalizePathInput } from '../open/drop-path';
+import { normalizePathInput } from '../../format/path-input';
 
 type Format = ExportedFile['format'];
 const FORMATS: Array<{ id: Format; label: string; hint: string }> = [

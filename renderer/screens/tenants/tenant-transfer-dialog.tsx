@@ -9,7 +9,7 @@ import { Field } from '../../ui/field';
 import { ErrorBar, MessageBar } from '../../ui/message-bar';
 import { Table } from '../../ui/table';
 import { TextInput } from '../../ui/text-input';
-import { normalizePathInput } from '../open/drop-path';
+import { normalizePathInput } from '../../format/path-input';
 
 export type TransferMode = 'export' | 'import';
 

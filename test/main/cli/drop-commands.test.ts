@@ -10,32 +10,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlags } from '../../../main/cli/parse-flags';
-import { runCli } from '../../../main/cli/main';
 import { inspectCommand } from '../../../main/cli/commands/inspect';
 import type { DropSummary } from '../../../main/drop/drop-summary';
 import { nativeEntries, sandbox, writeZip } from '../../support/fixtures/native-drop';
 import { exampleKeyPaths, writeSampleDropFolder } from '../../support/fixtures/sample-drop';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+import { runCliInProcess, type InProcessRun } from '../../support/cli-in-process';
 
 let env: { base: string; dataDir: string; inDir: string };
 let sampleFolder: string;
 let signedZip: string;
 
-async function cli(args: string[], dataDir = env.dataDir): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await runCli([...args, '--data-dir', dataDir], {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    stdin: Readable.from([]),
-  });
-  return { code, out, err };
-}
+const cli = (args: string[], dataDir = env.dataDir): Promise<InProcessRun> => runCliInProcess(args, { dataDir });
 
 const inspectScratch = async (): Promise<string[]> => (await readdir(tmpdir())).filter((n) => n.startsWith('drop-runner-inspect-'));
 let previousTmp: string | undefined;
@@ -58,34 +43,34 @@ afterAll(async () => {
 describe('pack → trust → inspect on the sample drop', () => {
   it('packs the sample drop signed with the example key', async () => {
     const run = await cli(['pack', sampleFolder, '--out', signedZip, '--sign-key', exampleKeyPaths().privateKeyPath]);
-    expect(run.err).toBe('');
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^packed .*sample-drop\.zip$/m);
-    expect(run.out).toMatch(/^sha256 [0-9a-f]{64}$/m);
-    expect(run.out).toMatch(/^signed with key [0-9a-f]{16}$/m);
+    expect(run.stdout).toMatch(/^packed .*sample-drop\.zip$/m);
+    expect(run.stdout).toMatch(/^sha256 [0-9a-f]{64}$/m);
+    expect(run.stdout).toMatch(/^signed with key [0-9a-f]{16}$/m);
   });
 
   it('inspects it as unknown publisher (exit 0, warning) before the key is trusted', async () => {
     const run = await cli(['inspect', signedZip]);
     expect(run.code).toBe(0);
-    expect(run.out).toContain('Signature    unknown publisher');
-    expect(run.err).toContain('warning: the signing key');
+    expect(run.stdout).toContain('Signature    unknown publisher');
+    expect(run.stderr).toContain('warning: the signing key');
   });
 
   it('trusts the example key, lists it, and inspect then shows verified with --json facts', async () => {
     const added = await cli(['trust', 'add', exampleKeyPaths().publicKeyPath, '--name', 'Meridian Health Integrations']);
     expect(added.code).toBe(0);
-    const keyId = /key ([0-9a-f]{16})/.exec(added.out)?.[1];
+    const keyId = /key ([0-9a-f]{16})/.exec(added.stdout)?.[1];
     expect(keyId).toBeDefined();
     const list = await cli(['trust', 'list', '--json']);
-    expect(JSON.parse(list.out)).toEqual([{ name: 'Meridian Health Integrations', keyId, added: expect.any(String) }]);
+    expect(JSON.parse(list.stdout)).toEqual([{ name: 'Meridian Health Integrations', keyId, added: expect.any(String) }]);
 
     const before = await inspectScratch();
     const dataBefore = await readdir(env.dataDir);
     const run = await cli(['inspect', signedZip, '--json']);
-    expect(run.err).toBe('');
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const summary = JSON.parse(run.out) as DropSummary;
+    const summary = JSON.parse(run.stdout) as DropSummary;
     expect(summary).toMatchObject({
       format: 'native',
       formatVersion: '1',
@@ -115,18 +100,18 @@ describe('pack → trust → inspect on the sample drop', () => {
     const run = await cli(['inspect', sampleFolder]);
     // The source folder's drop.json has no files list: only pack adds it.
     expect(run.code).toBe(2);
-    expect(run.err).toMatch(/^error DROP_MANIFEST_INVALID: .*files/m);
+    expect(run.stderr).toMatch(/^error DROP_MANIFEST_INVALID: .*files/m);
   });
 
   it('removes a trusted key, and an unknown key id is a coded failure', async () => {
-    const list = JSON.parse((await cli(['trust', 'list', '--json'])).out) as Array<{ keyId: string }>;
+    const list = JSON.parse((await cli(['trust', 'list', '--json'])).stdout) as Array<{ keyId: string }>;
     const removed = await cli(['trust', 'remove', list[0]!.keyId]);
     expect(removed.code).toBe(0);
-    expect((await cli(['trust', 'list'])).out).toContain('No publishers are trusted yet');
+    expect((await cli(['trust', 'list'])).stdout).toContain('No publishers are trusted yet');
     const again = await cli(['trust', 'remove', list[0]!.keyId]);
     expect(again.code).toBe(2);
-    expect(again.err).toMatch(/^error TRUST_KEY_NOT_FOUND: /m);
-    expect(again.err).toMatch(/^hint: /m);
+    expect(again.stderr).toMatch(/^error TRUST_KEY_NOT_FOUND: /m);
+    expect(again.stderr).toMatch(/^hint: /m);
   });
 });
 
@@ -136,16 +121,16 @@ describe('inspect rejections', () => {
     const zip = await writeZip(join(env.inDir, 'tampered.zip'), nativeEntries({ 'sql/a.sql': 'SELECT 1;' }).map((e) => (e.name === 'sql/a.sql' ? { ...e, data: 'DROP DATABASE x;' } : e)));
     const run = await cli(['inspect', zip]);
     expect(run.code).toBe(2);
-    expect(run.out).toBe('');
-    expect(run.err).toMatch(/^error DROP_HASH_MISMATCH: .*sql\/a\.sql/m);
-    expect(run.err).toMatch(/^hint: .+/m);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^error DROP_HASH_MISMATCH: .*sql\/a\.sql/m);
+    expect(run.stderr).toMatch(/^hint: .+/m);
     expect(await inspectScratch()).toEqual(before);
   });
 
   it('exits 2 for usage errors', async () => {
     expect((await cli(['inspect'])).code).toBe(2);
-    expect((await cli(['pack', sampleFolder])).err).toContain('--out');
-    expect((await cli(['trust', 'frobnicate'])).err).toMatch(/^error INVALID_ARGUMENTS/m);
+    expect((await cli(['pack', sampleFolder])).stderr).toContain('--out');
+    expect((await cli(['trust', 'frobnicate'])).stderr).toMatch(/^error INVALID_ARGUMENTS/m);
     expect((await cli(['keygen'])).code).toBe(2);
   });
 
@@ -173,17 +158,17 @@ describe('keygen and pack', () => {
     const run = await cli(['keygen', '--out', prefix]);
     expect(run.code).toBe(0);
     expect(existsSync(`${prefix}.key.pem`) && existsSync(`${prefix}.pub.pem`)).toBe(true);
-    expect(run.out).not.toContain('PRIVATE KEY');
+    expect(run.stdout).not.toContain('PRIVATE KEY');
     const zip = join(env.base, 'dist', 'vendor.zip');
     expect((await cli(['pack', sampleFolder, '--out', zip, '--sign-key', `${prefix}.key.pem`])).code).toBe(0);
     await writeFile(join(env.base, 'keys', 'bad.pem'), 'nonsense');
     const bad = await cli(['pack', sampleFolder, '--out', join(env.base, 'dist', 'bad.zip'), '--sign-key', join(env.base, 'keys', 'bad.pem')]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/^error DROP_KEY_INVALID/m);
+    expect(bad.stderr).toMatch(/^error DROP_KEY_INVALID/m);
     expect(existsSync(join(env.base, 'dist', 'bad.zip'))).toBe(false);
     const again = await cli(['keygen', '--out', prefix]);
     expect(again.code).toBe(3);
-    expect(again.err).toMatch(/^error KEY_WRITE_FAILED/m);
+    expect(again.stderr).toMatch(/^error KEY_WRITE_FAILED/m);
     expect(await readFile(`${prefix}.pub.pem`, 'utf8')).toContain('PUBLIC KEY');
   });
 });

@@ -1,27 +1,22 @@
 /** `drop-runner drops` through the real CLI entry (runCli) in process, on a data folder with the sample drop opened. */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredDrop } from '../../../common/contract';
-import { runCli } from '../../../main/cli/main';
 import { DropLibrary } from '../../../main/drop/drop-library';
 import { dropsDir } from '../../../main/drop/drop-store';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
 import { cleanup, scratch } from '../deploy/deploy-fixture';
+import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
+import { runCliInProcess, type InProcessRun } from '../../support/cli-in-process';
 
 let root: string;
 let dataDir: string;
 let zip: string;
 let dropId: string;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli([...args, '--data-dir', dataDir], { stdout: (s) => void (out += s), stderr: (s) => void (err += s), stdin: Readable.from([]) });
-  return { code, out, err };
-}
+const cli = (args: string[]): Promise<InProcessRun> => runCliInProcess(args, { dataDir });
 
 beforeAll(async () => {
   root = scratch('dr-cli-drops');
@@ -34,17 +29,17 @@ describe('drop-runner drops', () => {
   it('says so when no drop is kept', async () => {
     const r = await cli(['drops']);
     expect(r.code).toBe(0);
-    expect(r.out).toBe('No drops are kept in the data folder.\n');
+    expect(r.stdout).toBe('No drops are kept in the data folder.\n');
   });
 
   it('lists an opened drop with its size, in a table and as JSON', async () => {
-    const library = new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}));
+    const library = new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}), createOctopusImporter);
     dropId = (await library.open(zip)).id;
     const table = await cli(['drops', 'list']);
-    expect(table.code, table.err).toBe(0);
-    expect(table.out).toMatch(new RegExp(`^${dropId.replace(/[.]/g, '\\.')}\\s+Clinical Data Hub 2\\.4\\.0\\s+[\\d.]+ (KB|MB)\\s+\\S+\\s+can be removed$`, 'm'));
-    expect(table.out).toContain('1 drop(s)');
-    const json = JSON.parse((await cli(['drops', '--json'])).out) as { drops: StoredDrop[]; totalBytes: number };
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`^${dropId.replace(/[.]/g, '\\.')}\\s+Clinical Data Hub 2\\.4\\.0\\s+[\\d.]+ (KB|MB)\\s+\\S+\\s+can be removed$`, 'm'));
+    expect(table.stdout).toContain('1 drop(s)');
+    const json = JSON.parse((await cli(['drops', '--json'])).stdout) as { drops: StoredDrop[]; totalBytes: number };
     expect(json.drops.map((d) => d.dropId)).toEqual([dropId]);
     expect(json.totalBytes).toBe(json.drops[0]!.bytes);
     expect(json.totalBytes).toBeGreaterThan(0);
@@ -54,21 +49,21 @@ describe('drop-runner drops', () => {
     for (const args of [['drops', 'remove'], ['drops', 'remove', dropId, '--unused'], ['drops', 'shrink'], ['drops', 'list', dropId]]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.err).toMatch(/^error INVALID_ARGUMENTS: .+\nhint: Usage: drop-runner drops/m);
+      expect(r.stderr).toMatch(/^error INVALID_ARGUMENTS: .+\nhint: Usage: drop-runner drops/m);
     }
     const unknown = await cli(['drops', 'remove', 'no-such-drop']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/^error DROP_NOT_FOUND: .+\nhint: .+/m);
+    expect(unknown.stderr).toMatch(/^error DROP_NOT_FOUND: .+\nhint: .+/m);
     expect(existsSync(path.join(dropsDir(dataDir), dropId))).toBe(true);
   });
 
   it('remove --unused removes what no deployment needs and says how much it freed; the zip stays', async () => {
     const r = await cli(['drops', 'remove', '--unused']);
-    expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain(`Removed ${dropId} (`);
-    expect(r.out).toMatch(/Freed [\d.]+ (KB|MB)\./);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Removed ${dropId} (`);
+    expect(r.stdout).toMatch(/Freed [\d.]+ (KB|MB)\./);
     expect(readdirSync(dropsDir(dataDir)).filter((n) => !n.startsWith('.'))).toEqual([]);
     expect(existsSync(zip)).toBe(true);
-    expect((await cli(['drops', 'remove', '--unused'])).out).toBe('No drops are kept in the data folder.\n');
+    expect((await cli(['drops', 'remove', '--unused'])).stdout).toBe('No drops are kept in the data folder.\n');
   });
 });

@@ -1,19 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/main';
+import { runCliInProcess, type InProcessRun } from '../../support/cli-in-process';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dr-eval-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[], input = '') {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin: Readable.from([input]) });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], input = ''): Promise<InProcessRun> => runCliInProcess(args, { input });
 
 describe('drop-runner eval', () => {
   it('prints the evaluated text', async () => {

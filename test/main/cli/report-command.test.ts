@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/main';
 import { failedRetrySkipJournal, interruptedJournal } from '../report/journal-fixtures';
+import { runCliInProcess, type InProcessRun } from '../../support/cli-in-process';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dr-report-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -24,12 +23,7 @@ afterEach(() => {
   else process.env.DROP_RUNNER_CHROMIUM = saved;
 });
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin: Readable.from([]) });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]): Promise<InProcessRun> => runCliInProcess(args);
 
 describe('drop-runner report', () => {
   it('writes the report for a deployment id next to its journal and prints the paths', async () => {

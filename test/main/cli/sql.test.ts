@@ -1,19 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/main';
+import { runCliInProcess, type InProcessRun } from '../../support/cli-in-process';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dr-sql-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin: Readable.from([]) });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]): Promise<InProcessRun> => runCliInProcess(args);
 
 describe('drop-runner sql batches', () => {
   const script = path.join(dir, 'deploy.sql');

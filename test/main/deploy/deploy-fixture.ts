@@ -18,6 +18,7 @@ import { buildSampleDrop } from '../../support/fixtures/sample-drop';
 import { scratchDir } from '../../support/scratch-dir';
 import { createSsisdbEmulation, type SsisdbEmulation, type SsisdbOptions } from '../../support/ssisdb/index';
 import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
+import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
 
 /** The shared leak scan (test/support/secret-scan.ts), re-exported for this folder's tests. */
 export { filesContaining } from '../../support/secret-scan';
@@ -91,7 +92,7 @@ export async function deployWorld(values: Record<string, string>, root = scratch
   const dataDir = path.join(root, 'data');
   const dropZip = await sampleDropZip();
   const settings = createConfSettingsStore(dataDir, 'settings');
-  const drops = new DropLibrary(dataDir, settings, () => ({}));
+  const drops = new DropLibrary(dataDir, settings, () => ({}), createOctopusImporter);
   const drop = await drops.open(dropZip);
   const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
   tenants.ensure(TENANT, "St. Brigid's Regional Hospital");

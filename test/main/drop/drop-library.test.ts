@@ -7,6 +7,7 @@ import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { buildOctopusDropZip, hospitalDropSpec } from '../../support/fixtures/octopus-drop-builder';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
 import { filesContaining } from '../../support/secret-scan';
+import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
 
 const scratch: string[] = [];
 const temp = (prefix: string) => {
@@ -17,7 +18,7 @@ const temp = (prefix: string) => {
 afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function library(dataDir: string): DropLibrary {
-  return new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}));
+  return new DropLibrary(dataDir, createConfSettingsStore(dataDir, 'settings'), () => ({}), createOctopusImporter);
 }
 
 describe('DropLibrary', () => {

@@ -58,8 +58,23 @@ describe('drop.json schema', () => {
     ['unknown environmentReference', { steps: [{ id: 's', name: 'S', type: 'ssis-project', package: 'p', settings: { connection: 'c', ispac: 'a.ispac', folder: 'f', environment: 'e', environmentReference: 'shared' } }] }, 'steps[0].settings.environmentReference'],
     ['zero timeoutSeconds', { steps: [{ id: 's', name: 'S', type: 'ssis-project', package: 'p', settings: { connection: 'c', ispac: 'a.ispac', folder: 'f', environment: 'e', timeoutSeconds: 0 } }] }, 'steps[0].settings.timeoutSeconds'],
     ['empty runAlways', { steps: [{ id: 's', name: 'S', type: 'sql-scripts', package: 'sql', settings: { connection: 'c', runAlways: [] } }] }, 'steps[0].settings.runAlways'],
+    ['dacpac without its file', { steps: [{ id: 's', name: 'S', type: 'dacpac', package: 'db', settings: { connection: 'c' } }] }, 'steps[0].settings.dacpac'],
+    ['dacpac with an unknown key', { steps: [{ id: 's', name: 'S', type: 'dacpac', package: 'db', settings: { connection: 'c', dacpac: 'a.dacpac', blockOnDataLoss: true } }] }, 'steps[0].settings.blockOnDataLoss'],
+    ['dacpac profile outside the drop', { steps: [{ id: 's', name: 'S', type: 'dacpac', package: 'db', settings: { connection: 'c', dacpac: 'a.dacpac', profile: '../p.xml' } }] }, 'steps[0].settings.profile'],
+    ['script with both file and body', { steps: [{ id: 's', name: 'S', type: 'script', settings: { scriptFile: 'a.ps1', scriptBody: 'x' } }] }, 'steps[0].settings'],
+    ['script with neither file nor body', { steps: [{ id: 's', name: 'S', type: 'script', settings: { syntax: 'Bash' } }] }, 'steps[0].settings'],
+    ['script in an unknown syntax', { steps: [{ id: 's', name: 'S', type: 'script', settings: { syntax: 'python', scriptBody: 'x' } }] }, 'steps[0].settings.syntax'],
   ])('refuses %s, naming the JSON path', (_label, override, path) => {
     expect(messageOf(() => parseManifest(manifestBytes(manifestFor({}, override as Record<string, unknown>))))).toContain(path);
+  });
+
+  it('accepts every setting the dacpac and script executors read', () => {
+    const steps = [
+      { id: 'db', name: 'D', type: 'dacpac', package: 'db', settings: { connection: '#{Conn}', dacpac: 'Staging.dacpac', variables: { Env: 'Prod' }, profile: 'prod.publish.xml' } },
+      { id: 'sh', name: 'S', type: 'script', settings: { syntax: 'bash', scriptBody: 'echo hi', environment: { HOSPITAL: '#{Name}' } } },
+      { id: 'ps', name: 'P', type: 'script', package: 'db', settings: { scriptFile: 'tools/post.ps1' } },
+    ];
+    expect(dropManifestSchema.safeParse({ ...manifestFor({}, { steps }) }).error?.issues ?? []).toEqual([]);
   });
 
   it('accepts every SSIS setting the ssis-project executor reads, and runAlways on sql-scripts', () => {

@@ -5,10 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Drop } from '../../../common/drop-model';
-import { runCli } from '../../../main/cli/main';
 import { createDeploymentManager, type DeploymentManager } from '../../../main/deploy/deployment-manager';
 import { DropLibrary } from '../../../main/drop/drop-library';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
@@ -21,6 +19,8 @@ import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
 import { keyringAvailable } from '../tenants/tenant-test-support';
 import { cleanup, filesContaining, journalOf, scratch, story } from '../deploy/deploy-fixture';
 import { rejectionCodeOf } from '../../support/app-error-code';
+import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
+import { runCliInProcess, type InProcessRun } from '../../support/cli-in-process';
 
 const PASSWORD = 'Hospital-Drop-Pw1';
 const WIN = { domain: 'STOLAF', user: 'svc_ssis', password: 'Ss1s!Deploy-4410' };
@@ -66,7 +66,7 @@ interface World {
 function world(root: string): World {
   const dataDir = path.join(root, 'data');
   const settings = createConfSettingsStore(dataDir, 'settings');
-  const drops = new DropLibrary(dataDir, settings, () => ({}));
+  const drops = new DropLibrary(dataDir, settings, () => ({}), createOctopusImporter);
   const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
   const manager = createDeploymentManager({ dataDir, drops, tenants, settings });
   return { root, dataDir, drops, tenants, manager };
@@ -424,16 +424,7 @@ describe('Octopus drop failures', () => {
   });
 });
 
-async function cli(args: string[], dataDir: string, stdinText?: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli([...args, '--data-dir', dataDir], {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    stdin: Readable.from(stdinText === undefined ? [] : [stdinText]),
-  });
-  return { code, out, err };
-}
+const cli = (args: string[], dataDir: string, input?: string): Promise<InProcessRun> => runCliInProcess(args, { dataDir, input });
 
 describe('drop-runner inspect with an Octopus drop', () => {
   let root: string;
@@ -446,22 +437,22 @@ describe('drop-runner inspect with an Octopus drop', () => {
 
   it('--password-stdin: exits 0 and shows the mapped steps; the password is never printed', async () => {
     const r = await cli(['inspect', zip, '--password-stdin'], path.join(root, 'data'), `${PASSWORD}\n`);
-    expect(r.err).toBe('');
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('octopus-offline-drop/array');
-    expect(r.out).toMatch(/\[ssis-project\]/);
-    expect(r.out).toMatch(/\[unsupported\]/);
-    expect(r.out + r.err).not.toContain(PASSWORD);
+    expect(r.stdout).toContain('octopus-offline-drop/array');
+    expect(r.stdout).toMatch(/\[ssis-project\]/);
+    expect(r.stdout).toMatch(/\[unsupported\]/);
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 
   it('a wrong password on stdin exits 2 with OCTOPUS_BAD_PASSWORD; none at all names the missing password', async () => {
     const wrong = await cli(['inspect', zip, '--password-stdin'], path.join(root, 'data'), 'not-it\n');
     expect(wrong.code).toBe(2);
-    expect(wrong.err).toMatch(/^error OCTOPUS_BAD_PASSWORD: /);
-    expect(wrong.err).toContain('hint: ');
+    expect(wrong.stderr).toMatch(/^error OCTOPUS_BAD_PASSWORD: /);
+    expect(wrong.stderr).toContain('hint: ');
     const none = await cli(['inspect', zip], path.join(root, 'data'));
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/^error OCTOPUS_PASSWORD/);
+    expect(none.stderr).toMatch(/^error OCTOPUS_PASSWORD/);
   });
 });
 
@@ -474,9 +465,9 @@ describe.skipIf(!keyringAvailable)('the remembered drop password (keychain)', ()
     const { zip } = await buildOctopusDropZip(path.join(root, 'src'), deployableSpec({ format: 'dictionary', keySize: 128, password: PASSWORD }));
     // plan only needs the drop opened: the double is not needed for the password to be remembered.
     const plan = await cli(['plan', zip, '--password-stdin', '--remember', '--tenant', tenant, '--var', 'SqlServer=127.0.0.1,1', '--var', 'SsisConnectionString=Server=127.0.0.1,1;User Id=A\\b;Password=x'], dataDir, `${PASSWORD}\n`);
-    expect(plan.err).not.toContain('OCTOPUS_');
+    expect(plan.stderr).not.toContain('OCTOPUS_');
     const inspect = await cli(['inspect', zip, '--tenant', tenant], dataDir);
-    expect(inspect.err).toBe('');
+    expect(inspect.stderr).toBe('');
     expect(inspect.code).toBe(0);
     const other = await cli(['inspect', zip, '--tenant', `${tenant}-other`], dataDir);
     expect(other.code).toBe(2);

@@ -12,6 +12,7 @@ import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import type { TenantStore } from '../../../main/tenants/tenant-store';
 import { manifestBytes, manifestFor, writeFolder, type FileMap } from '../../support/fixtures/native-drop';
+import { createOctopusImporter } from '../../../main/octopus/octopus-importer';
 
 export const TENANT = 'test-tenant';
 
@@ -29,7 +30,7 @@ export async function stepWorld(root: string, files: FileMap, overrides: Record<
   const folder = path.join(root, 'drop');
   await writeFolder(folder, { ...files, 'drop.json': manifestBytes(manifestFor(files, overrides)) });
   const settings = createConfSettingsStore(dataDir, 'settings');
-  const drops = new DropLibrary(dataDir, settings, () => ({}));
+  const drops = new DropLibrary(dataDir, settings, () => ({}), createOctopusImporter);
   const drop = await drops.open(folder);
   const tenants = openTenantStore(dataDir);
   tenants.ensure(TENANT, 'Test Hospital');

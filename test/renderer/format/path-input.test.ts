@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeZip, normalizePathInput, pathFromDropData, pathFromFileUri } from '../../../../renderer/screens/open/drop-path';
+import { looksLikeZip, normalizePathInput, pathFromDropData, pathFromFileUri } from '../../../renderer/format/path-input';
 
 describe('drop path', () => {
   it('strips the quotes of "Copy as path" and whitespace', () => {

@@ -1,0 +1,1 @@
+export function distIsStale(root?: string): boolean;
