@@ -6,7 +6,7 @@ export const REQUEST_NAMES = [
   'app.info', 'diagnostics.get', 'drop.open', 'dialog.openDrop', 'drop.get', 'drop.recent',
   'storage.drops', 'storage.removeDrop',
   'tenant.list', 'tenant.export', 'tenant.importPreview', 'tenant.importApply',
-  'variables.forDrop', 'variables.save', 'variables.reveal', 'variables.forget',
+  'variables.forDrop', 'variables.save', 'variables.reveal', 'variables.forget', 'variables.decide',
   'operator.get', 'operator.set', 'plan.get', 'plan.changeRequest', 'preflight.run',
   'deploy.start', 'deploy.decide', 'deploy.cancel', 'deploy.resume', 'deploy.journal', 'deploy.history', 'deploy.interrupted',
   'deploy.interruptedScript', 'deploy.lockStatus', 'deploy.unlock',

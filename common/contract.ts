@@ -12,6 +12,7 @@ import type { ErrorShape } from './errors';
 import type { EVENT_NAMES, REQUEST_NAMES } from './contract-names';
 import type { Drop, PackageFacts, SignatureState, StepType, VariableType } from './drop-model';
 import type { JournalEvent, PreflightCheck } from './journal-events';
+import type { DefaultDecision, VariableState } from './variable-state';
 
 const id = z.string().min(1).max(200);
 const tenantId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'tenant id: letters, digits, dot, dash, underscore; up to 64');
@@ -50,6 +51,8 @@ export const requestSchemas = {
     .strict(),
   'variables.reveal': z.object({ tenantId, name: z.string().min(1).max(256) }).strict(),
   'variables.forget': z.object({ tenantId, name: z.string().min(1).max(256) }).strict(),
+  /** Answers "the default changed": keep the value used before, or use the drop's new default. */
+  'variables.decide': z.object({ dropId: id, tenantId, name: z.string().min(1).max(256), decision: z.enum(['keep-previous', 'use-new']) }).strict(),
   'operator.get': z.object({}).strict(),
   'operator.set': z.object({ name: z.string().trim().min(1).max(200) }).strict(),
   'plan.get': z.object({ dropId: id, tenantId }).strict(),
@@ -169,6 +172,18 @@ export interface VariableItem {
   previousDefault?: string;
   /** Why the current value is not acceptable, if it is not. */
   problem?: string;
+  /** The state derived by common/variable-state (badge, needs attention); the UI re-derives it only for unsaved typing. */
+  state: VariableState;
+  /** True when the state needs a value or a decision before deploying. */
+  attention: boolean;
+  /** Where the value comes from, said exactly (for a secret: typed now, the OS keychain, or the drop's default). */
+  origin: string;
+  /** A default that refers to other variables, evaluated with the tenant's current values (secrets as ********). */
+  resolvedDefault?: string;
+  /** For a changed default: the value used before (the remembered value, else the previous default); absent for secrets. */
+  previousValue?: string;
+  /** The decision recorded for the current default change. */
+  decision?: DefaultDecision;
 }
 
 export interface VariablesView {
@@ -267,6 +282,7 @@ export interface RequestResults {
   'variables.save': VariablesView;
   'variables.reveal': { value: string };
   'variables.forget': VariablesView | { ok: true };
+  'variables.decide': VariablesView;
   'operator.get': { name: string | null };
   'operator.set': { name: string };
   'plan.get': PlanView;

@@ -64,8 +64,10 @@ export type JournalEvent =
       clock?: { timeZone: string; utcOffsetMinutes: number };
       operator: string;
       steps: Array<{ id: string; name: string; type: string; transactional?: string }>;
-      /** Names, sources and sensitivity of the values used; secret values are '********'. */
-      variables: Array<{ name: string; source: string; sensitive: boolean; value: string }>;
+      /** Names, sources and sensitivity of the values used; secret values are '********'. `decision`: the answer to a changed default. */
+      variables: Array<{ name: string; source: string; sensitive: boolean; value: string; decision?: 'keep-previous' | 'use-new' }>;
+      /** Set when the target was the simulated SQL Server of `npm run demo`: what the report's header says about it. */
+      simulatedServer?: string;
       resumedFrom?: string;
     })
   | (Base & { type: 'preflight'; checks: PreflightCheck[] })

@@ -56,7 +56,14 @@ export function createService(options: ServiceOptions): Service {
     events: new EventHub(),
     redactor: new Redactor(),
   };
-  const deployments = createDeploymentManager({ dataDir: options.dataDir, drops: ctx.drops, tenants: ctx.tenants, settings, appVersion: appPackage().version });
+  const deployments = createDeploymentManager({
+    dataDir: options.dataDir,
+    drops: ctx.drops,
+    tenants: ctx.tenants,
+    settings,
+    appVersion: appPackage().version,
+    ...(options.simulatedServer ? { simulatedServer: options.simulatedServer.note } : {}),
+  });
   const handlers: ContractHandlers = {
     'app.info': async () => ({ ...appPackage(), host: options.host, ...(options.simulatedServer ? { simulatedServer: options.simulatedServer } : {}) }),
     'diagnostics.get': () =>

@@ -126,9 +126,12 @@ if (keychain) {
 await tenants.saveValues(TENANT, tenantValues(server.port), { remember: !keychain, templates: drop.variables });
 process.stdout.write(`Sample drop ${drop.project.name} ${drop.release.version} opened (id ${drop.id}); demo tenant "${TENANT}" ${keychain ? 'filled for this run' : 'remembered (secrets in the OS keychain)'}.\n`);
 
+/** What the journal (and so the report's header) says about the target; the same words as `serve --simulated-port`. */
+const simulatedNote = (port: number) => `Simulated SQL Server (the Drop Runner TDS test double) on 127.0.0.1:${port}: nothing is deployed to a real server.`;
+
 if (headless) {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close().finally(() => exitDemo(130)));
-  const manager = createDeploymentManager({ dataDir, drops, tenants, settings, appVersion: appPackage().version });
+  const manager = createDeploymentManager({ dataDir, drops, tenants, settings, appVersion: appPackage().version, simulatedServer: simulatedNote(server.port) });
   const out = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
   const preflight = await manager.preflight(drop.id, TENANT);
   process.stdout.write('Preflight:\n');

@@ -21,6 +21,8 @@ export interface ShownVariable {
   source: ValueSource;
   sensitive: boolean;
   value: string;
+  /** The engineer's answer to a changed default (for the report). */
+  decision?: 'keep-previous' | 'use-new';
 }
 
 /** A problem with the values: a missing required variable, an invalid value, a reference to nothing. */
@@ -131,8 +133,10 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
         problems.push({
           code: 'VARIABLE_REFERENCE_MISSING',
           message: `${template.label || v.name}: its value refers to ${missing.map((m) => `#{${m}}`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not defined.`,
-          hint: 'Enter the referenced variable, or change the value so it does not refer to it.',
+          hint: 'Give the referenced variable a value, or change the value so it does not refer to it.',
           variable: v.name,
+          // The grouping of problems by root cause (common/problem-groups) reads these.
+          details: { variable: v.name, missing },
         });
       }
     }
@@ -153,8 +157,9 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
           stepProblems.push({
             code: 'STEP_VARIABLE_MISSING',
             message: `Step ${step.id}: the setting ${path} refers to ${missing.map((m) => `#{${m}}`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not defined.`,
-            hint: 'Enter the variable on the Variables screen (or pass --var NAME=VALUE).',
+            hint: `Give ${missing.join(', ')} a value, or ask the vendor why the step refers to ${missing.length === 1 ? 'it' : 'them'}.`,
             stepId: step.id,
+            details: { stepId: step.id, missing },
           });
         }
         for (const e of r.errors) stepProblems.push({ ...e, message: `Step ${step.id}, setting ${path}: ${redactor.redact(e.message)}`, stepId: step.id });
@@ -187,7 +192,13 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     },
     shownVariables() {
       const evaluated = evaluatedValues();
-      return values.map((v) => ({ name: v.name, source: v.source, sensitive: v.sensitive, value: v.sensitive ? MASK : redactor.redact(evaluated.get(v.name) ?? v.value) }));
+      return values.map((v) => ({
+        name: v.name,
+        source: v.source,
+        sensitive: v.sensitive,
+        value: v.sensitive ? MASK : redactor.redact(evaluated.get(v.name) ?? v.value),
+        ...(v.decision ? { decision: v.decision } : {}),
+      }));
     },
   };
 }

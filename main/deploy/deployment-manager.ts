@@ -57,6 +57,8 @@ export interface DeploymentManagerOptions {
   registry?: StepRegistry;
   tools?: Partial<StepTools>;
   appVersion?: string;
+  /** `npm run demo`: the target is the simulated SQL Server; journals (and so reports) say so. */
+  simulatedServer?: string;
 }
 
 export interface StartOptions {
@@ -300,7 +302,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
               return { decision: got.decision, ...(got.reason ? { reason: got.reason } : {}), by: got.by };
             },
             confirm: async (stepId, instructions): Promise<ConfirmAnswer> => {
-              if (args.confirmManualChecks) return { answer: 'confirmed', by: `${args.operator} (confirmed in advance)` };
+              if (args.confirmManualChecks) return { answer: 'confirmed', by: args.operator, inAdvance: true };
               const got = await waitForOperator({
                 stepId,
                 kind: 'confirm',
@@ -373,6 +375,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
       operator: args.operator,
       steps: drop.steps.map((s) => ({ id: s.id, name: s.name, type: s.type, transactional: s.type === 'unsupported' ? 'not applicable' : (registry.get(s.type)?.transactional(args.inputs.settingsFor(s).settings) ?? 'unknown') })),
       variables: args.inputs.shownVariables(),
+      ...(options.simulatedServer ? { simulatedServer: options.simulatedServer } : {}),
       ...(args.resumedFrom ? { resumedFrom: args.resumedFrom } : {}),
     };
   };

@@ -3,6 +3,7 @@
  * with a hint. Any fail blocks the run. Checks are grouped so the CLI can tell "fix your input"
  * (exit 2) from "fix the machine or the network" (exit 3).
  */
+import { groupProblems } from '../../common/problem-groups';
 import { statfsSync } from 'node:fs';
 import type { PreflightResult } from '../../common/contract';
 import type { PreflightCheck } from '../../common/journal-events';
@@ -56,9 +57,17 @@ export async function runPreflight(inputs: DeploymentInputs, registry: StepRegis
   if (inputs.secretsProblem) checks.push({ id: 'keychain', title: 'OS keychain', status: 'fail', detail: `${inputs.secretsProblem.code}: ${inputs.secretsProblem.message}`, hint: inputs.secretsProblem.hint });
   else if (needsSecrets) checks.push({ id: 'keychain', title: 'OS keychain', status: 'pass', detail: 'The tenant\'s secrets were read from the keychain.' });
 
-  const variableProblems = inputs.problems;
-  if (variableProblems.length === 0) checks.push({ id: 'variables', title: 'Variables', status: 'pass', detail: `All ${inputs.values.length} variables have acceptable values.` });
-  for (const p of variableProblems) checks.push({ id: `variables:${p.variable ?? p.code}`, title: `Variable ${p.variable ?? ''}`.trim(), status: 'fail', detail: `${p.code}: ${p.message}`, hint: p.hint });
+  // One check per root cause: a missing value is not repeated by every default and step setting that uses it.
+  const stepReferences = drop.steps.filter((s) => s.type !== 'unsupported' && registry.get(s.type)).flatMap((s) => inputs.settingsFor(s).problems.filter((p) => p.details?.missing !== undefined));
+  const variableGroups = groupProblems([...inputs.problems, ...stepReferences]);
+  if (variableGroups.length === 0) checks.push({ id: 'variables', title: 'Variables', status: 'pass', detail: `All ${inputs.values.length} variables have acceptable values.` });
+  for (const g of variableGroups) {
+    const needed = [
+      ...(g.dependentVariables.length > 0 ? [`needed by the value of ${g.dependentVariables.join(', ')}`] : []),
+      ...(g.dependentSteps.length > 0 ? [`needed by step${g.dependentSteps.length === 1 ? '' : 's'} ${g.dependentSteps.join(', ')}`] : []),
+    ];
+    checks.push({ id: g.variable ? `variables:${g.variable}` : `variables-problem:${g.root.code}`, title: `Variable ${g.variable ?? ''}`.trim(), status: 'fail', detail: `${g.root.code}: ${g.root.message}${needed.length > 0 ? ` (${needed.join('; ')})` : ''}`, hint: g.root.hint });
+  }
 
   try {
     const fs = statfsSync(options.dataDir);
@@ -88,7 +97,8 @@ export async function runPreflight(inputs: DeploymentInputs, registry: StepRegis
     }
     const { settings, problems } = inputs.settingsFor(step);
     if (problems.length > 0) {
-      for (const p of problems) checks.push({ id: `${step.id}:settings`, stepId: step.id, title: `Step "${step.name}" settings`, status: 'fail', detail: `${p.code}: ${p.message}`, hint: p.hint });
+      // References to a missing value are listed under that value's check above.
+      for (const p of problems.filter((x) => x.details?.missing === undefined)) checks.push({ id: `${step.id}:settings`, stepId: step.id, title: `Step "${step.name}" settings`, status: 'fail', detail: `${p.code}: ${p.message}`, hint: p.hint });
       continue;
     }
     if (inputs.secretsProblem) continue;

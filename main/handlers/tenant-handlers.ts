@@ -5,12 +5,15 @@ import { AppError } from '../../common/errors';
 import { defaultExportPath, writeExportFile } from '../tenants/export-file';
 import { literalConnectionPassword } from '../tenants/literal-password';
 import { applyImport, exportTenant, importTenantPreview } from '../tenants/tenant-transfer';
+import { describeOrigin } from '../../common/variable-state';
+import { evaluate } from '../variables/evaluator';
+import { MASK } from '../variables/redactor';
 import { OCTOPUS_PASSWORD_SECRET } from './drop-handlers';
 import type { EngineContext } from './engine-context';
 
 type TenantHandlers = Pick<
   ContractHandlers,
-  'tenant.list' | 'tenant.export' | 'tenant.importPreview' | 'tenant.importApply' | 'variables.forDrop' | 'variables.save' | 'variables.reveal' | 'variables.forget'
+  'tenant.list' | 'tenant.export' | 'tenant.importPreview' | 'tenant.importApply' | 'variables.forDrop' | 'variables.save' | 'variables.reveal' | 'variables.forget' | 'variables.decide'
 >;
 
 function readTransferFile(path: string): Buffer {
@@ -27,10 +30,30 @@ function readTransferFile(path: string): Buffer {
  */
 function asKeptSecret(item: VariableItem): VariableItem {
   const { value: _value, defaultValue: _default, previousDefault: _previous, ...rest } = item;
-  const shown: VariableItem = { ...rest, sensitive: true };
+  const shown: VariableItem = { ...rest, sensitive: true, origin: describeOrigin(rest.source, true, false) };
   // diffVariables flags such a value as needing a reveal; as a secret it needs nothing.
   if (shown.problem?.startsWith('Stored as a secret')) delete shown.problem;
   return shown;
+}
+
+/**
+ * Drop defaults that refer to other variables (`https://#{InterfaceEngineHost}:8443/api`), evaluated with
+ * the values the tenant has now, so the screen shows what the default will become. Secrets take part
+ * as ******** only: their values are never read here.
+ */
+function withResolvedDefaults(items: VariableItem[], baked: ReadonlyArray<{ name: string; value: string; sensitive: boolean; step?: string }>): VariableItem[] {
+  const vars: Record<string, string | null> = {};
+  for (const b of baked) if (b.step === undefined) vars[b.name] = b.sensitive ? MASK : b.value;
+  for (const i of items) {
+    if (i.sensitive) vars[i.name] = i.hasValue ? MASK : null;
+    else if (i.value !== undefined) vars[i.name] = i.value;
+    else if (!i.hasValue) delete vars[i.name];
+  }
+  return items.map((i) => {
+    if (i.sensitive || i.defaultValue === undefined || !i.defaultValue.includes('#{')) return i;
+    const r = evaluate(i.defaultValue, vars);
+    return r.text === i.defaultValue ? i : { ...i, resolvedDefault: r.text };
+  });
 }
 
 /** Tenant memory and the Variables screen: prefill + diff, save, reveal on request, forget, move between machines. */
@@ -40,7 +63,10 @@ export function tenantHandlers(ctx: EngineContext): TenantHandlers {
     const tenantName = tenantId === drop.target.tenantId ? drop.target.tenantName : undefined;
     const result = await ctx.tenants.diffForDrop(tenantId, drop, tenantName ? { tenantName } : {});
     const kept = new Set(ctx.tenants.secretNames(tenantId));
-    const items = result.items.map((i) => (!i.sensitive && kept.has(i.name) ? asKeptSecret(i) : i));
+    const items = withResolvedDefaults(
+      result.items.map((i) => (!i.sensitive && kept.has(i.name) ? asKeptSecret(i) : i)),
+      drop.baked,
+    ).map((i) => (i.resolvedDefault === undefined ? i : { ...i, resolvedDefault: ctx.redactor.redact(i.resolvedDefault) }));
     // The remembered Octopus drop password is not a variable of any release: never list it as "removed".
     return { ...result, items, removed: result.removed.filter((r) => r.name !== OCTOPUS_PASSWORD_SECRET) };
   };
@@ -90,6 +116,11 @@ export function tenantHandlers(ctx: EngineContext): TenantHandlers {
       const value = await ctx.tenants.revealSecret(tenantId, name);
       ctx.redactor.add(value);
       return { value };
+    },
+    'variables.decide': async ({ dropId, tenantId, name, decision }) => {
+      const drop = ctx.drops.get(dropId);
+      await ctx.tenants.decideDefault(tenantId, drop, name, decision);
+      return view(dropId, tenantId);
     },
     'variables.forget': async ({ tenantId, name }) => {
       await ctx.tenants.forgetVariable(tenantId, name);

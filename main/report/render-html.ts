@@ -59,7 +59,24 @@ export function renderReportHtml(model: DeploymentReport, opts: RenderHtmlOption
     title: model.title,
     runningHeader: `Deployment report · ${model.drop.project.name} ${model.drop.release.version} · ${model.target.tenantName}`,
     runningFooter: `Deployment ${model.deploymentId} · ${statusOf(model.execution.outcome).label}`,
-    body: `<main>${sections.join('\n')}</main>`,
+    body: `<main>${keepFirstRows(sections.join('\n'))}</main>`,
+  });
+}
+
+/** Rows kept with their table's header (and so with the heading above it) when printed. */
+const LEAD_ROWS = 3;
+
+/**
+ * Splits each table body into its first rows (one unbreakable group, see tbody.lead-rows in the
+ * styles) and the rest, so a page never ends with a heading and a header row alone.
+ */
+function keepFirstRows(html: string): string {
+  return html.replace(/<tbody>([\s\S]*?)<\/tbody>/g, (whole, body: string) => {
+    const rows = body.match(/<tr[\s>][\s\S]*?<\/tr>/g);
+    // Only a body made of rows (and the whitespace between them) is split.
+    if (!rows || rows.reduce((rest, row) => rest.replace(row, ''), body).trim() !== '') return whole;
+    if (rows.length <= LEAD_ROWS) return `<tbody class="lead-rows">${body}</tbody>`;
+    return `<tbody class="lead-rows">${rows.slice(0, LEAD_ROWS).join('\n')}</tbody><tbody>${rows.slice(LEAD_ROWS).join('\n')}</tbody>`;
   });
 }
 
@@ -68,6 +85,7 @@ function header(m: DeploymentReport): string {
 <div class="doc-kicker">Drop Runner · Deployment report for IT change records</div>
 <h1>${esc(m.title)}</h1>
 <div class="doc-sub">Environment <strong>${esc(m.target.environment)}</strong> · Deployment <span class="mono">${esc(m.deploymentId)}</span> · Generated ${esc(formatTime(m.generatedAt))}</div>
+${m.simulatedServer ? `<div class="banner warn simulated" role="note"><strong>SIMULATED SERVER — not a real deployment.</strong> ${esc(m.simulatedServer)}</div>` : ''}
 </header>`;
 }
 
@@ -174,7 +192,7 @@ function preflightSection(m: DeploymentReport, no: number): string {
     .join('');
   const runs = m.preflight.runs > 1 ? ` Preflight ran ${m.preflight.runs} times; the last run is shown.` : '';
   return `<section aria-labelledby="pf-h"><h2 id="pf-h">${no}. Preflight checks</h2>
-<p>Run ${esc(formatTime(m.preflight.at))}.${esc(runs)}</p>
+<p class="lead">Run ${esc(formatTime(m.preflight.at))}.${esc(runs)}</p>
 <table><caption class="visually-hidden">Preflight checks</caption><thead><tr><th scope="col" style="width:13%">Result</th><th scope="col" style="width:30%">Check</th><th scope="col">Detail</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
@@ -225,6 +243,17 @@ function stepBlock(s: ReportStep): string {
   if (a.ssisOperationIds.length) facts.push(['SSISDB operation id', a.ssisOperationIds.map((id) => mono(id)).join(', ')]);
   if (a.environmentVariables.length) facts.push(['Environment variables changed', a.environmentVariables.map(esc).join(', ')]);
   if (facts.length) parts.push(factTable(`What step ${s.index} changed`, facts));
+  const quiet = facts.length === 0 && s.errors.length === 0 && s.warnings.length === 0 && s.outcome !== 'skipped' && s.outcome !== 'incomplete';
+  // A step with little to show (a manual check, nothing applied) prints as a compact block, not a table:
+  // the page count should follow the content, not the number of steps.
+  if (quiet && s.artifacts.length <= 3 && s.artifacts.every((x) => !x.sha256)) {
+    const lines = s.artifacts.length
+      ? `<ul class="applied-inline">${s.artifacts.map((x) => `<li>${esc(x.name)}: ${esc(x.action)}${x.detail ? ` — ${esc(x.detail)}` : ''}</li>`).join('')}</ul>`
+      : s.outcome !== 'not-run'
+        ? '<ul class="applied-inline"><li class="muted">The journal records nothing applied by this step.</li></ul>'
+        : '';
+    return `<article class="step compact${stepTone(s)}" aria-labelledby="step-${s.index}">${parts.join('')}${lines}</article>`;
+  }
   if (s.artifacts.length) {
     const rows = s.artifacts
       .map(
@@ -265,7 +294,7 @@ function variablesSection(m: DeploymentReport, no: number): string {
   const rows = m.variables
     .map(
       (v) =>
-        `<tr><th scope="row" class="mono">${esc(v.name)}</th><td>${esc(v.source)}</td><td>${v.sensitive ? 'Yes' : 'No'}</td><td>${v.sensitive ? '<span class="mono">********</span>' : mono(v.value)}</td></tr>`,
+        `<tr><th scope="row" class="mono">${esc(v.name)}</th><td>${esc(v.source)}${v.decision ? `<br><span class="small">default changed: ${v.decision === 'keep-previous' ? 'kept the previous value' : 'new default used'}</span>` : ''}</td><td>${v.sensitive ? 'Yes' : 'No'}</td><td>${v.sensitive ? '<span class="mono">********</span>' : mono(v.value)}</td></tr>`,
     )
     .join('');
   return `<section aria-labelledby="vars-h"><h2 id="vars-h">${no}. Variables used</h2>

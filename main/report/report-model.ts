@@ -143,6 +143,8 @@ export interface ReportVariable {
   sensitive: boolean;
   /** Always MASK for sensitive variables. */
   value: string;
+  /** The answer to a changed default, when the drop changed it. */
+  decision?: 'keep-previous' | 'use-new';
 }
 
 /** 'interrupted-script': the operator's choice, on resume, for a script without a transaction that a crash left part-way. */
@@ -197,6 +199,8 @@ export interface DeploymentReport {
   /** Warnings not tied to a step. */
   warnings: Array<{ at: string; message: string }>;
   log: ReportLogLine[];
+  /** Set when the deployment ran against the simulated SQL Server of `npm run demo` (nothing real was changed). */
+  simulatedServer?: string;
   /** Things the reader should know about the journal itself (masked leaks, unknown events, inconsistencies). */
   notes: string[];
   journal: { events: number; firstSeq: number; lastSeq: number; firstAt: string; lastAt: string };
@@ -269,7 +273,7 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
         leaked.add(v.value);
         leakedNames.push(v.name);
       }
-      variables.set(v.name, { name: v.name, source: v.source, sensitive: v.sensitive, value: v.sensitive ? MASK : v.value });
+      variables.set(v.name, { name: v.name, source: v.source, sensitive: v.sensitive, value: v.sensitive ? MASK : v.value, ...(v.decision ? { decision: v.decision } : {}) });
     }
   };
   takeVariables(started.variables);
@@ -476,6 +480,7 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
     steps: stepList,
     timeline: { totalMs: Math.max(offset(last.at), finished?.durationMs ?? 0, ...bars.map((b) => b.endMs)), bars },
     variables: [...variables.values()],
+    ...(started.simulatedServer ? { simulatedServer: started.simulatedServer } : {}),
     decisions,
     warnings,
     log,

@@ -151,9 +151,11 @@ export const deploymentReportSchema = z
           source: z.string(),
           sensitive: z.boolean(),
           value: z.string().describe("Always '********' when sensitive."),
+          decision: z.enum(['keep-previous', 'use-new']).optional().describe("The engineer's answer when the drop changed this variable's default: keep the previous value, or use the new default."),
         }),
       )
       .describe('The values used, with where each came from.'),
+    simulatedServer: z.string().optional().describe('Present when the deployment ran against the simulated SQL Server of `npm run demo`: nothing real was changed.'),
     decisions: z
       .array(
         z.object({

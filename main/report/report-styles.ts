@@ -63,7 +63,10 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 td.nowrap { white-space: nowrap; }
 .two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 0 18px; }
 
-.step { border: 1px solid var(--rule); border-left: 4px solid var(--accent); border-radius: 3px; padding: 8px 10px; margin: 0 0 10px; break-inside: avoid-page; }
+.step { border: 1px solid var(--rule); border-left: 4px solid var(--accent); border-radius: 3px; padding: 8px 10px; margin: 0 0 10px; }
+.step.compact { padding: 5px 10px; margin-bottom: 6px; break-inside: avoid; }
+.step.compact .step-meta { margin-bottom: 0; }
+.step .applied-inline { list-style: none; padding: 0; margin: 2px 0 0; font-size: 9pt; }
 .step.tone-bad-step { border-left-color: var(--bad); border-left-style: double; border-left-width: 6px; }
 .step.tone-warn-step { border-left-color: var(--warn); border-left-style: dashed; }
 .step.tone-open-step { border-left-color: var(--open); border-left-style: dotted; }
@@ -91,16 +94,25 @@ table.log tr.lvl-error td.lvl { font-weight: 700; color: var(--bad); text-decora
 table.log tr.lvl-error td.msg { font-weight: 600; }
 
 .doc-footer { margin-top: 18px; padding-top: 8px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 8pt; }
-.appendix { break-before: page; }
+/* The log appendix follows on from the report: a forced page break left most of a page empty for a short log. */
+.appendix { margin-top: 24px; }
 .keep { break-inside: avoid; }
 
 @media screen and (max-width: 800px) { body { padding: 16px; } .summary-grid { grid-template-columns: 1fr 1fr; } }
 @media print {
   html { background: none; }
   body { max-width: none; padding: 0; box-shadow: none; font-size: 9.5pt; }
-  h2 { break-after: avoid; }
-  h3, h4 { break-after: avoid; }
+  /*
+   * A heading never ends a page: it is kept with what follows (break-after), and a table's first rows
+   * are one unbreakable group (tbody.lead-rows), so a heading is never followed by a lone header row.
+   */
+  h2, h3, h4, .step-head, .step-meta, .lead, h2 + p, h3 + p, h4 + p { break-after: avoid; break-inside: avoid; }
+  thead { break-inside: avoid; break-after: avoid; }
+  tbody.lead-rows { break-inside: avoid; break-before: avoid; }
+  tbody.lead-rows > tr { break-after: avoid; }
+  /* A table's header row repeats on every page the table runs onto. */
   thead { display: table-header-group; }
+  tfoot { display: table-footer-group; }
   a { color: inherit; text-decoration: none; }
 }
 @page { size: A4; margin: 16mm 13mm 16mm 13mm; }

@@ -41,8 +41,14 @@ export const manualCheckExecutor: StepExecutor = {
     ctx.emit({ type: 'log', stepId: ctx.step.id, level: 'info', message: `Waiting for the operator to confirm: ${instructions}`, source: 'manual-check' });
     const answer = await ctx.confirm({ instructions });
     if (answer.answer === 'confirmed') {
-      ctx.emit({ type: 'log', stepId: ctx.step.id, level: 'info', message: `Confirmed by ${answer.by}.`, source: 'manual-check' });
-      ctx.emit({ type: 'artifact', stepId: ctx.step.id, artifact: { kind: 'other', name: 'Manual check', action: 'confirmed', detail: `by ${answer.by}` } });
+      // The report must tell a check confirmed at the moment from one confirmed before the run (--yes).
+      const how = answer.inAdvance ? `Confirmed in advance by ${answer.by} (deploy --yes), not at the check itself.` : `Confirmed by ${answer.by}.`;
+      ctx.emit({ type: 'log', stepId: ctx.step.id, level: 'info', message: how, source: 'manual-check' });
+      ctx.emit({
+        type: 'artifact',
+        stepId: ctx.step.id,
+        artifact: { kind: 'other', name: 'Manual check', action: answer.inAdvance ? 'confirmed in advance' : 'confirmed', detail: answer.inAdvance ? `confirmed in advance by ${answer.by} (deploy --yes)` : `by ${answer.by}` },
+      });
       return { outcome: 'succeeded' };
     }
     if (answer.answer === 'skip') return { outcome: 'skipped', reason: answer.reason, by: answer.by };

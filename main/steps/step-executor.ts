@@ -9,7 +9,8 @@ import type { JournalEventInput, PreflightCheck } from '../../common/journal-eve
 import type { Redactor } from '../variables/redactor';
 
 /** The operator's answer to a manual check (or to any confirmation a step asks for). */
-export type ConfirmAnswer = { answer: 'confirmed'; by: string } | { answer: 'skip'; reason: string; by: string } | { answer: 'abort'; by: string };
+/** `inAdvance`: confirmed before the run by an unattended `deploy --yes`, not at the check itself. */
+export type ConfirmAnswer = { answer: 'confirmed'; by: string; inAdvance?: boolean } | { answer: 'skip'; reason: string; by: string } | { answer: 'abort'; by: string };
 
 /** Cancel requests: graceful stops after the current batch/item, immediate also interrupts it. */
 export interface StepSignals {

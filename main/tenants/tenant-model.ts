@@ -5,6 +5,7 @@
 import { AppError } from '../../common/errors';
 import type { VariableTemplate } from '../../common/drop-model';
 import type { DeploymentOutcome } from '../../common/journal-events';
+import type { DefaultDecision } from '../../common/variable-state';
 
 /** The facts of a template the diff compares between releases; enough to say "default changed" or "type changed". */
 export type TemplateSnapshot = Pick<VariableTemplate, 'name' | 'label' | 'type' | 'required' | 'sensitive'> &
@@ -40,6 +41,18 @@ export interface DeploymentRecord {
   templates: TemplateSnapshot[];
 }
 
+/**
+ * The engineer's answer to "the drop changed this default". It holds for one change only: the
+ * fingerprint is of the previous and the new default (a hash, so a secret default is not written here),
+ * and a later change of the same default asks again.
+ */
+export interface DefaultDecisionRecord {
+  decision: DefaultDecision;
+  fingerprint: string;
+  /** ISO-8601 UTC. */
+  at: string;
+}
+
 export interface TenantRecord {
   id: string;
   name: string;
@@ -51,6 +64,8 @@ export interface TenantRecord {
   lastRelease?: DeploymentRecord;
   /** Newest last, capped at HISTORY_LIMIT. */
   history: DeploymentRecord[];
+  /** Decisions on changed defaults, by variable name; absent in files written by older builds. */
+  decisions?: Record<string, DefaultDecisionRecord>;
 }
 
 /** How many deployments a tenant's history keeps; the journals on disk keep everything else. */

@@ -16,7 +16,8 @@ import type { SettingsStore } from '../platform/settings-store';
 import type { SecretStore } from '../platform/secret-store';
 import { validateValue } from '../variables/validate-value';
 import { literalConnectionPassword } from './literal-password';
-import { diffVariables, type ValueValidator } from './variable-diff';
+import type { DefaultDecision } from '../../common/variable-state';
+import { defaultChangeFingerprint, diffVariables, type ValueValidator } from './variable-diff';
 import {
   HISTORY_LIMIT,
   assertTenantId,
@@ -41,6 +42,8 @@ export interface ResolvedValue {
   value: string;
   source: ValueSource;
   sensitive: boolean;
+  /** The engineer's answer to a changed default, when there is one (shown in the report). */
+  decision?: DefaultDecision;
 }
 
 /** What the deploy runner records when a deployment ends. */
@@ -82,6 +85,13 @@ export interface TenantStore {
   revealSecret(tenantId: string, name: string): Promise<string>;
   /** The values a plan or deployment uses, secrets read from the keychain; SECRETS_UNAVAILABLE when one cannot be read. */
   resolveValues(tenantId: string, drop: DropVariables): Promise<ResolvedValue[]>;
+  /**
+   * Answers "the default changed" for one variable: keep-previous remembers the value used before (the
+   * old default, unless the tenant had its own value), use-new drops the tenant's own value so the new
+   * default applies. The decision is recorded in the tenant record. VARIABLE_NO_DEFAULT_CHANGE when the
+   * variable's default did not change since the last release.
+   */
+  decideDefault(tenantId: string, drop: DropVariables, name: string, decision: DefaultDecision): Promise<void>;
   /** Forgets one variable (value or secret). */
   forgetVariable(tenantId: string, name: string): Promise<void>;
   /** Forgets the tenant: every secret from the keychain, then the profile. */
@@ -282,9 +292,37 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
           // A value an earlier release kept as a secret, now declared non-sensitive.
           value = await readSecret(tenantId, item.name);
         }
-        out.push({ name: item.name, value, source: item.source, sensitive: item.sensitive });
+        out.push({ name: item.name, value, source: item.source, sensitive: item.sensitive, ...(item.decision ? { decision: item.decision } : {}) });
       }
       return out;
+    },
+
+    async decideDefault(tenantId, drop, name, decision) {
+      assertTenantId(tenantId);
+      const record = requireRecord(tenantId);
+      const template = drop.variables.find((t) => t.name === name);
+      const previous = record.lastRelease?.templates.find((t) => t.name === name);
+      const { items } = diffVariables({ record, templates: template ? [template] : [], baked: drop.baked, entered: session.get(tenantId) });
+      const item = items[0];
+      if (!template || !previous || item?.status !== 'default-changed') {
+        throw new AppError(
+          'VARIABLE_NO_DEFAULT_CHANGE',
+          `${name}: the drop did not change this variable's default since the last release${template ? '' : ' (the drop does not declare it)'}, so there is nothing to decide.`,
+          'Only variables marked "Default changed" take keep-previous or use-new; set other values with --var or `drop-runner tenant set`.',
+          { tenantId, name },
+        );
+      }
+      const ownValue = record.values[name] !== undefined || record.secrets[name] !== undefined;
+      if (decision === 'keep-previous') {
+        // The tenant's own value already is the previous value; otherwise the old default becomes the tenant's value.
+        if (!ownValue) await store.saveValues(tenantId, [{ name, value: previous.default ?? '', ...(isSensitive(template) || isSensitive(previous) ? { sensitive: true } : {}) }], { remember: true, templates: drop.variables });
+      } else {
+        if (ownValue) await store.forgetVariable(tenantId, name);
+        session.get(tenantId)?.delete(name);
+      }
+      const updated = requireRecord(tenantId);
+      updated.decisions = { ...(updated.decisions ?? {}), [name]: { decision, fingerprint: defaultChangeFingerprint(name, previous.default, template.default), at: now() } };
+      write(updated);
     },
 
     async forgetVariable(tenantId, name) {

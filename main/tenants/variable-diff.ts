@@ -5,7 +5,14 @@
  */
 import type { BakedVariable, VariableTemplate } from '../../common/drop-model';
 import type { ValueSource, VariableItem, VariableStatusKind } from '../../common/contract';
+import { createHash } from 'node:crypto';
+import { deriveVariableState, describeOrigin, stateNeedsAttention } from '../../common/variable-state';
 import { isSensitive, type TemplateSnapshot, type TenantRecord } from './tenant-model';
+
+/** Identifies one change of a default (previous → new) without writing either value down. */
+export function defaultChangeFingerprint(name: string, previousDefault: string | undefined, newDefault: string | undefined): string {
+  return createHash('sha256').update(`${name}\u0000${previousDefault ?? ''}\u0000${newDefault ?? ''}`).digest('hex').slice(0, 32);
+}
 
 /** Says why a value is not acceptable for a template, or undefined when it is. */
 export type ValueValidator = (template: VariableTemplate, value: string) => string | undefined;
@@ -97,6 +104,9 @@ function diffOne(
     status,
     source,
     hasValue,
+    state: 'empty',
+    attention: false,
+    origin: '',
   };
   if (template.help !== undefined) item.help = template.help;
   if (template.group !== undefined) item.group = template.group;
@@ -104,6 +114,15 @@ function diffOne(
   if (template.pattern !== undefined) item.pattern = template.pattern;
   if (template.default !== undefined && !sensitive) item.defaultValue = template.default;
   if (status === 'default-changed' && previous?.default !== undefined && !sensitive) item.previousDefault = previous.default;
+  if (status === 'default-changed') {
+    const recorded = record?.decisions?.[name];
+    if (recorded && recorded.fingerprint === defaultChangeFingerprint(name, previous?.default, template.default)) item.decision = recorded.decision;
+    // "Keep previous value": what this tenant used before, its own value or else the old default.
+    if (!sensitive) {
+      const before = rememberedPlain?.value ?? previous?.default;
+      if (before !== undefined) item.previousValue = before;
+    }
+  }
   if (!sensitive && value !== undefined) item.value = value;
 
   // Re-validate whatever value will be used. Secrets are checked only when typed now: a remembered one
@@ -118,6 +137,23 @@ function diffOne(
     // Stored as a secret by an earlier release that marked it sensitive; its value is only available by reveal.
     item.problem ??= 'Stored as a secret by an earlier release; reveal it to see the value.';
   }
+  return withState(item, template.default !== undefined && template.default !== '');
+}
+
+/** Sets state, attention and origin from the item's facts (common/variable-state decides). */
+export function withState(item: VariableItem, hasDefault: boolean): VariableItem {
+  const state = deriveVariableState({
+    status: item.status,
+    source: item.source,
+    hasValue: item.hasValue,
+    required: item.required,
+    hasDefault,
+    ...(item.problem !== undefined && !item.problem.startsWith('Stored as a secret') ? { problem: item.problem } : {}),
+    ...(item.decision ? { decision: item.decision } : {}),
+  });
+  item.state = state;
+  item.attention = stateNeedsAttention(state);
+  item.origin = describeOrigin(item.source, item.sensitive, false);
   return item;
 }
 

@@ -41,6 +41,13 @@ function valueInput(page: Page, variable: string): Locator {
   return row(page, variable).locator('.var-row__value').locator('input.input, textarea, select').first();
 }
 
+/** The number on the "Needs attention" tab, and the save bar agreeing with it. */
+async function expectAttention(page: Page, count: number): Promise<void> {
+  await expect(page.getByRole('tab', { name: /Needs attention/ })).toHaveText(new RegExp(`Needs attention\\D*${count}\\D*$`));
+  if (count > 0) await expect(page.locator('.save-bar')).toContainText(`${count} need attention`);
+  else await expect(page.locator('.save-bar')).not.toContainText('need attention');
+}
+
 /** Types a value the way an engineer does: clear, then key by key. */
 async function typeValue(page: Page, variable: string, value: string): Promise<void> {
   const input = valueInput(page, variable);
@@ -235,7 +242,26 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
     await expect(row(page, 'SqlServer')).toContainText('Missing required');
     await expect(row(page, 'SqlServer')).toContainText('Source: No value');
     await expect(row(page, 'StagingDatabase')).toContainText('New');
-    await expect(row(page, 'StagingDatabase')).toContainText('Source: Drop default');
+    await expect(row(page, 'StagingDatabase')).toContainText("Source: The drop's default");
+    // Only what needs a value counts: 14 of the 20 have a default, so 6 need attention (5 required, 1 optional new without default).
+    await expectAttention(page, 6);
+    await expect(row(page, 'StagingDatabase')).toHaveAttribute('data-state', 'new');
+    await expect(row(page, 'CutoverNotes')).toHaveAttribute('data-state', 'new-without-default');
+    // A secret that only has the drop's default is not "in the keychain".
+    await expect(valueInput(page, 'StagingConnection')).toHaveAttribute('placeholder', /the drop's default \(not in the keychain\)/);
+    await expect(row(page, 'StagingConnection')).toContainText("Source: The drop's default");
+    // A default built from other variables is shown beside its template.
+    await expect(row(page, 'SsisServer').getByTestId('resolved-default')).toContainText('#{SqlServer}');
+
+    // Typed but not saved: "Entered (not saved)", never "Missing"; the counter follows.
+    await typeValue(page, 'SqlServer', values().SqlServer!);
+    await expect(row(page, 'SqlServer')).toHaveAttribute('data-state', 'entered-unsaved');
+    await expect(row(page, 'SqlServer')).toContainText('Entered (not saved)');
+    await expect(row(page, 'SqlServer')).not.toContainText('Missing required');
+    await typeValue(page, 'SqlPassword', values().SqlPassword!);
+    await expect(row(page, 'SqlPassword')).toContainText('Source: Typed now (not saved)');
+    await expectAttention(page, 4);
+    await screenshotScreen(page, 'variables-entered-not-saved');
     const wanted = values();
     for (const [name, value] of Object.entries(wanted)) {
       const toggle = row(page, name).getByRole('switch');
@@ -258,6 +284,10 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
       }
       if ((await input.inputValue()) !== value) await typeValue(page, name, value);
     }
+    // The optional new variable without a default needs a look too: the engineer writes the cutover note.
+    await expectAttention(page, 1);
+    await typeValue(page, 'CutoverNotes', 'Change CHG-2041, approved by the CAB.');
+    await expectAttention(page, 0);
     await expect(page.getByRole('checkbox', { name: 'Remember on this machine' })).toBeChecked();
     await screenshotScreen(page, 'variables');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -268,7 +298,11 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
       await expect(valueInput(page, name)).toHaveAttribute('placeholder', /stored in the keychain/);
       await expect(valueInput(page, name)).toHaveValue('');
     }
-    await expect(page.getByRole('tab', { name: /Needs attention/ })).toContainText('0');
+    await expectAttention(page, 0);
+    for (const name of STORED_SECRETS) await expect(row(page, name)).toContainText('Source: OS keychain');
+    // Resolved with the values just saved.
+    await expect(row(page, 'ApiBaseUrl').getByTestId('resolved-default')).toContainText(`→ https://${values().InterfaceEngineHost}:8443/api`);
+    await expect(row(page, 'SsisServer').getByTestId('resolved-default')).toContainText(`→ ${values().SqlServer}`);
     await screenshotScreen(page, 'variables-saved');
 
     await page.getByRole('button', { name: 'Preflight', exact: true }).click();
@@ -288,6 +322,22 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
     await confirmManualCheck(page, STEP_NAMES[4]!);
     await expectSucceeded(page);
     await screenshotScreen(page, 'run-finished');
+
+    // At 1024 px, step names wrap instead of being cut, and a log line can be read whole without copying it.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 1024, height: 720 });
+    for (const name of await page.locator('.run-steps .link-button').all()) {
+      expect(await name.evaluate((el) => getComputedStyle(el).whiteSpace === 'normal' && el.scrollWidth <= Math.ceil(el.getBoundingClientRect().width) + 1)).toBe(true);
+    }
+    await page.getByRole('switch', { name: 'Wrap lines' }).click();
+    await expect(page.locator('.log-list--wrap')).toHaveCount(1);
+    // The log follows the tail, so the last manual check's long line is in view.
+    const longLine = page.locator('.log-row', { hasText: 'resume the ADT' }).first();
+    await longLine.click();
+    await page.getByTestId('log-list').press('Enter');
+    await expect(page.locator('.log-detail--expanded')).toContainText('Ask the integration team to resume the ADT and lab result channels on ie01.sbrh.example and check that the first messages arrive in cdh.FeedBatch.');
+    await screenshotScreen(page, 'run-log-wrapped-expanded-1024');
+    if (viewport) await page.setViewportSize(viewport);
 
     const journal = await journalOf(host, deploymentId);
     // Each manual check is journaled as confirmed, by whom.
@@ -318,7 +368,7 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
       await expect(input).toHaveAttribute('type', 'password');
       await expect(input).toHaveValue('');
       await expect(input).toHaveAttribute('placeholder', /stored in the keychain/);
-      await expect(row(page, name)).toContainText('Source: Remembered');
+      await expect(row(page, name)).toContainText('Source: OS keychain');
     }
     // What changed since 2.4.0 is flagged: the new variable, and the default that moved.
     const fresh = row(page, RELEASE_2_5_0_CHANGES.newVariable);
@@ -328,8 +378,22 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
     await expect(changed).toContainText(`was ${RELEASE_2_5_0_CHANGES.changedDefault.from}`);
     await page.getByRole('tab', { name: /Needs attention/ }).click();
     const attention = await page.locator('.var-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-variable')));
-    expect(attention.sort()).toEqual([RELEASE_2_5_0_CHANGES.changedDefault.name, RELEASE_2_5_0_CHANGES.newVariable].sort());
+    // The new variable has a default (365): flagged "New", but it needs no decision; the changed default does.
+    expect(attention).toEqual([RELEASE_2_5_0_CHANGES.changedDefault.name]);
+    await expectAttention(page, 1);
     await screenshotScreen(page, 'variables-second-release');
+
+    // One click decides the changed default; the decision clears it from "needs attention".
+    const { name: changedName, from, to } = RELEASE_2_5_0_CHANGES.changedDefault;
+    await expect(row(page, changedName).getByRole('button', { name: `Use new default (${to})` })).toBeVisible();
+    await row(page, changedName).getByRole('button', { name: `Keep previous value (${from})` }).click();
+    await expect(row(page, changedName)).toHaveCount(0);
+    await expectAttention(page, 0);
+    await page.getByRole('tab', { name: /^All/ }).click();
+    await expect(row(page, changedName)).toHaveAttribute('data-state', 'decided');
+    await expect(row(page, changedName)).toContainText(`kept the previous value (${from})`);
+    await expect(valueInput(page, changedName)).toHaveValue(from);
+    await screenshotScreen(page, 'variables-default-decided');
 
     // The only value typed for 2.5.0.
     await typeValue(page, RELEASE_2_5_0_CHANGES.newVariable, '730');
@@ -352,6 +416,9 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
     const files = await exportReport(page, 'report-second-release');
     const { json } = checkExports(files, { release: '2.5.0' });
     expect(json).toContain(RELEASE_2_5_0_CHANGES.newVariable);
+    // The decision is in the report's variables section.
+    const reported = (JSON.parse(json) as { variables: Array<{ name: string; value: string; decision?: string }> }).variables.find((v) => v.name === changedName);
+    expect(reported).toMatchObject({ value: from, decision: 'keep-previous' });
   });
 
   test('(c) a failing batch: the guided-failure dialog, Retry, success, and the retry in journal and report', async ({ page: browserPage }) => {

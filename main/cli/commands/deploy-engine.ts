@@ -4,7 +4,6 @@
  * the id of a drop opened before), the tenant and the values given on the command line.
  */
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { Drop } from '../../../common/drop-model';
 import { AppError } from '../../../common/errors';
@@ -16,6 +15,7 @@ import { createConfSettingsStore, type SettingsStore } from '../../platform/sett
 import { openTenantStore } from '../../tenants/open-tenant-store';
 import type { TenantStore } from '../../tenants/tenant-store';
 import type { CliContext } from '../cli-types';
+import { promptCancelled, promptLine } from '../prompt';
 import { applyCommandLineValues, readValueFlags } from '../value-flags';
 import { cliOctopusPassword, rememberOctopusPassword, type CliOctopusPassword } from './octopus-password';
 import { openDropIsolated } from '../../drop/worker/isolated-open';
@@ -69,17 +69,31 @@ export async function tenantWithValues(ctx: CliContext, engine: DeployEngine, dr
   return tenantId;
 }
 
-/** The operator's name: --operator, the name remembered by the app, or the OS user. */
-export function operatorName(ctx: CliContext, settings: SettingsStore): string {
+/**
+ * The operator's name for the journal and the report: --operator, else the name remembered on this
+ * machine (by the app or an earlier run), else asked once at the terminal and remembered. Never the OS
+ * account silently: `root` or a shared service account says nothing about who deployed.
+ */
+export async function operatorName(ctx: CliContext, settings: SettingsStore, interactive: boolean): Promise<string> {
   const given = ctx.flags.get('operator')?.trim();
-  if (given) return given;
-  const remembered = settings.get<string>('operator.name');
-  if (remembered) return remembered;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'operator';
+  const remembered = settings.get<string>('operator.name')?.trim();
+  if (given) {
+    if (!remembered) settings.set('operator.name', given);
+    return given;
   }
+  if (remembered) return remembered;
+  if (interactive) {
+    for (;;) {
+      const typed = await promptLine(ctx.stdin, ctx.stderr, 'Your name, for the deployment report (asked once; remembered on this machine): ');
+      if (typed === null) throw promptCancelled();
+      const name = typed.trim().slice(0, 200);
+      if (name) {
+        settings.set('operator.name', name);
+        return name;
+      }
+    }
+  }
+  throw new AppError('OPERATOR_REQUIRED', 'Who is deploying? No operator name is remembered on this machine.', 'Pass --operator "<your name>" once (it is remembered), or run the command in a terminal to be asked.');
 }
 
 /** Parses --on-failure abort|skip|retry:N; absent means the deployment fails on the first failed step. */

@@ -6,6 +6,7 @@
 import { terminalLine, terminalWriter } from '../terminal-text';
 import type { JournalEvent } from '../../../common/journal-events';
 import type { CliContext } from '../cli-types';
+import { cliFixFor } from '../problem-list';
 
 const BAR = 24;
 
@@ -89,11 +90,14 @@ export function deploymentPrinter(ctx: Pick<CliContext, 'stdout' | 'stderr'>, is
 }
 
 /** Prints preflight checks, one line each, hints under failures and warnings. */
-export function printChecks(ctx: Pick<CliContext, 'stdout'>, checks: Array<{ status: string; title: string; detail: string; hint?: string }>): void {
+export function printChecks(ctx: Pick<CliContext, 'stdout'>, checks: Array<{ id?: string; status: string; title: string; detail: string; hint?: string }>, tenantId?: string): void {
   ctx = { stdout: terminalWriter(ctx.stdout) };
   for (const c of checks) {
     const mark = c.status === 'pass' ? 'pass' : c.status === 'warn' ? 'WARN' : 'FAIL';
     ctx.stdout(`  ${mark}  ${c.title}: ${c.detail}\n`);
-    if (c.hint && c.status !== 'pass') ctx.stdout(`        hint: ${c.hint}\n`);
+    // A variable without an acceptable value: say what to type here, not where to click in the app.
+    const variable = c.id?.startsWith('variables:') && c.status === 'fail' ? c.id.slice('variables:'.length) : undefined;
+    if (variable && tenantId) ctx.stdout(`        fix: ${cliFixFor(variable, tenantId)}\n`);
+    else if (c.hint && c.status !== 'pass') ctx.stdout(`        hint: ${c.hint}\n`);
   }
 }

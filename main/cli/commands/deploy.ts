@@ -4,6 +4,7 @@ import { dropFromArgument, failurePolicy, openDeployEngine, operatorName, tenant
 import { printFailure } from '../failure';
 import { printChecks } from './deploy-progress';
 import { watchDeployment } from './deploy-watch';
+import { askAtManualChecks, isInteractive } from './manual-check-prompt';
 
 const USAGE =
   'drop-runner deploy <drop.zip | folder | drop-id> [--tenant <id>] [--var NAME=VALUE]... [--var-file <file>] [--remember] [--on-failure abort|skip|retry:N] [--yes] [--skip-unsupported <step-id>]... [--report <dir>] [--operator <name>] [--password-stdin] [--data-dir <dir>]';
@@ -20,14 +21,17 @@ export const deployCommand: CliCommand = {
     const drop = await dropFromArgument(engine, ctx.args[0], USAGE);
     const tenantId = await tenantWithValues(ctx, engine, drop);
     const manual = drop.steps.filter((s) => s.type === 'manual-check');
-    if (manual.length > 0 && !ctx.flags.has('yes')) {
-      return printFailure(ctx, new AppError('MANUAL_CHECK_NEEDS_YES', `This drop has ${manual.length} manual check${manual.length === 1 ? '' : 's'} the operator must confirm: ${manual.map((s) => `"${s.name}"`).join(', ')}.`, 'Read them with `drop-runner plan`, do what they say at the right moment, and run deploy again with --yes (or deploy from the app, which asks at each check).'));
+    const yes = ctx.flags.has('yes');
+    const interactive = isInteractive(ctx);
+    // Nobody to ask: an unattended run must say in advance (--yes) that the checks are done.
+    if (manual.length > 0 && !yes && !interactive) {
+      return printFailure(ctx, new AppError('MANUAL_CHECK_NEEDS_YES', `This drop has ${manual.length} manual check${manual.length === 1 ? '' : 's'} the operator must confirm: ${manual.map((s) => `"${s.name}"`).join(', ')}.`, 'Run deploy in a terminal to be asked at each check, or read them with `drop-runner plan`, do what they say, and run deploy again with --yes (the report then says they were confirmed in advance).'));
     }
     const skipUnsupported = ctx.flags.getAll('skip-unsupported');
-    const operator = operatorName(ctx, engine.settings);
+    const operator = await operatorName(ctx, engine.settings, interactive);
     ctx.stdout(`Preflight for ${drop.project.name} ${drop.release.version} → ${tenantId}\n`);
     const preflight = await engine.manager.preflight(drop.id, tenantId, { skipUnsupported });
-    printChecks(ctx, preflight.checks);
+    printChecks(ctx, preflight.checks, tenantId);
     if (preflight.blocked) {
       return printFailure(ctx, {
         code: 'PREFLIGHT_BLOCKED',
@@ -36,8 +40,13 @@ export const deployCommand: CliCommand = {
         details: { failureKind: preflight.failureKind },
       });
     }
-    return watchDeployment(ctx, engine, () =>
-      engine.manager.start({ dropId: drop.id, tenantId, operator, skipUnsupported, onFailure: policy, confirmManualChecks: ctx.flags.has('yes'), preflight }),
-    );
+    const stopAsking = !yes && manual.length > 0 ? askAtManualChecks(ctx, engine.manager, operator) : () => undefined;
+    try {
+      return await watchDeployment(ctx, engine, () =>
+        engine.manager.start({ dropId: drop.id, tenantId, operator, skipUnsupported, onFailure: policy, confirmManualChecks: yes, preflight }),
+      );
+    } finally {
+      stopAsking();
+    }
   },
 };

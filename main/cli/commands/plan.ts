@@ -1,5 +1,7 @@
 import { EXIT, type CliCommand } from '../cli-types';
 import { terminalWriter } from '../terminal-text';
+import { groupProblems } from '../../../common/problem-groups';
+import { printProblems } from '../problem-list';
 import { dropFromArgument, openDeployEngine, tenantWithValues } from './deploy-engine';
 
 const USAGE = 'drop-runner plan <drop.zip | folder | drop-id> [--tenant <id>] [--var NAME=VALUE]... [--var-file <file>] [--remember] [--password-stdin] [--json] [--data-dir <dir>]';
@@ -16,7 +18,8 @@ export const planCommand: CliCommand = {
     const tenantId = await tenantWithValues(ctx, engine, drop);
     const plan = await engine.manager.plan(drop.id, tenantId);
     if (ctx.flags.has('json')) {
-      ctx.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+      // problemGroups: the same problems, one entry per root cause (what the text output prints).
+      ctx.stdout(`${JSON.stringify({ ...plan, problemGroups: groupProblems(plan.problems) }, null, 2)}\n`);
       return plan.problems.length > 0 ? EXIT.invalidInput : EXIT.ok;
     }
     // Step names, labels and details quote the drop.
@@ -26,13 +29,13 @@ export const planCommand: CliCommand = {
       stdout(`${i + 1}. ${s.name} [${s.type}] — rollback: ${s.transactional}\n`);
       stdout(`   ${s.dryRun.summary}\n`);
       for (const item of s.dryRun.items) stdout(`   - ${item.label}: ${item.action}${item.detail ? ` (${item.detail})` : ''}\n`);
-      if (s.dryRun.error) stdout(`   error ${s.dryRun.error.code}: ${s.dryRun.error.message}\n   hint: ${s.dryRun.error.hint}\n`);
+      const waitsFor = s.dryRun.error?.details?.missing;
+      // A step waiting for a missing value is listed under that value in "Problems"; saying it here once is enough.
+      if (Array.isArray(waitsFor)) stdout(`   waits for: ${waitsFor.map((m) => `#{${String(m)}}`).join(', ')} (see Problems below)\n`);
+      else if (s.dryRun.error) stdout(`   error ${s.dryRun.error.code}: ${s.dryRun.error.message}\n   hint: ${s.dryRun.error.hint}\n`);
       if (s.unsupportedReason) stdout(`   unsupported: ${s.unsupportedReason}\n`);
     });
-    if (plan.problems.length > 0) {
-      stdout('\nProblems:\n');
-      for (const p of plan.problems) stdout(`  ${p.code}: ${p.message}\n    hint: ${p.hint}\n`);
-    }
+    if (plan.problems.length > 0) printProblems({ stdout }, plan.problems, tenantId);
     return plan.problems.length > 0 ? EXIT.invalidInput : EXIT.ok;
   },
 };

@@ -70,7 +70,7 @@ export const resumeCommand: CliCommand = {
       const templates = dropId ? engine.drops.get(dropId).variables : [];
       await applyCommandLineValues(engine.tenants, known.tenantId, templates, values);
     }
-    const operator = ctx.flags.get('operator') ? operatorName(ctx, engine.settings) : undefined;
+    const operator = ctx.flags.get('operator') ? await operatorName(ctx, engine.settings, false) : undefined;
     return watchDeployment(ctx, engine, () =>
       engine.manager.resume(id, { onFailure: policy, confirmManualChecks: ctx.flags.has('yes'), ...(operator ? { operator } : {}), ...(onInterrupted ? { onInterrupted } : {}) }),
     );

@@ -4,6 +4,7 @@
  */
 import type { VariableItem, VariablesView } from '../../../common/contract';
 import type { JournalEvent } from '../../../common/journal-events';
+import { deriveVariableState, describeOrigin, stateNeedsAttention } from '../../../common/variable-state';
 
 /** A finished deployment's journal with `lines` log events spread over five steps. */
 export function syntheticJournal(lines: number): JournalEvent[] {
@@ -58,6 +59,9 @@ export function syntheticVariables(count: number): VariablesView {
     const status = statuses[i % statuses.length] ?? 'unchanged';
     const sensitive = type === 'sensitive';
     const value = sensitive || status === 'missing-required' ? undefined : type === 'number' ? String(i) : type === 'boolean' ? 'true' : type === 'choice' ? 'B' : type === 'connection-string' ? `Server=sql${i % 5};Database=App${i};Integrated Security=true` : `value ${i}`;
+    const source = status === 'remembered' ? 'remembered' : value === undefined ? 'none' : 'drop-default';
+    const hasValue = value !== undefined || sensitive;
+    const state = deriveVariableState({ status, source, hasValue, required: i % 4 === 0, hasDefault: value !== undefined });
     items.push({
       name: `Group${i % 20}.Setting${i}`,
       label: `Setting ${i}`,
@@ -68,9 +72,12 @@ export function syntheticVariables(count: number): VariablesView {
       sensitive,
       ...(type === 'choice' ? { choices: ['A', 'B', 'C'] } : {}),
       status,
-      source: status === 'remembered' ? 'remembered' : value === undefined ? 'none' : 'drop-default',
+      source,
       ...(value !== undefined ? { value } : {}),
-      hasValue: value !== undefined || sensitive,
+      hasValue,
+      state,
+      attention: stateNeedsAttention(state),
+      origin: describeOrigin(source, sensitive, false),
       ...(status === 'default-changed' ? { previousDefault: 'old', defaultValue: 'new' } : {}),
     });
   }

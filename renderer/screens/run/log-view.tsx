@@ -13,6 +13,8 @@ import { LOG_LEVELS, type LogLevel, type LogLine } from './run-model';
 import { useFilteredLog } from './use-filtered-log';
 
 const ROW_HEIGHT = 20;
+/** Rows in "wrap lines" mode are three lines tall (see .log-list--wrap); the expanded view shows the rest. */
+const WRAPPED_ROW_HEIGHT = ROW_HEIGHT * 3;
 const probeScroll = createLatencyProbe('run-log-scroll-latency');
 const probeInput = createLatencyProbe('run-log-input-latency');
 
@@ -37,6 +39,8 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
   const [active, setActive] = useState(-1);
   const [anchor, setAnchor] = useState(-1);
   const [copyStatus, setCopyStatus] = useState('');
+  const [wrap, setWrap] = useState(false);
+  const [expanded, setExpanded] = useState(false);
 
   // Lower-case the log for search while the screen is idle, so the first keystroke does not pay for it.
   useEffect(() => warmSearchIndex(log), [log, version]);
@@ -107,7 +111,12 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
       setSelected(new Set(filtered ? filtered.indices : log.map((_, i) => i)));
       return;
     } else if (event.key === 'Escape') {
-      setSelected(new Set());
+      if (expanded) setExpanded(false);
+      else setSelected(new Set());
+      return;
+    } else if (event.key === 'Enter' && active >= 0) {
+      event.preventDefault();
+      setExpanded((e) => !e);
       return;
     }
     if (next === null || count === 0) return;
@@ -176,6 +185,7 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
         <Button size="small" icon="copy" onClick={() => void copy()} title="Copies the selected lines, or every line shown when none is selected">
           {selected.size > 0 ? 'Copy selected' : 'Copy shown'}
         </Button>
+        <Switch label="Wrap lines" checked={wrap} onChange={(e) => setWrap(e.target.checked)} />
         <Switch label="Auto-scroll" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
       </Toolbar>
       <span className="visually-hidden" role="status">
@@ -183,9 +193,9 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
       </span>
       {copyStatus && <div className="log-copy-status small">{copyStatus}</div>}
       <VirtualList
-        className="log-list"
+        className={wrap ? 'log-list log-list--wrap' : 'log-list'}
         count={count}
-        rowHeight={ROW_HEIGHT}
+        rowHeight={wrap ? WRAPPED_ROW_HEIGHT : ROW_HEIGHT}
         renderRow={renderRow}
         followTail={follow}
         onFollowTailChange={setFollow}
@@ -198,21 +208,27 @@ export function LogView({ log, version, steps, stepFilter, onStepFilterChange }:
         aria-multiselectable="true"
         aria-activedescendant={active >= 0 && active < count ? `log-row-${active}` : undefined}
         onClick={onListClick}
+        onDoubleClick={() => setExpanded(true)}
         onKeyDown={onKeyDown}
         data-testid="log-list"
       />
-      <div className="log-detail" aria-live="off">
+      <div className={expanded && activeLine ? 'log-detail log-detail--expanded' : 'log-detail'} aria-live="off" data-testid="log-detail">
         {activeLine ? (
           <>
-            <span className="muted">
-              #{activeLine.seq} · {activeLine.at} · {activeLine.level}
-              {activeLine.stepId ? ` · ${stepName(activeLine.stepId)}` : ''}
-              {activeLine.source ? ` · ${activeLine.source}` : ''}
-            </span>
+            <div className="log-detail__head">
+              <span className="muted">
+                #{activeLine.seq} · {activeLine.at} · {activeLine.level}
+                {activeLine.stepId ? ` · ${stepName(activeLine.stepId)}` : ''}
+                {activeLine.source ? ` · ${activeLine.source}` : ''}
+              </span>
+              <Button size="small" appearance="subtle" aria-expanded={expanded} onClick={() => setExpanded((e) => !e)} title="Enter or a double-click toggles it too">
+                {expanded ? 'Collapse' : 'Expand'}
+              </Button>
+            </div>
             <pre>{activeLine.message}</pre>
           </>
         ) : (
-          <span className="muted">Select a line to see it in full. Shift+click selects a range; Ctrl+C copies.</span>
+          <span className="muted">Select a line to see it in full (Enter or a double-click expands it). Shift+click selects a range; Ctrl+C copies.</span>
         )}
       </div>
     </section>
@@ -252,7 +268,11 @@ const LogRow = memo(function LogRow({ pos, line, selected, active, stepName, que
     >
       <span className="log-row__time">{formatTime(line.at)}</span>
       <span className="log-row__level">{line.level}</span>
-      {stepName && <span className="log-row__step">{stepName}</span>}
+      {stepName && (
+        <span className="log-row__step" title={stepName}>
+          {stepName}
+        </span>
+      )}
       <span className="log-row__msg">
         {splitForHighlight(line.message, query).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : part.text))}
       </span>

@@ -46,7 +46,7 @@ export function StepList({
       icon: DISPLAY[display].icon,
       statusLabel: DISPLAY[display].label,
       title: (
-        <button type="button" className="link-button" onClick={() => onShowLog(step.id)} title="Show this step's log lines">
+        <button type="button" className="link-button" onClick={() => onShowLog(step.id)} title={`${step.name} — show this step's log lines`}>
           {step.name}
         </button>
       ),

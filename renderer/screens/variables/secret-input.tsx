@@ -12,6 +12,8 @@ export interface SecretInputProps {
   /** The unsaved value typed now, if any (the only secret the UI holds, until saved). */
   draftValue: string | undefined;
   hasStoredValue: boolean;
+  /** Where the value that is not shown lives, said in the placeholder ("stored in the keychain", "the drop's default"). */
+  storedWhere?: string;
   multiline?: boolean;
   onChange: (value: string, eventTimeStamp: number) => void;
   /** Fetches the stored value from the keychain (variables.reveal). */
@@ -24,7 +26,7 @@ export interface SecretInputProps {
  * A masked input. Stored secrets never come to the UI unless the engineer asks to see one; a revealed value
  * lives only in this component's state while shown, and is cleared on hide, after 30 s, or on unmount.
  */
-export function SecretInput({ id, describedBy, invalid, draftValue, hasStoredValue, onChange, reveal, onRevealError, label }: SecretInputProps) {
+export function SecretInput({ id, describedBy, invalid, draftValue, hasStoredValue, storedWhere = 'stored in the keychain', onChange, reveal, onRevealError, label }: SecretInputProps) {
   const [revealed, setRevealed] = useState<string | null>(null);
   const [showDraft, setShowDraft] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -70,7 +72,7 @@ export function SecretInput({ id, describedBy, invalid, draftValue, hasStoredVal
         aria-describedby={describedBy}
         aria-invalid={invalid || undefined}
         value={value}
-        placeholder={hasStoredValue ? '•••••••• stored in the keychain — type to replace' : 'Not set'}
+        placeholder={hasStoredValue ? `•••••••• ${storedWhere} — type to replace` : 'Not set'}
         onChange={(e) => {
           // Typing over a revealed value turns it into an entered value; the revealed copy is dropped.
           if (revealed !== null) setRevealed(null);

@@ -1,5 +1,6 @@
 /** Filtering, grouping, status and validation rules of the Variables screen (pure). */
-import type { ValueSource, VariableItem, VariableStatusKind } from '../../../common/contract';
+import type { ValueSource, VariableItem } from '../../../common/contract';
+import { deriveVariableState, STATE_LABELS, stateNeedsAttention, type VariableState } from '../../../common/variable-state';
 import type { BadgeIntent } from '../../ui/badge';
 import type { IconName } from '../../ui/icons';
 import { parseConnectionString } from './connection-string';
@@ -7,15 +8,25 @@ import { compileSafeRegex } from '../../../common/safe-regex';
 
 export type VariableTab = 'all' | 'attention' | 'secrets';
 
-const ATTENTION: ReadonlySet<VariableStatusKind> = new Set(['new', 'default-changed', 'type-changed', 'missing-required']);
-
 /** Entered-but-unsaved values by variable name. */
 export type Draft = ReadonlyMap<string, string>;
 
+/**
+ * The row's state: the engine's, unless a value is typed and not saved; then the same rule
+ * (common/variable-state) applied to the typed value.
+ */
+export function rowState(item: VariableItem, draftValue: string | undefined): VariableState {
+  if (draftValue === undefined) return item.state;
+  const problem = validateValue(item, draftValue);
+  return deriveVariableState(
+    { status: item.status, source: item.source, hasValue: item.hasValue, required: item.required, hasDefault: item.defaultValue !== undefined && item.defaultValue !== '' },
+    { empty: draftValue.trim() === '', ...(problem !== undefined ? { problem } : {}) },
+  );
+}
+
 /** True when the engineer should look at this variable before deploying. */
 export function needsAttention(item: VariableItem, draft?: Draft): boolean {
-  if (draft?.has(item.name)) return validateValue(item, draft.get(item.name) ?? '') !== undefined;
-  return ATTENTION.has(item.status) || item.problem !== undefined;
+  return stateNeedsAttention(rowState(item, draft?.get(item.name)));
 }
 
 /** Case-insensitive match on name, label, group and help text. */
@@ -85,14 +96,21 @@ export function firstBatchSize(viewportHeight: number): number {
   return Math.min(MAX_FIRST_BATCH, Math.max(MIN_FIRST_BATCH, fit));
 }
 
-export const STATUS_BADGES: Record<VariableStatusKind, { label: string; intent: BadgeIntent; icon: IconName; title: string } | null> = {
-  remembered: { label: 'Remembered', intent: 'success', icon: 'check', title: 'Value remembered on this machine from an earlier release' },
-  new: { label: 'New', intent: 'brand', icon: 'info', title: 'This release introduces the variable' },
-  'default-changed': { label: 'Default changed', intent: 'warning', icon: 'warning', title: 'The drop changed its default since the last release' },
-  'type-changed': { label: 'Type changed', intent: 'warning', icon: 'warning', title: 'The drop changed its type; the remembered value was re-validated' },
-  'missing-required': { label: 'Missing required', intent: 'danger', icon: 'error', title: 'Required, and no value yet' },
-  removed: { label: 'Removed', intent: 'neutral', icon: 'trash', title: 'No longer in the drop' },
-  unchanged: null,
+type BadgeSpec = { label: string; intent: BadgeIntent; icon: IconName; title: string };
+
+/** The badge of each state; labels come from common/variable-state so the CLI and the screen say the same. */
+export const STATE_BADGES: Record<VariableState, BadgeSpec | null> = {
+  invalid: { label: STATE_LABELS.invalid!, intent: 'danger', icon: 'error', title: 'The value is not acceptable for this variable' },
+  'missing-required': { label: STATE_LABELS['missing-required']!, intent: 'danger', icon: 'error', title: 'Required, and no value yet (no default either)' },
+  'type-changed': { label: STATE_LABELS['type-changed']!, intent: 'warning', icon: 'warning', title: 'The drop changed its type; check the value' },
+  'default-changed': { label: STATE_LABELS['default-changed']!, intent: 'warning', icon: 'warning', title: 'The drop changed its default since the last release: keep the previous value or use the new default' },
+  'entered-unsaved': { label: STATE_LABELS['entered-unsaved']!, intent: 'brand', icon: 'document', title: 'Typed now; saved when you press Save (or used for this run only)' },
+  'new-without-default': { label: STATE_LABELS['new-without-default']!, intent: 'warning', icon: 'info', title: 'This release introduces the variable and gives it no default' },
+  new: { label: STATE_LABELS.new!, intent: 'brand', icon: 'info', title: 'This release introduces the variable; its default applies' },
+  decided: { label: 'Default changed', intent: 'neutral', icon: 'check', title: 'The default changed; you decided which value to use' },
+  remembered: { label: STATE_LABELS.remembered!, intent: 'success', icon: 'check', title: 'Value remembered on this machine from an earlier release' },
+  default: null,
+  empty: null,
 };
 
 export const SOURCE_LABELS: Record<ValueSource, string> = {

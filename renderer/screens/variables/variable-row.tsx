@@ -7,7 +7,9 @@ import { Icon } from '../../ui/icons';
 import { ConnectionPreview } from './connection-preview';
 import { SecretInput } from './secret-input';
 import { VariableInput } from './variable-input';
-import { SOURCE_LABELS, STATUS_BADGES, validateValue } from './variable-model';
+import type { DefaultDecision } from '../../../common/variable-state';
+import { describeOrigin } from '../../../common/variable-state';
+import { rowState, STATE_BADGES, validateValue } from './variable-model';
 
 export interface VariableRowProps {
   item: VariableItem;
@@ -15,25 +17,39 @@ export interface VariableRowProps {
   draftValue: string | undefined;
   onChange: (name: string, value: string | undefined, eventTimeStamp: number) => void;
   reveal: (name: string) => Promise<{ ok: true; value: string } | { ok: false; error: ErrorShape }>;
+  /** Answers a changed default (variables.decide); absent where decisions are not offered. */
+  onDecide?: (name: string, decision: DefaultDecision) => void;
 }
+
+/** Said in a secret's placeholder: only a value the tenant remembered is in the keychain. */
+const STORED_WHERE: Record<VariableItem['source'], string> = {
+  remembered: 'stored in the keychain',
+  'drop-default': "the drop's default (not in the keychain)",
+  'drop-baked': 'set in the drop (not in the keychain)',
+  entered: 'typed for this run (not in the keychain)',
+  none: 'not set',
+};
 
 /**
  * One variable: label, status and source, the input for its type, and what is wrong with the value. Memoised:
  * typing in one row re-renders that row only, which keeps 500 rows responsive.
  */
-export const VariableRow = memo(function VariableRow({ item, draftValue, onChange, reveal }: VariableRowProps) {
+export const VariableRow = memo(function VariableRow({ item, draftValue, onChange, reveal, onDecide }: VariableRowProps) {
   const id = useId();
   const [revealError, setRevealError] = useState<ErrorShape | null>(null);
   const value = draftValue ?? item.value ?? '';
   const problem = draftValue !== undefined ? validateValue(item, draftValue) : item.problem;
-  const status = STATUS_BADGES[item.status];
+  const state = rowState(item, draftValue);
+  const status = STATE_BADGES[state];
   const source = draftValue !== undefined ? 'entered' : item.source;
+  const origin = draftValue !== undefined ? describeOrigin(source, item.sensitive || item.type === 'sensitive', true) : item.origin;
+  const shownValue = (v: string | undefined) => (v === undefined ? '' : ` (${v === '' ? 'empty' : v})`);
   const describedBy = [problem ? `${id}-problem` : '', item.help ? `${id}-help` : '', `${id}-source`].filter(Boolean).join(' ');
   const secret = item.sensitive || item.type === 'sensitive';
   const canReset = !secret && item.defaultValue !== undefined && value !== item.defaultValue;
 
   return (
-    <div className={['var-row', problem && 'var-row--problem'].filter(Boolean).join(' ')} data-variable={item.name}>
+    <div className={['var-row', problem && 'var-row--problem'].filter(Boolean).join(' ')} data-variable={item.name} data-state={state}>
       <div className="var-row__meta">
         <label className="var-row__label" htmlFor={id}>
           {item.label}
@@ -49,6 +65,11 @@ export const VariableRow = memo(function VariableRow({ item, draftValue, onChang
             <Badge intent={status.intent} icon={status.icon} title={status.title}>
               {status.label}
             </Badge>
+          )}
+          {state === 'decided' && item.decision && (
+            <span className="small muted" data-decision={item.decision}>
+              {item.decision === 'keep-previous' ? `kept the previous value${shownValue(item.previousValue)}` : `using the new default${shownValue(item.defaultValue)}`}
+            </span>
           )}
           {secret && <Badge icon="lock">Secret</Badge>}
           {item.status === 'default-changed' && item.previousDefault !== undefined && (
@@ -72,6 +93,7 @@ export const VariableRow = memo(function VariableRow({ item, draftValue, onChang
             invalid={Boolean(problem)}
             draftValue={draftValue}
             hasStoredValue={item.hasValue}
+            storedWhere={STORED_WHERE[item.source]}
             onChange={(v, t) => onChange(item.name, v, t)}
             reveal={() => reveal(item.name)}
             onRevealError={setRevealError}
@@ -94,8 +116,29 @@ export const VariableRow = memo(function VariableRow({ item, draftValue, onChang
           </div>
         )}
         {item.type === 'connection-string' && (!secret || draftValue !== undefined) && <ConnectionPreview value={value} />}
+        {state === 'default-changed' && onDecide && (
+          <div className="row var-row__decide" role="group" aria-label={`Changed default of ${item.label}`}>
+            <Button size="small" onClick={() => onDecide(item.name, 'keep-previous')}>
+              Keep previous value{secret ? '' : shownValue(item.previousValue)}
+            </Button>
+            <Button size="small" onClick={() => onDecide(item.name, 'use-new')}>
+              Use new default{secret ? '' : shownValue(item.defaultValue)}
+            </Button>
+          </div>
+        )}
+        {!secret && item.defaultValue !== undefined && item.defaultValue.includes('#{') && (
+          <div className="var-row__default small" data-testid="resolved-default">
+            Default <code>{item.defaultValue}</code>
+            {item.resolvedDefault !== undefined && (
+              <>
+                {' '}
+                → <code>{item.resolvedDefault}</code>
+              </>
+            )}
+          </div>
+        )}
         <div className="var-row__source small" id={`${id}-source`}>
-          <span className={`source-tag source-tag--${source}`}>Source: {SOURCE_LABELS[source]}</span>
+          <span className={`source-tag source-tag--${source}`}>Source: {origin}</span>
           {draftValue !== undefined && (
             <Button size="small" appearance="subtle" onClick={(e) => onChange(item.name, undefined, e.timeStamp)}>
               Undo

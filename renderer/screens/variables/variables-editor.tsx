@@ -1,6 +1,7 @@
 import { startTransition, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { VariablesView } from '../../../common/contract';
 import type { ErrorShape } from '../../../common/errors';
+import type { DefaultDecision } from '../../../common/variable-state';
 import { afterNextPaint, createLatencyProbe, recordPerf } from '../../perf/perf';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
@@ -24,6 +25,8 @@ export interface VariablesEditorProps {
   /** Saves the entered values; resolves true when saved (the draft is then cleared). */
   onSave: (values: Array<{ name: string; value: string }>, remember: boolean) => Promise<boolean>;
   onForget: (name: string) => Promise<void>;
+  /** Answers a changed default: keep the previous value or use the new default. */
+  onDecide?: (name: string, decision: DefaultDecision) => void;
   /** Goes on to Preflight (after saving any draft). */
   onContinue?: () => void;
   saving: boolean;
@@ -35,7 +38,7 @@ export interface VariablesEditorProps {
  * The variables form: tabs (all / needs attention / secrets), search, collapsible groups, one memoised row
  * per variable, and the save bar. Measures its first render and input latency (window.__dropRunnerPerf).
  */
-export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, saving, saveError, headerActions }: VariablesEditorProps) {
+export function VariablesEditor({ view, reveal, onSave, onForget, onDecide, onContinue, saving, saveError, headerActions }: VariablesEditorProps) {
   const [draft, setDraft] = useState<ReadonlyMap<string, string>>(() => new Map());
   const [tab, setTab] = useState<VariableTab>('all');
   const [query, setQuery] = useState('');
@@ -159,7 +162,7 @@ export function VariablesEditor({ view, reveal, onSave, onForget, onContinue, sa
         {shownGroups.map(({ group, items, total }) => (
           <CollapsibleGroup key={group} title={group} aside={<Badge>{total}</Badge>} open={!closed.has(group)} onToggle={() => toggleGroup(group)}>
             {items.map((item) => (
-              <VariableRow key={item.name} item={item} draftValue={draft.get(item.name)} onChange={onChange} reveal={reveal} />
+              <VariableRow key={item.name} item={item} draftValue={draft.get(item.name)} onChange={onChange} reveal={reveal} {...(onDecide ? { onDecide } : {})} />
             ))}
           </CollapsibleGroup>
         ))}

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { ErrorShape } from '../../../common/errors';
+import type { DefaultDecision } from '../../../common/variable-state';
 import { getApi } from '../../api/client';
 import { useAction } from '../../api/use-action';
 import { useRequest } from '../../api/use-request';
@@ -15,6 +16,7 @@ export function VariablesScreen({ dropId, tenantId }: { dropId: string; tenantId
   const { state, reload, setData } = useRequest('variables.forDrop', { dropId, tenantId });
   const save = useAction('variables.save');
   const [forgetError, setForgetError] = useState<ErrorShape | null>(null);
+  const [decideError, setDecideError] = useState<ErrorShape | null>(null);
   const [transfer, setTransfer] = useState<TransferMode | null>(null);
 
   const reveal = useCallback(async (name: string) => {
@@ -40,6 +42,16 @@ export function VariablesScreen({ dropId, tenantId }: { dropId: string; tenantId
       else reload();
     },
     [tenantId, setData, reload],
+  );
+
+  const onDecide = useCallback(
+    async (name: string, decision: DefaultDecision) => {
+      const reply = await getApi().invoke('variables.decide', { dropId, tenantId, name, decision });
+      if (!reply.ok) return setDecideError(reply.error);
+      setDecideError(null);
+      setData(reply.result);
+    },
+    [dropId, tenantId, setData],
   );
 
   return (
@@ -74,12 +86,14 @@ export function VariablesScreen({ dropId, tenantId }: { dropId: string; tenantId
       {state.status === 'loading' && <LoadingBlock label="Reading remembered values…" />}
       {state.status === 'error' && <ErrorBar title="Could not load the variables" error={state.error} onRetry={reload} />}
       {forgetError && <ErrorBar title="Could not forget the value" error={forgetError} />}
+      {decideError && <ErrorBar title="Could not record the decision" error={decideError} />}
       {state.status === 'ok' && (
         <VariablesEditor
           view={state.data}
           reveal={reveal}
           onSave={onSave}
           onForget={onForget}
+          onDecide={(name, decision) => void onDecide(name, decision)}
           onContinue={() => navigate({ name: 'preflight', dropId, tenantId })}
           saving={save.busy}
           saveError={save.error}

@@ -94,6 +94,26 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     for (const secret of ALL_SECRETS) expect(run.stdout + json.stdout).not.toContain(secret);
   });
 
+  it('plan lists each missing value once, with the defaults and steps that wait for it, and CLI fixes', async () => {
+    const values = tenantValues(double.server.port);
+    const { InterfaceEngineHost: _a, ApiBaseUrl: _b, SqlServer: _c, SsisServer: _d, StagingConnection: _e, SsisConnection: _f, ...rest } = values;
+    writeFileSync(varFile, JSON.stringify(rest));
+    const run = await cli(['plan', zip, '--var-file', varFile]);
+    expect(run.code).toBe(2);
+    const problems = run.stdout.slice(run.stdout.indexOf('Problems:'));
+    expect(problems).toMatch(/^Problems: 2 to fix \(\d+ reports, grouped by cause\)/);
+    expect(problems.match(/^ {2}[A-Z_]+: /gm)).toHaveLength(2);
+    expect(problems).toContain('VARIABLE_REQUIRED: Interface engine host: a value is required');
+    expect(problems).toMatch(/needed by the value of: .*ApiBaseUrl/);
+    expect(problems).toMatch(/needed by steps?: /);
+    expect(problems).toContain('fix: pass --var SqlServer=VALUE');
+    expect(run.stdout).not.toMatch(/Variables screen/);
+    expect(run.stdout).toMatch(/waits for: #\{/);
+    const json = JSON.parse((await cli(['plan', zip, '--var-file', varFile, '--json'])).stdout) as { problems: unknown[]; problemGroups: Array<{ variable?: string }> };
+    expect(json.problemGroups.map((g) => g.variable).sort()).toEqual(['InterfaceEngineHost', 'SqlServer']);
+    expect(json.problems.length).toBeGreaterThan(json.problemGroups.length);
+  });
+
   it('refuses manual checks without --yes (exit 2) and names them', async () => {
     const run = await cli(['deploy', zip, '--var-file', varFile]);
     expect(run.code).toBe(2);
@@ -147,7 +167,11 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     const incomplete = await cli(deployArgs());
     expect(incomplete.code).toBe(2);
     expect(incomplete.stdout).toMatch(/FAIL .*Interface engine host: a value is required/);
-    expect(incomplete.stdout).toContain('hint: Enter a value for "Interface engine host"');
+    // The terminal names what can be typed here, not a screen of the app.
+    expect(incomplete.stdout).toContain('fix: pass --var InterfaceEngineHost=VALUE (or put InterfaceEngineHost=VALUE in a --var-file) for this run, or remember it with `drop-runner tenant set st-brigids InterfaceEngineHost=VALUE`');
+    expect(incomplete.stdout).not.toMatch(/screen/i);
+    // One failing check for the missing value, naming what waits for it, not one more per default and step.
+    expect(incomplete.stdout.match(/FAIL .*InterfaceEngineHost|FAIL .*Interface engine host/g)).toHaveLength(1);
     expect(existsSync(path.join(dataDir, 'deployments')) ? scriptInserts() : []).toEqual([]);
     expect(double.server.recordsOf('batch').filter((b) => /CREATE|INSERT|MERGE/i.test(b.text))).toEqual([]);
   });

@@ -40,7 +40,7 @@ describe('preflight', () => {
     expect(world.manager.history()).toEqual([]);
   });
 
-  it('a missing required variable fails the variables check (input) and the steps that use it, with hints; nothing is sent', async () => {
+  it('a missing required variable fails one variables check (input) naming the steps that use it, with a hint; nothing is sent', async () => {
     const d = await double();
     const { InterfaceEngineHost: _gone, ...values } = tenantValues(d.server.port);
     const world = await deployWorld(values, root());
@@ -48,7 +48,10 @@ describe('preflight', () => {
     expect(result.blocked).toBe(true);
     expect(result.failureKind).toBe('input');
     expect(result.checks.find((c) => c.id === 'variables:InterfaceEngineHost')).toMatchObject({ status: 'fail', hint: 'Enter a value for "Interface engine host".' });
-    expect(result.checks.find((c) => c.id === 'pause-interface-engine:settings')).toMatchObject({ status: 'fail' });
+    // One check per root cause: the steps that use the value are named in it, not failed again one by one.
+    expect(result.checks.find((c) => c.id === 'variables:InterfaceEngineHost')!.detail).toMatch(/needed by steps pause-interface-engine, .*resume-interface-engine/);
+    expect(result.checks.find((c) => c.id === 'pause-interface-engine:settings')).toBeUndefined();
+    expect(result.checks.filter((c) => c.status === 'fail' && /InterfaceEngineHost|Interface engine host/.test(`${c.id} ${c.detail}`))).toHaveLength(1);
     const plan = await world.manager.plan(world.drop.id, TENANT);
     expect(plan.problems.map((p) => p.code)).toContain('VARIABLE_REQUIRED');
     expect(d.server.recordsOf('batch').filter((b) => /CREATE|INSERT/i.test(b.text))).toEqual([]);

@@ -46,7 +46,7 @@ describe.skipIf(!hasKeyringSession || !built)(
       expect([...(lookup.stdout + lookup.stderr).matchAll(/attribute\.account = (\S+)/g)].map((m) => m[1]).sort()).toEqual([...secretNames, 'SsisConnection'].sort());
 
       const reportDir = path.join(root, 'report');
-      const run = await runDropRunner(['deploy', zip, '--yes', '--report', reportDir, '--data-dir', dataDir], { timeoutMs: 120_000 });
+      const run = await runDropRunner(['deploy', zip, '--yes', '--operator', 'Jana', '--report', reportDir, '--data-dir', dataDir], { timeoutMs: 120_000 });
       expect(run.code, run.stdout + run.stderr).toBe(0);
       const id = /deployment (\S+)/.exec(run.stdout)![1]!;
       const started = journalOf(dataDir, id)[0]!;

@@ -139,3 +139,34 @@ describe('tenant.export through the service', () => {
     }
   });
 });
+
+describe('variables.forDrop / variables.decide through the service', () => {
+  it('sends each state, counts only what needs a value, resolves defaults built from other variables, and refuses a decision with nothing to decide', async () => {
+    const work = scratchDir('dr-handlers-state');
+    const dataDir = path.join(work, 'data');
+    const zip = await buildSampleDrop({ outDir: work, release: '2.4.0', sign: false });
+    const svc = service(dataDir);
+    try {
+      const dropId = (await call<{ id: string }>(svc, 'drop.open', { path: zip })).id;
+      const tenantId = 'st-state';
+      const view = await call<VariablesView>(svc, 'variables.forDrop', { dropId, tenantId });
+      // 20 variables, 14 with a default: only the 6 without one need attention on a first release.
+      expect(view.items).toHaveLength(20);
+      expect(view.items.filter((i) => i.attention).map((i) => `${i.name}:${i.state}`).sort()).toEqual(
+        ['ApiKey:missing-required', 'CutoverNotes:new-without-default', 'InterfaceEngineHost:missing-required', 'SftpPassword:missing-required', 'SqlPassword:missing-required', 'SqlServer:missing-required'].sort(),
+      );
+      expect(item(view, 'StagingConnection')).toMatchObject({ sensitive: true, source: 'drop-default', origin: "The drop's default" });
+      expect(item(view, 'ApiBaseUrl').resolvedDefault).toBeUndefined();
+
+      const typed = await call<VariablesView>(svc, 'variables.save', { dropId, tenantId, values: [{ name: 'InterfaceEngineHost', value: 'ie01.example' }], remember: false });
+      expect(item(typed, 'InterfaceEngineHost')).toMatchObject({ state: 'entered-unsaved', attention: false });
+      expect(item(typed, 'ApiBaseUrl')).toMatchObject({ defaultValue: 'https://#{InterfaceEngineHost}:8443/api', resolvedDefault: 'https://ie01.example:8443/api' });
+      expect(item(typed, 'SftpHost').resolvedDefault).toBe('ie01.example');
+
+      await expect(call(svc, 'variables.decide', { dropId, tenantId, name: 'FeedBatchSize', decision: 'keep-previous' })).rejects.toMatchObject({ code: 'VARIABLE_NO_DEFAULT_CHANGE' });
+    } finally {
+      await svc.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

@@ -54,7 +54,9 @@ describe('renderReportHtml', () => {
     expect(doc).toContain('<th scope="row"');
     expect(doc).toMatch(/<svg [^>]*role="img" aria-labelledby="tl-title tl-desc"/);
     expect(doc).toContain('@media print');
-    expect(doc).toContain('break-before: page');
+    expect(doc).toContain('break-after: avoid');
+    expect(doc).toContain('thead { display: table-header-group; }');
+    expect(doc).toContain('<tbody class="lead-rows">');
   });
 
   it('states status in words, not colour only', () => {
@@ -121,5 +123,23 @@ describe('renderReportHtml: the machine clock', () => {
     const doc = html(successfulJournal());
     expect(doc).toContain('Europe/Amsterdam, UTC+01:00 when the deployment started');
     expect(doc).toContain('times in this report are UTC');
+  });
+  it('says in its header that a demo deployment ran against the simulated server, and shows default-change decisions', () => {
+    const [first, ...rest] = successfulJournal();
+    const start = first as Extract<JournalEvent, { type: 'deployment-started' }>;
+    const b = new JournalBuilder();
+    b.add({
+      ...start,
+      simulatedServer: 'Simulated SQL Server (the Drop Runner TDS test double) on 127.0.0.1:14330: nothing is deployed to a real server.',
+      variables: [...start.variables, { name: 'BatchTimeout', source: 'remembered', sensitive: false, value: '500', decision: 'keep-previous' }],
+    } as never);
+    for (const e of rest) b.add(e as never);
+    const doc = html(b.events);
+    const header = doc.slice(doc.indexOf('<header class="doc-header">'), doc.indexOf('</header>'));
+    expect(header).toContain('SIMULATED SERVER — not a real deployment.');
+    expect(header).toContain('127.0.0.1:14330');
+    expect(doc).toMatch(/BatchTimeout<\/th><td>remembered<br><span class="small">default changed: kept the previous value<\/span>/);
+    expect(html(successfulJournal())).not.toContain('SIMULATED SERVER');
+    expect(buildReportModel(b.events, fixed).variables.find((v) => v.name === 'BatchTimeout')).toMatchObject({ decision: 'keep-previous' });
   });
 });

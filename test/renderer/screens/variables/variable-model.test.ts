@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { VariableItem } from '../../../../common/contract';
-import { countVariables, effectiveSource, filterVariables, firstBatchSize, groupVariables, limitRows, needsAttention, validateValue } from '../../../../renderer/screens/variables/variable-model';
+import { deriveVariableState, stateNeedsAttention } from '../../../../common/variable-state';
+import { countVariables, effectiveSource, filterVariables, firstBatchSize, groupVariables, limitRows, needsAttention, rowState, validateValue } from '../../../../renderer/screens/variables/variable-model';
 
 function item(partial: Partial<VariableItem> & { name: string }): VariableItem {
-  return { label: partial.name, type: 'text', required: false, sensitive: false, status: 'unchanged', source: 'drop-default', hasValue: true, ...partial };
+  const base = { label: partial.name, type: 'text', required: false, sensitive: false, status: 'unchanged', source: 'drop-default', hasValue: true, ...partial } as const;
+  const state = deriveVariableState({ ...base, hasDefault: base.source === 'drop-default' });
+  return { ...base, state, attention: stateNeedsAttention(state), origin: '' };
 }
 
 const items = [
@@ -15,8 +18,8 @@ const items = [
 ];
 
 describe('variable model', () => {
-  it('flags the statuses that need attention, and values with problems', () => {
-    expect(items.filter((i) => needsAttention(i)).map((i) => i.name)).toEqual(['Smtp.Host', 'Timeout', 'Api.Key']);
+  it('flags the states that need a decision (a new variable with a default does not), and values with problems', () => {
+    expect(items.filter((i) => needsAttention(i)).map((i) => i.name)).toEqual(['Timeout', 'Api.Key']);
     expect(needsAttention(item({ name: 'x', status: 'remembered', problem: 'bad' }))).toBe(true);
   });
   it('lets a valid entered value clear the attention flag', () => {
@@ -24,11 +27,22 @@ describe('variable model', () => {
     expect(needsAttention(items[4] as VariableItem, draft)).toBe(false);
     expect(needsAttention(items[4] as VariableItem, new Map([['Api.Key', '']]))).toBe(true);
   });
+  it('derives a row typed but not saved with the same rule as the engine', () => {
+    const apiKey = items[4] as VariableItem;
+    expect(rowState(apiKey, undefined)).toBe('missing-required');
+    expect(rowState(apiKey, 's3cret')).toBe('entered-unsaved');
+    expect(rowState(apiKey, '')).toBe('missing-required');
+    const timeout = items[3] as VariableItem;
+    expect(rowState(timeout, undefined)).toBe('default-changed');
+    expect(rowState(timeout, '45')).toBe('entered-unsaved');
+    expect(rowState(timeout, 'soon')).toBe('invalid');
+    expect(countVariables(items, new Map([['Timeout', '45'], ['Api.Key', 'x']])).attention).toBe(0);
+  });
   it('filters by tab and query', () => {
     expect(filterVariables(items, 'secrets', '').map((i) => i.name)).toEqual(['Sql.Password', 'Api.Key']);
     expect(filterVariables(items, 'all', 'relay').map((i) => i.name)).toEqual(['Smtp.Host']);
     expect(filterVariables(items, 'attention', 'sql').map((i) => i.name)).toEqual([]);
-    expect(countVariables(items)).toEqual({ all: 5, attention: 3, secrets: 2 });
+    expect(countVariables(items)).toEqual({ all: 5, attention: 2, secrets: 2 });
   });
   it('groups in first-appearance order with a General group', () => {
     expect(groupVariables(items).map((g) => [g.group, g.items.length])).toEqual([

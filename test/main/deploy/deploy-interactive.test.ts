@@ -1,0 +1,134 @@
+/**
+ * `drop-runner deploy` at a real terminal (a tmux pane, so stdin and stdout are a TTY): the operator's
+ * name is asked once and remembered, each manual check is asked with its instructions when the run
+ * reaches it, and the journal records who confirmed it. Then `--yes` on the same machine confirms the
+ * checks in advance, asks for nothing, and the journal says "confirmed in advance by <operator>".
+ * Needs the built CLI and tmux; skips visibly without them.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../support/browser-host';
+import { cleanup, journalOf, sampleDropZip, scratch, startDeployDouble, tenantValues, type DeployDouble } from './deploy-fixture';
+
+const built = existsSync(path.join(repoRoot, 'dist', 'main', 'cli.js'));
+const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
+if (!built || !hasTmux) console.warn(`deploy-interactive SKIPPED: ${!built ? 'dist/main/cli.js missing (run `node scripts/build.mjs`)' : 'tmux is not installed'}`);
+
+const socket = `dr-ux-${process.pid}`;
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+/** Everything the pane showed, scrollback included, lines re-joined where the pane wrapped them. */
+const screen = (session: string) => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session).stdout;
+
+async function until(session: string, what: RegExp, timeoutMs = 90_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screen(session);
+    if (what.test(text)) return text;
+    if (Date.now() > end) throw new Error(`the terminal never showed ${what}:\n${text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let double: DeployDouble;
+let root: string;
+let dataDir: string;
+let varFile: string;
+let zip: string;
+
+beforeAll(async () => {
+  zip = await sampleDropZip();
+});
+beforeEach(async () => {
+  double = await startDeployDouble();
+  root = scratch('dr-cli-tty');
+  dataDir = path.join(root, 'data');
+  varFile = path.join(root, 'values.json');
+  writeFileSync(varFile, JSON.stringify(tenantValues(double.server.port)));
+});
+afterEach(async () => {
+  tmux('kill-server');
+  await double.server.close();
+  cleanup(root);
+});
+
+/** Starts `drop-runner deploy …` in a fresh tmux session; the pane stays open after the command to read its exit code. */
+function deployInTerminal(session: string, ...extra: string[]): void {
+  const cli = [process.execPath, path.join(repoRoot, 'bin', 'drop-runner.js'), 'deploy', zip, '--var-file', varFile, '--data-dir', dataDir, ...extra].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const started = tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '50', `${cli}; echo "EXIT=$?"; sleep 600`);
+  expect(started.status, started.stderr).toBe(0);
+}
+const type = (session: string, text: string) => {
+  tmux('send-keys', '-t', session, '-l', text);
+  tmux('send-keys', '-t', session, 'Enter');
+};
+const onlyDeployment = () => readdirSync(path.join(dataDir, 'deployments')).filter((d) => !d.startsWith('.')).sort();
+
+describe.skipIf(!built || !hasTmux)('deploy at an interactive terminal (tmux)', () => {
+  it('asks the operator once, then at each manual check with its instructions; --yes later confirms in advance', async () => {
+    const s1 = `${socket}-a`;
+    deployInTerminal(s1);
+    await until(s1, /Your name, for the deployment report/);
+    type(s1, 'Jana de Vries');
+
+    // First manual check, with its instructions (#{InterfaceEngineHost} evaluated), asked when the run reaches it.
+    let text = await until(s1, /Done\? \[c\]onfirm/);
+    expect(text).toContain('Manual check: ');
+    expect(text).toContain("Ask the St. Brigid's integration team to pause the ADT and lab result channels on ie01.sbrh.example");
+    expect(text).not.toMatch(/Resume the interface|resume the ADT/);
+    type(s1, 'c');
+
+    // The second check comes only after the steps between them ran.
+    text = await until(s1, /resume the ADT and lab result channels on ie01\.sbrh\.example[\s\S]*Done\? \[c\]onfirm/);
+    expect(text).toMatch(/✔ \[4\/5\] Deploy the Clinical Feeds SSIS project succeeded[\s\S]*resume the ADT/);
+    type(s1, 'c');
+    text = await until(s1, /EXIT=\d+/);
+    expect(text).toContain('EXIT=0');
+
+    const [first] = onlyDeployment();
+    const events = journalOf(dataDir, first!);
+    const start = events[0]!;
+    expect(start.type === 'deployment-started' && start.operator).toBe('Jana de Vries');
+    const confirmations = events.flatMap((e) => (e.type === 'artifact' && e.artifact.name === 'Manual check' ? [`${e.artifact.action} ${e.artifact.detail}`] : []));
+    expect(confirmations).toEqual(['confirmed by Jana de Vries', 'confirmed by Jana de Vries']);
+    // Remembered: never the OS account.
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ 'operator.name': 'Jana de Vries' });
+
+    // Same machine, --yes: no question at all, and the record says the checks were confirmed in advance.
+    const s2 = `${socket}-b`;
+    deployInTerminal(s2, '--yes');
+    text = await until(s2, /EXIT=\d+/);
+    expect(text).toContain('EXIT=0');
+    expect(text).not.toContain('Your name');
+    expect(text).not.toContain('Done? [c]onfirm');
+    const second = onlyDeployment().find((d) => d !== first)!;
+    const inAdvance = journalOf(dataDir, second).flatMap((e) => (e.type === 'artifact' && e.artifact.name === 'Manual check' ? [e.artifact.detail] : []));
+    expect(inAdvance).toEqual(['confirmed in advance by Jana de Vries (deploy --yes)', 'confirmed in advance by Jana de Vries (deploy --yes)']);
+  }, 240_000);
+
+  it('an abort at a manual check stops the deployment (exit 1) before the steps after it', async () => {
+    const s = `${socket}-c`;
+    deployInTerminal(s, '--operator', 'Sam Okafor');
+    await until(s, /Done\? \[c\]onfirm/);
+    type(s, 'a');
+    const text = await until(s, /EXIT=\d+/);
+    expect(text).toContain('EXIT=1');
+    const events = journalOf(dataDir, onlyDeployment()[0]!);
+    expect(events.some((e) => e.type === 'step-started' && e.stepId !== events.find((x) => x.type === 'step-started')!.stepId)).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: 'deployment-finished', outcome: 'aborted' });
+  }, 180_000);
+
+  it('Ctrl+C at a manual check stops there instead of waiting for ever', async () => {
+    const s = `${socket}-d`;
+    deployInTerminal(s, '--operator', 'Sam Okafor');
+    await until(s, /Done\? \[c\]onfirm/);
+    tmux('send-keys', '-t', s, 'C-c');
+    const text = await until(s, /EXIT=\d+/, 60_000);
+    expect(text).toContain('Aborted at the manual check (Ctrl+C).');
+    expect(text).not.toContain('EXIT=0');
+    const events = journalOf(dataDir, onlyDeployment()[0]!);
+    expect(events.at(-1)).toMatchObject({ type: 'deployment-finished' });
+    expect(events.some((e) => e.type === 'step-started' && e.stepId === 'staging-db')).toBe(false);
+  }, 180_000);
+});
