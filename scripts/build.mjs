@@ -16,7 +16,7 @@ const node = {
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // Bundled ESM has no require(); a few CommonJS-only paths (keytar) use createRequire explicitly.
+  // Bundled ESM has no require(); a few CommonJS-only paths (the keyring binding) use createRequire explicitly.
   banner: { js: '// Drop Runner — built file, edit the TypeScript sources instead.' },
 };
 

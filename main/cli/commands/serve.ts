@@ -1,5 +1,5 @@
 import { findChromium } from '../../platform/find-chromium';
-import { createKeytarSecretStore } from '../../platform/secret-store';
+import { createKeychainSecretStore } from '../../platform/secret-store';
 import { createService } from '../../service';
 import { startWebHost } from '../../web/web-host';
 import { EXIT, type CliCommand } from '../cli-types';
@@ -24,7 +24,7 @@ export const serveCommand: CliCommand = {
       ctx.stderr(`error INVALID_ARGUMENTS: --simulated-port must be a number from 1 to 65535, not "${simulatedFlag}".\nhint: npm run demo sets it; leave it out otherwise.\n`);
       return EXIT.invalidInput;
     }
-    const secrets = createKeytarSecretStore();
+    const secrets = createKeychainSecretStore();
     const service = createService({
       dataDir: ctx.dataDir,
       host: 'web',

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
-import { SECRET_MAX_BYTES, classifyKeychainFailure, createKeytarSecretStore, secretsHint, secretsUnavailable } from '../../../main/platform/secret-store';
+import { SECRET_MAX_BYTES, classifyKeychainFailure, createKeychainSecretStore, secretsHint, secretsUnavailable } from '../../../main/platform/secret-store';
 import { keyringAvailable, keyringSkipMessage, uniqueSecret } from '../tenants/tenant-test-support';
 
 async function codeOf(p: Promise<unknown>): Promise<AppError> {
@@ -41,9 +41,9 @@ describe('keychain failure classification', () => {
   });
 });
 
-describe('createKeytarSecretStore without a keychain', () => {
+describe('createKeychainSecretStore without a keychain', () => {
   it('rejects a value over 2,560 bytes with SECRET_TOO_LARGE, without echoing it', async () => {
-    const store = createKeytarSecretStore({ moduleId: 'keytar-module-that-does-not-exist' });
+    const store = createKeychainSecretStore({ moduleId: 'keytar-module-that-does-not-exist' });
     const big = 'é'.repeat(1281); // 2,562 UTF-8 bytes but only 1,281 characters: the cap is in bytes
     const err = await codeOf(store.set('drop-runner/t', 'Big', big));
     expect(err.code).toBe('SECRET_TOO_LARGE');
@@ -52,7 +52,7 @@ describe('createKeytarSecretStore without a keychain', () => {
   });
 
   it('maps a missing native module to SECRETS_UNAVAILABLE (module-missing), loaded only on first use', async () => {
-    const store = createKeytarSecretStore({ moduleId: 'keytar-module-that-does-not-exist', platform: 'linux' });
+    const store = createKeychainSecretStore({ moduleId: 'keytar-module-that-does-not-exist', platform: 'linux' });
     const err = await codeOf(store.get('drop-runner/t', 'X'));
     expect(err.code).toBe('SECRETS_UNAVAILABLE');
     expect(err.details).toMatchObject({ reason: 'module-missing' });
@@ -72,9 +72,9 @@ describe('createKeytarSecretStore without a keychain', () => {
   });
 });
 
-describe.skipIf(!keyringAvailable)('createKeytarSecretStore against gnome-keyring', () => {
+describe.skipIf(!keyringAvailable)('createKeychainSecretStore against gnome-keyring', () => {
   it('stores, reads, deletes; get of an absent item is null', async () => {
-    const store = createKeytarSecretStore();
+    const store = createKeychainSecretStore();
     const service = `drop-runner/test-${process.pid}`;
     const value = uniqueSecret('rt');
     await store.set(service, 'Password', value);
@@ -85,7 +85,7 @@ describe.skipIf(!keyringAvailable)('createKeytarSecretStore against gnome-keyrin
   });
 
   it('accepts exactly 2,560 bytes', async () => {
-    const store = createKeytarSecretStore();
+    const store = createKeychainSecretStore();
     const service = `drop-runner/test-${process.pid}`;
     const value = 'x'.repeat(SECRET_MAX_BYTES);
     await store.set(service, 'Max', value);
@@ -94,7 +94,7 @@ describe.skipIf(!keyringAvailable)('createKeytarSecretStore against gnome-keyrin
   });
 
   it('probe() does a round trip and leaves nothing behind', async () => {
-    const store = createKeytarSecretStore();
+    const store = createKeychainSecretStore();
     const search = () => {
       const r = spawnSync('secret-tool', ['search', '--all', 'service', 'drop-runner/probe'], { encoding: 'utf8' });
       return r.stdout + r.stderr;
@@ -110,7 +110,7 @@ describe.skipIf(!keyringAvailable)('createKeytarSecretStore against gnome-keyrin
 
 if (!keyringAvailable) {
   console.warn(keyringSkipMessage);
-  describe('createKeytarSecretStore against gnome-keyring', () => {
+  describe('createKeychainSecretStore against gnome-keyring', () => {
     it.skip(keyringSkipMessage, () => undefined);
   });
 }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import { secretService } from '../../../main/tenants/tenant-model';
 import {
@@ -189,7 +189,7 @@ if (!keyringAvailable) {
 }
 
 describe('probe store sanity', () => {
-  it('createKeytarSecretStore loads lazily: constructing it touches nothing', () => {
-    expect(() => createKeytarSecretStore({ moduleId: 'not-a-module' })).not.toThrow();
+  it('createKeychainSecretStore loads lazily: constructing it touches nothing', () => {
+    expect(() => createKeychainSecretStore({ moduleId: 'not-a-module' })).not.toThrow();
   });
 });
