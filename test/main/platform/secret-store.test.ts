@@ -15,10 +15,13 @@ async function codeOf(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe('keychain failure classification', () => {
-  // The messages keytar/libsecret really produced on the build machine (reference doc §2 and our own runs).
+  // The messages the keychain libraries really produced on the build machine (reference doc §2 and our own runs).
   it.each([
     ['Cannot autolaunch D-Bus without X11 $DISPLAY', 'no-dbus'],
     ['Could not connect: No such file or directory', 'no-dbus'],
+    ['Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead', 'no-dbus'],
+    ['Platform failure: DBus error: Failed to connect to socket /nonexistent: No such file or directory', 'no-dbus'],
+    ['Disk quota exceeded (os error 122)', 'quota'],
     ['Error spawning command line “dbus-launch --autolaunch=abc --binary-syntax --close-stderr”: Child process exited with code 1', 'no-dbus'],
     ['The name org.freedesktop.secrets was not provided by any .service files', 'no-provider'],
     ['Cannot create an item in a locked collection', 'locked'],
@@ -59,9 +62,10 @@ describe('createKeychainSecretStore without a keychain', () => {
     expect(err.hint).toContain('Reinstall');
   });
 
-  it("classifies keytar's real dead-socket failure as no-dbus (child process exits normally)", () => {
-    // keytar itself in a fresh process: libsecret caches its bus connection, so the env must be set before load.
-    const r = spawnSync(process.execPath, ['-e', "require('keytar').getPassword('s','a').then(v=>console.log('value',v),e=>console.log('error',e.message))"], {
+  it("classifies the binding's real dead-socket failure as no-dbus (child process exits normally)", () => {
+    // The binding itself in a fresh process, pinned to the Secret Service so it cannot fall back.
+    const code = "const {AsyncEntry}=require('@napi-rs/keyring');Promise.resolve().then(()=>new AsyncEntry('s','a',{linux:{store:'secret-service'}}).getPassword()).then(v=>console.log('value',v),e=>console.log('error',e.message))";
+    const r = spawnSync(process.execPath, ['-e', code], {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-test-bus' },
       encoding: 'utf8',
       timeout: 30_000,
@@ -74,7 +78,7 @@ describe('createKeychainSecretStore without a keychain', () => {
 
 describe.skipIf(!keyringAvailable)('createKeychainSecretStore against gnome-keyring', () => {
   it('stores, reads, deletes; get of an absent item is null', async () => {
-    const store = createKeychainSecretStore();
+    const store = createKeychainSecretStore({ linuxStore: 'secret-service' });
     const service = `drop-runner/test-${process.pid}`;
     const value = uniqueSecret('rt');
     await store.set(service, 'Password', value);
@@ -85,7 +89,7 @@ describe.skipIf(!keyringAvailable)('createKeychainSecretStore against gnome-keyr
   });
 
   it('accepts exactly 2,560 bytes', async () => {
-    const store = createKeychainSecretStore();
+    const store = createKeychainSecretStore({ linuxStore: 'secret-service' });
     const service = `drop-runner/test-${process.pid}`;
     const value = 'x'.repeat(SECRET_MAX_BYTES);
     await store.set(service, 'Max', value);
@@ -93,18 +97,22 @@ describe.skipIf(!keyringAvailable)('createKeychainSecretStore against gnome-keyr
     await store.delete(service, 'Max');
   });
 
+  it('auto picks the running Secret Service, which lasts', async () => {
+    expect(await createKeychainSecretStore({ linuxStore: 'auto' }).probe()).toMatchObject({ backend: 'secret-service', lasting: true });
+  });
+
   it('probe() does a round trip and leaves nothing behind', async () => {
-    const store = createKeychainSecretStore();
+    const store = createKeychainSecretStore({ linuxStore: 'secret-service' });
     const search = () => {
       const r = spawnSync('secret-tool', ['search', '--all', 'service', 'drop-runner/probe'], { encoding: 'utf8' });
       return r.stdout + r.stderr;
     };
     // Control: the search really sees items of this service, so "nothing found" below means something.
     await store.set('drop-runner/probe', 'control', 'c');
-    expect(search()).toContain('attribute.account = control');
+    expect(search()).toContain('attribute.username = control');
     await store.delete('drop-runner/probe', 'control');
     await store.probe();
-    expect(search()).not.toContain('attribute.account');
+    expect(search()).not.toContain('attribute.username');
   });
 });
 
