@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { resolveDataDir } from '../platform/data-dir';
 import { findChromium } from '../platform/find-chromium';
 import { createKeychainSecretStore } from '../platform/secret-store';
-import { createService, type Service } from '../service';
+import type { Service } from '../service';
 import { APP_ORIGIN, registerAppScheme, rendererDirFrom, serveRenderer } from './app-protocol';
 import { installMenu } from './app-menu';
 import { createElectronSettingsStore } from './electron-settings-store';
@@ -78,21 +78,27 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     const owner = window;
-    service = createService({
-      dataDir,
-      host: 'electron',
-      settingsFor: (name) => createElectronSettingsStore(dataDir, name),
-      secrets,
-      printPdf: printHtmlToPdf,
-      ...(simulatedServer ? { simulatedServer } : {}),
-      findChromium: () => findChromium(),
-      pickDropFile: async () => {
-        const result = await dialog.showOpenDialog(owner, { title: 'Open a drop', properties: ['openFile'], filters: [{ name: 'Drops', extensions: ['zip'] }] });
-        return result.canceled ? null : (result.filePaths[0] ?? null);
-      },
+    // The engine (SQL driver, zip readers, schemas) loads while the window paints; IPC requests wait for it.
+    const engine = import('../service').then(({ createService }) =>
+      createService({
+        dataDir,
+        host: 'electron',
+        settingsFor: (name) => createElectronSettingsStore(dataDir, name),
+        secrets,
+        printPdf: printHtmlToPdf,
+        ...(simulatedServer ? { simulatedServer } : {}),
+        findChromium: () => findChromium(),
+        pickDropFile: async () => {
+          const result = await dialog.showOpenDialog(owner, { title: 'Open a drop', properties: ['openFile'], filters: [{ name: 'Drops', extensions: ['zip'] }] });
+          return result.canceled ? null : (result.filePaths[0] ?? null);
+        },
+      }),
+    );
+    bridgeIpc(engine, window);
+    void engine.then((loaded) => {
+      service = loaded;
+      if (!owner.isDestroyed()) installMenu(loaded, owner);
     });
-    bridgeIpc(service, window);
-    installMenu(service, window);
     window.once('ready-to-show', () => window?.show());
     await window.loadURL(`${APP_ORIGIN}/index.html`);
   });
