@@ -12,9 +12,10 @@ module.exports = {
   directories: { output: 'out', buildResources: 'build' },
   electronDist,
   files: ['dist/**/*', 'bin/**/*', 'package.json', '!**/*.map'],
-  // keytar is a native module: it must live outside the asar archive to be loadable.
-  asarUnpack: ['node_modules/keytar/**'],
-  npmRebuild: true,
+  // The keyring binding is a native module: it must live outside the asar archive to be loadable. It is
+  // N-API, so the prebuilt binary loads in Electron as in Node and nothing needs rebuilding.
+  asarUnpack: ['node_modules/@napi-rs/keyring*/**'],
+  npmRebuild: false,
   // Hospitals change software through their own change control: no auto-update feed.
   publish: null,
   win: {
