@@ -11,7 +11,8 @@ import { locateRendererDir, serveStatic } from './static-files';
 import { receiveUpload, removeOldUploads } from './upload';
 
 export interface WebHostOptions {
-  service: Service;
+  /** May still be loading: the page is served at once, API requests wait for the engine (`drop-runner serve` starts that way). */
+  service: Service | Promise<Service>;
   dataDir: string;
   /** 0 (default) picks a free port. */
   port?: number;
@@ -80,9 +81,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let closing = false;
   const downloads = new ReportDownloads();
 
-  const unsubscribe = options.service.events.subscribe((name, payload) => {
-    const frame = `data: ${JSON.stringify({ name, payload })}\n\n`;
-    for (const client of sseClients) client.write(frame);
+  const engine = Promise.resolve(options.service);
+  let unsubscribe = (): void => undefined;
+  void engine.then((service) => {
+    if (closing) return;
+    unsubscribe = service.events.subscribe((name, payload) => {
+      const frame = `data: ${JSON.stringify({ name, payload })}\n\n`;
+      for (const client of sseClients) client.write(frame);
+    });
   });
 
   const server = createServer((req, res) => {
@@ -154,7 +160,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const status = (error as { status?: number }).status ?? 400;
       return sendJson(res, status, { ok: false, error: { code: 'INVALID_REQUEST', message: `The request body could not be read: ${(error as Error).message}.`, hint: 'Send a JSON object of at most 8 MiB.' } });
     }
-    const reply = await dispatch(options.service.handlers, name, body, options.service.redact);
+    const service = await engine;
+    const reply = await dispatch(service.handlers, name, body, service.redact);
     // The page cannot open server paths: each exported report file is also offered as a download.
     if (name === 'report.export' && reply.ok) {
       const exported = reply as { ok: true; result: { files: ExportedFile[] } };

@@ -1,6 +1,5 @@
 import { findChromium } from '../../platform/find-chromium';
 import { createKeychainSecretStore } from '../../platform/secret-store';
-import { createService } from '../../service';
 import { startWebHost } from '../../web/web-host';
 import { EXIT, type CliCommand } from '../cli-types';
 
@@ -25,13 +24,14 @@ export const serveCommand: CliCommand = {
       return EXIT.invalidInput;
     }
     const secrets = createKeychainSecretStore();
-    const service = createService({
+    // The page is served while the engine (SQL driver, zip readers, schemas) loads; API requests wait for it.
+    const service = import('../../service').then(({ createService }) => createService({
       dataDir: ctx.dataDir,
       host: 'web',
       secrets,
       findChromium: () => findChromium(),
       ...(simulatedPort !== undefined ? { simulatedServer: { port: simulatedPort, note: `Simulated SQL Server (the Drop Runner TDS test double) on 127.0.0.1:${simulatedPort}: nothing is deployed to a real server.` } } : {}),
-    });
+    }));
     const host = await startWebHost({ service, dataDir: ctx.dataDir, port });
     ctx.stdout(`Drop Runner browser host listening. Open this URL in a browser on this machine:\n${host.url}\n`);
     await new Promise<void>((resolve) => {
@@ -40,7 +40,7 @@ export const serveCommand: CliCommand = {
       process.once('SIGTERM', stop);
     });
     await host.close();
-    await service.close();
+    await (await service).close();
     return EXIT.ok;
   },
 };
