@@ -14,6 +14,7 @@ import { buildChildren, filesContaining, lockedKeyringWrap, removeChildren, runN
 
 interface DriverLine {
   ok?: boolean;
+  info?: { backend: string; lasting: boolean };
   alive?: boolean;
   tenants?: number;
   error?: { code: string; message: string; hint: string; details?: Record<string, unknown> };
@@ -118,6 +119,11 @@ describe.skipIf(!sessionToolsAvailable)('keychain unavailable or locked', () => 
     const s = uniqueSecret('noprov');
     used.push(s);
     expectUnavailable(runNode(children.cli, ['tenant', 'set', 'st-marys', `Pw=${s}`, '--secret', '--data-dir', dir], { wrap, env: pinned }), /no Secret Service provider/);
+    // Unpinned, the same machine falls back to the kernel keyring (where the kernel allows it), which says it does not last.
+    const auto = runNode(children.driver, [dir, 'probe'], { wrap, env: { DROP_RUNNER_KEYCHAIN: undefined } });
+    const [autoResult] = lines(auto.stdout);
+    if (autoResult.ok) expect(autoResult).toMatchObject({ info: { backend: 'kernel-keyring', lasting: false } });
+    else expect(autoResult.error?.details).toMatchObject({ reason: 'kernel-keyring-denied' });
   });
 
   describe('a keyring locked after the secrets were stored', () => {
