@@ -4,13 +4,15 @@
  * settings. Two data folders (a demo, a test run, a second profile) that know the same tenant id
  * therefore never read, overwrite or forget each other's secrets.
  *
- * Builds before this wrote `drop-runner/<tenant-id>` with no scope. The first keychain call of a data
+ * Builds before this wrote `drop-runner/<tenant-id>` with no scope (through keytar, whose Linux items
+ * only secret-tool can read: see platform/keytar-items.ts). The first keychain call of a data
  * folder migrates, once, every secret its index names from the old service to the scoped one and
  * removes the old item (so no unscoped copy lingers); the first data folder to migrate claims an
  * item, as the old layout could not say whose it was. Completion is recorded in the settings, so a
  * keychain that was unavailable simply retries the migration on the next call.
  */
 import { randomBytes } from 'node:crypto';
+import { keytarItemReader, type LegacyItemReader } from '../platform/keytar-items';
 import type { SecretStore } from '../platform/secret-store';
 import type { SettingsStore } from '../platform/settings-store';
 import { secretService } from './tenant-model';
@@ -34,12 +36,12 @@ export function scopedService(service: string, scope: string): string {
 }
 
 /** Wraps the OS store so every tenant service carries this data folder's scope; runs the one-time migration first. */
-export function scopeSecretsToDataFolder(inner: SecretStore, settings: SettingsStore): SecretStore {
+export function scopeSecretsToDataFolder(inner: SecretStore, settings: SettingsStore, keytarItems: LegacyItemReader = keytarItemReader()): SecretStore {
   let migration: Promise<void> | undefined;
   const ready = async (): Promise<string> => {
     const scope = keychainScope(settings);
     if (settings.get(MIGRATED_KEY) === undefined) {
-      migration ??= migrateLegacyItems(inner, settings, scope).finally(() => (migration = undefined));
+      migration ??= migrateLegacyItems(inner, settings, scope, keytarItems).finally(() => (migration = undefined));
       await migration;
     }
     return scope;
@@ -53,7 +55,7 @@ export function scopeSecretsToDataFolder(inner: SecretStore, settings: SettingsS
 }
 
 /** Moves each indexed secret from `drop-runner/<tenant>` to the scoped service; never overwrites a scoped item. */
-async function migrateLegacyItems(inner: SecretStore, settings: SettingsStore, scope: string): Promise<void> {
+async function migrateLegacyItems(inner: SecretStore, settings: SettingsStore, scope: string, keytarItems: LegacyItemReader): Promise<void> {
   let moved = 0;
   for (const key of settings.keys()) {
     if (!key.startsWith(TENANT_PREFIX)) continue;
@@ -61,11 +63,14 @@ async function migrateLegacyItems(inner: SecretStore, settings: SettingsStore, s
     const record = settings.get<{ secrets?: Record<string, unknown> }>(key);
     const legacyService = secretService(tenantId);
     for (const name of Object.keys(record?.secrets ?? {})) {
-      const legacy = await inner.get(legacyService, name);
+      // An unscoped item of the current binding, else one that keytar wrote (Linux Secret Service).
+      const current = await inner.get(legacyService, name);
+      const legacy = current ?? (await keytarItems.read(legacyService, name));
       if (legacy === null) continue;
       const target = scopedService(legacyService, scope);
       if ((await inner.get(target, name)) === null) await inner.set(target, name, legacy);
-      await inner.delete(legacyService, name);
+      if (current !== null) await inner.delete(legacyService, name);
+      else await keytarItems.remove(legacyService, name);
       moved += 1;
     }
   }

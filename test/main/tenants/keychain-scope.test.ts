@@ -4,6 +4,7 @@
  * store this process gets: the Secret Service inside scripts/with-keyring.sh, else the Linux kernel
  * keyring; skipped visibly when neither works here.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
@@ -74,6 +75,27 @@ describe.skipIf(!works)(`keychain items scoped to the data folder (store: ${usab
     expect(await restarted.revealSecret(tenantId, 'Legacy')).toBe(value);
     expect(await raw.get(secretService(tenantId), 'Legacy')).toBeNull();
     expect(await raw.get(scopedService(secretService(tenantId), keychainScope(settings)), 'Legacy')).toBe(value);
+    expect(createConfSettingsStore(dir, 'tenants').get('keychain:migrated')).toMatchObject({ moved: 1 });
+  });
+
+  // keytar items carry `account` where the binding uses `username`: only secret-tool reaches them.
+  const keytarSession = usable === 'secret-service' && spawnSync('sh', ['-c', 'command -v secret-tool']).status === 0;
+  it.runIf(keytarSession)('migrates an item keytar wrote (attributes service + account) through secret-tool, and removes it', async () => {
+    const dir = dataDir('scope-keytar');
+    const store = openTenantStore(dir, { secrets: raw });
+    const value = secret('keytar');
+    await store.saveValues(tenantId, [{ name: 'FromKeytar', value, sensitive: true }], { remember: true });
+    const settings = createConfSettingsStore(dir, 'tenants');
+    await raw.delete(scopedService(secretService(tenantId), keychainScope(settings)), 'FromKeytar');
+    settings.delete('keychain:migrated');
+    // Exactly the item keytar's setPassword made: label "<service>", attributes service and account.
+    const stored = spawnSync('secret-tool', ['store', '--label', secretService(tenantId), 'service', secretService(tenantId), 'account', 'FromKeytar'], { input: value });
+    expect(stored.status).toBe(0);
+    const lookup = () => spawnSync('secret-tool', ['lookup', 'service', secretService(tenantId), 'account', 'FromKeytar'], { encoding: 'utf8' }).stdout;
+    expect(lookup()).toBe(value); // control: the old item is really there
+
+    expect(await openTenantStore(dir, { secrets: raw }).revealSecret(tenantId, 'FromKeytar')).toBe(value);
+    expect(lookup()).toBe('');
     expect(createConfSettingsStore(dir, 'tenants').get('keychain:migrated')).toMatchObject({ moved: 1 });
   });
 
