@@ -136,9 +136,14 @@ export function createKeychainSecretStore(options: KeychainSecretStoreOptions = 
   };
 
   const select = (): Promise<Backend> => {
-    chosen ??= chooseBackend(load(), platform, choice, guard);
-    // A failed choice (e.g. neither Linux store works) is retried on the next call: the engineer may have fixed it.
-    chosen.catch(() => (chosen = undefined));
+    if (!chosen) {
+      const attempt = chooseBackend(load(), platform, choice, guard);
+      // A failed choice (e.g. a locked keyring) is retried on the next call: the engineer may have fixed it.
+      attempt.catch(() => {
+        if (chosen === attempt) chosen = undefined;
+      });
+      chosen = attempt;
+    }
     return chosen;
   };
 
