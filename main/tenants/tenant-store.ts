@@ -3,10 +3,10 @@
  * the index of secret names go to the SettingsStore; secret values go to the SecretStore only, one
  * item per variable (service `drop-runner/<tenant-id>@<data-folder scope>`, account = variable name).
  *
- * The index exists because the keychain cannot be listed safely (listing crashed keytar on a locked Linux
- * keyring and the kernel keyring cannot be listed by service), and it also turns a silent keychain failure into a loud one: a locked
- * keyring answers "no such item", so an indexed name that reads back as null is SECRETS_UNAVAILABLE,
- * never "missing".
+ * The index exists because the keychain cannot be listed safely (listing crashed keytar on a locked
+ * Linux keyring, and the kernel keyring cannot be listed by service), and it also turns a silent
+ * keychain failure into a loud one: an indexed name that reads back as null (an item removed behind
+ * our back, or a store that answers "no such item" when locked) is SECRETS_UNAVAILABLE, never "missing".
  */
 import { AppError } from '../../common/errors';
 import type { Drop, VariableTemplate } from '../../common/drop-model';
