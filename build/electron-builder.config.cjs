@@ -12,10 +12,11 @@ module.exports = {
   directories: { output: 'out', buildResources: 'build' },
   electronDist,
   files: ['dist/**/*', 'bin/**/*', 'package.json', '!**/*.map'],
-  // keytar is a native module: it must live outside the asar archive to be loadable. The drop worker
+  // The keyring binding is a native module: it must live outside the asar archive to be loadable. It is
+  // N-API, so the prebuilt binary loads in Electron as in Node and nothing needs rebuilding. The drop worker
   // thread is started from a file path, which must be a real file too (it is bundled, so it needs no node_modules).
-  asarUnpack: ['node_modules/keytar/**', 'dist/main/drop-worker.cjs'],
-  npmRebuild: true,
+  asarUnpack: ['node_modules/@napi-rs/keyring*/**', 'dist/main/drop-worker.cjs'],
+  npmRebuild: false,
   // Hospitals change software through their own change control: no auto-update feed.
   publish: null,
   win: {

@@ -13,4 +13,4 @@ export const REQUEST_NAMES = [
   'report.preview', 'report.export',
 ] as const;
 
-export const EVENT_NAMES = ['journal', 'deployment-state', 'menu-command'] as const;
+export const EVENT_NAMES = ['journal', 'deployment-state', 'menu-command', 'report-progress'] as const;

@@ -261,6 +261,8 @@ export interface DeploymentLockView {
 export interface ExportedFile {
   format: 'html' | 'json' | 'pdf';
   path: string;
+  /** Browser host only: where the page can fetch this file (the API token is required), as the page cannot read server paths. */
+  download?: string;
 }
 
 /** Every request's result type. */
@@ -329,6 +331,8 @@ export const eventSchemas = {
   }),
   /** The application menu asked the UI to do something (Electron only). */
   'menu-command': z.object({ command: z.enum(['open-drop', 'go-home', 'show-diagnostics']) }),
+  /** report.export is writing (or has written, or failed) one format; the PDF can take seconds. */
+  'report-progress': z.object({ deploymentId: z.string(), format: z.enum(['html', 'json', 'pdf']), state: z.enum(['writing', 'written', 'failed']) }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -16,14 +16,18 @@ const node = {
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // Bundled ESM has no require(); a few CommonJS-only paths (keytar) use createRequire explicitly.
+  // Bundled ESM has no require(); a few CommonJS-only paths (the keyring binding) use createRequire explicitly.
   banner: { js: '// Drop Runner — built file, edit the TypeScript sources instead.' },
 };
 
+// Code splitting keeps each dynamic import (one per CLI command; the engine behind the Electron window)
+// in its own chunk with its own package imports, so start-up loads only what it uses.
+const split = { splitting: true, chunkNames: 'chunks/[name]-[hash]' };
+
 await Promise.all([
-  build({ ...node, entryPoints: { cli: 'main/cli/cli-entry.ts' }, outdir: 'dist/main' }),
-  build({ ...node, entryPoints: { 'electron-main': 'main/electron/electron-main.ts' }, outdir: 'dist/main', external: ['electron'] }),
-  // The drop worker (main/drop/worker/) is one self-contained CommonJS file: it is started with
+  build({ ...node, ...split, entryPoints: { cli: 'main/cli/cli-entry.ts' }, outdir: 'dist/main' }),
+  build({ ...node, ...split, entryPoints: { 'electron-main': 'main/electron/electron-main.ts' }, outdir: 'dist/main', external: ['electron'] }),
+  // The drop worker (main/hosting/drop-worker.ts) is one self-contained CommonJS file: it is started with
   // new Worker(path), and in the installer it sits in app.asar.unpacked where node_modules is not.
   build({ ...node, entryPoints: { 'drop-worker': 'main/hosting/drop-worker.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, format: 'cjs', packages: undefined }),
   build({

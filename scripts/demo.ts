@@ -125,6 +125,9 @@ if (keychain) {
 }
 await tenants.saveValues(TENANT, tenantValues(server.port), { remember: !keychain, templates: drop.variables });
 process.stdout.write(`Sample drop ${drop.project.name} ${drop.release.version} opened (id ${drop.id}); demo tenant "${TENANT}" ${keychain ? 'filled for this run' : 'remembered (secrets in the OS keychain)'}.\n`);
+// Say where the secrets went when that store forgets them at reboot (a headless Linux machine's kernel keyring).
+const store = keychain ? undefined : await tenants.secrets.probe().catch(() => undefined);
+if (store && !store.lasting) process.stdout.write(`Secrets are in ${store.description}.\n`);
 
 /** What the journal (and so the report's header) says about the target; the same words as `serve --simulated-port`. */
 const simulatedNote = (port: number) => `Simulated SQL Server (the Drop Runner TDS test double) on 127.0.0.1:${port}: nothing is deployed to a real server.`;

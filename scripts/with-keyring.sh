@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a command inside a private D-Bus session with an unlocked gnome-keyring, so keytar talks to a
+# Runs a command inside a private D-Bus session with an unlocked gnome-keyring, so the keyring binding talks to a
 # real Secret Service exactly as on a Linux desktop. HOME is left alone on purpose: npm reads its
 # user config from HOME, and hiding it breaks native builds inside the session.
 # Usage: scripts/with-keyring.sh <command> [args...]

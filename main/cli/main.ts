@@ -2,18 +2,16 @@ import { appPackage } from '../platform/app-version';
 import { resolveDataDir } from '../platform/data-dir';
 import type { CliCommand, CliContext } from './cli-types';
 import { EXIT } from './cli-types';
-import { commands } from './commands/index';
-import { doctorCommand } from './commands/doctor';
-import { serveCommand } from './commands/serve';
+import { commandEntries } from './commands/index';
 import { printFailure, printUsage } from './failure';
 import { FlagError, parseFlags } from './parse-flags';
 
 /** Flags every command understands that take a value. */
 const GLOBAL_VALUE_FLAGS = ['data-dir', 'var', 'var-file', 'tenant'];
 
-function allCommands(): CliCommand[] {
-  const builtIn = [doctorCommand, serveCommand];
-  return [...builtIn, ...commands.filter((c) => !builtIn.some((b) => b.name === c.name))];
+/** Only `help` loads every command module (it lists their summaries); a command loads just its own. */
+async function allCommands(): Promise<CliCommand[]> {
+  return Promise.all(commandEntries.map((e) => e.load()));
 }
 
 function helpText(list: CliCommand[]): string {
@@ -33,20 +31,20 @@ function helpText(list: CliCommand[]): string {
 
 /** Runs the CLI with the given arguments and returns the exit code; the bin wrapper only calls this. */
 export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'stderr' | 'stdin'> = defaultIo()): Promise<number> {
-  const list = allCommands();
   const first = argv[0];
   if (first === '--version' || first === '-v' || first === 'version') {
     io.stdout(`${appPackage().version}\n`);
     return EXIT.ok;
   }
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout(helpText(list));
+    io.stdout(helpText(await allCommands()));
     return first === undefined ? EXIT.invalidInput : EXIT.ok;
   }
-  const command = list.find((c) => c.name === first);
-  if (!command) {
+  const entry = commandEntries.find((c) => c.name === first);
+  if (!entry) {
     return printFailure(io, { code: 'UNKNOWN_COMMAND', message: `There is no command "${first}".`, hint: 'Run `drop-runner help` to list the commands.' });
   }
+  const command = await entry.load();
   let flags;
   try {
     flags = parseFlags(argv.slice(1), new Set([...GLOBAL_VALUE_FLAGS, ...(command.valueFlags ?? [])]));

@@ -6,12 +6,13 @@ import type { DiagnosticItem, Diagnostics } from '../../common/contract';
 import { toErrorShape } from '../../common/errors';
 import { appPackage } from '../platform/app-version';
 import { ensureDirSync } from '../platform/ensure-dir';
+import type { SecretStoreInfo } from '../platform/secret-store';
 
 /** The machine-specific probes; injected so each host passes its real ones (Electron, Node) and tests stay honest. */
 export interface DiagnosticProbes {
   dataDir: string;
-  /** A real keychain round trip on a throw-away item; throws SECRETS_UNAVAILABLE when it cannot. */
-  probeKeychain: () => Promise<void>;
+  /** A real keychain round trip on a throw-away item; throws SECRETS_UNAVAILABLE when it cannot, else says which store answered. */
+  probeKeychain: () => Promise<SecretStoreInfo | void>;
   /** Path of a Chromium-family browser usable for PDF export, or null. */
   findChromium: () => string | null;
   /** Path of SqlPackage, or null. */
@@ -64,8 +65,14 @@ export async function collectDiagnostics(probes: DiagnosticProbes): Promise<Diag
   items.push(probeWritable(probes.dataDir));
 
   try {
-    await probes.probeKeychain();
-    items.push({ id: 'keychain', label: 'OS keychain', status: 'ok', value: 'reachable (write, read and delete of a test item succeeded)', required: true });
+    const info = await probes.probeKeychain();
+    const where = info ? `${info.description}; ` : '';
+    // A store that forgets at reboot works for today's deployment, so it is a warning, not a failure.
+    items.push(
+      info && !info.lasting
+        ? { id: 'keychain', label: 'OS keychain', status: 'warn', value: `${where}write, read and delete of a test item succeeded`, required: true, ...(info.hint ? { hint: info.hint } : {}) }
+        : { id: 'keychain', label: 'OS keychain', status: 'ok', value: `reachable (${where}write, read and delete of a test item succeeded)`, required: true },
+    );
   } catch (error) {
     const shape = toErrorShape(error);
     items.push({ id: 'keychain', label: 'OS keychain', status: 'fail', value: `${shape.code}: ${shape.message}`, required: true, hint: shape.hint });

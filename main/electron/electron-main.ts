@@ -2,8 +2,8 @@ import { app, BrowserWindow, dialog, safeStorage } from 'electron';
 import { join } from 'node:path';
 import { resolveDataDir } from '../platform/data-dir';
 import { findChromium } from '../platform/find-chromium';
-import { createKeytarSecretStore } from '../platform/secret-store';
-import { createService, type Service } from '../service';
+import { createKeychainSecretStore } from '../platform/secret-store';
+import type { Service } from '../service';
 import { APP_ORIGIN, registerAppScheme, rendererDirFrom, serveRenderer } from './app-protocol';
 import { installMenu } from './app-menu';
 import { createElectronSettingsStore } from './electron-settings-store';
@@ -13,7 +13,7 @@ import { applySecurityPolicy } from './security-policy';
 
 // The Electron shell: one window, our own protocol, the contract over IPC. Everything else is the engine.
 registerAppScheme();
-void safeStorage; // not used: secrets go to the OS keychain through keytar, one item per secret (docs/security.md)
+void safeStorage; // not used: secrets go to the OS keychain through @napi-rs/keyring, one item per secret (docs/security.md)
 
 /** `--name value` or `--name=value` from Electron's command line (npm start and npm run demo pass either form). */
 function argValue(name: string): string | undefined {
@@ -52,7 +52,7 @@ if (!app.requestSingleInstanceLock()) {
     applySecurityPolicy();
     serveRenderer(rendererDirFrom(app.getAppPath()));
     const dataDir = app.getPath('userData');
-    const secrets = createKeytarSecretStore();
+    const secrets = createKeychainSecretStore();
     window = new BrowserWindow({
       width: 1280,
       height: 800,
@@ -78,21 +78,27 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     const owner = window;
-    service = createService({
-      dataDir,
-      host: 'electron',
-      settingsFor: (name) => createElectronSettingsStore(dataDir, name),
-      secrets,
-      printPdf: printHtmlToPdf,
-      ...(simulatedServer ? { simulatedServer } : {}),
-      findChromium: () => findChromium(),
-      pickDropFile: async () => {
-        const result = await dialog.showOpenDialog(owner, { title: 'Open a drop', properties: ['openFile'], filters: [{ name: 'Drops', extensions: ['zip'] }] });
-        return result.canceled ? null : (result.filePaths[0] ?? null);
-      },
+    // The engine (SQL driver, zip readers, schemas) loads while the window paints; IPC requests wait for it.
+    const engine = import('../service').then(({ createService }) =>
+      createService({
+        dataDir,
+        host: 'electron',
+        settingsFor: (name) => createElectronSettingsStore(dataDir, name),
+        secrets,
+        printPdf: printHtmlToPdf,
+        ...(simulatedServer ? { simulatedServer } : {}),
+        findChromium: () => findChromium(),
+        pickDropFile: async () => {
+          const result = await dialog.showOpenDialog(owner, { title: 'Open a drop', properties: ['openFile'], filters: [{ name: 'Drops', extensions: ['zip'] }] });
+          return result.canceled ? null : (result.filePaths[0] ?? null);
+        },
+      }),
+    );
+    bridgeIpc(engine, window);
+    void engine.then((loaded) => {
+      service = loaded;
+      if (!owner.isDestroyed()) installMenu(loaded, owner);
     });
-    bridgeIpc(service, window);
-    installMenu(service, window);
     window.once('ready-to-show', () => window?.show());
     await window.loadURL(`${APP_ORIGIN}/index.html`);
   });

@@ -27,7 +27,13 @@ export function reportHandlers(ctx: EngineContext, printPdf?: (html: string, out
       const { events, warnings: journalWarnings } = await readJournalFile(journalPath(ctx.dataDir, deploymentId));
       // Beside the journal, as `drop-runner report` writes them: one place for IT to collect a deployment's evidence.
       const target = outDir ?? join(ctx.dataDir, 'deployments', deploymentId);
-      const result = await exportReport(events, target, { formats, appVersion: appPackage().version, ...(printPdf ? { printPdf } : {}) });
+      const result = await exportReport(events, target, {
+        formats,
+        appVersion: appPackage().version,
+        ...(printPdf ? { printPdf } : {}),
+        // The PDF takes seconds (a browser renders it): the UI shows which format is being written.
+        onProgress: (format, state) => ctx.events.emit('report-progress', { deploymentId, format, state }),
+      });
       const warnings = [...journalWarnings, ...result.warnings.map((w) => `${toErrorShape(w).code}: ${w.message} ${w.hint}`)];
       return { files: result.files, warnings: warnings.map((w) => ctx.redactor.redact(w)) };
     },

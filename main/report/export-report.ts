@@ -30,6 +30,8 @@ export interface ExportReportOptions {
    * webContents.printToPDF. It should throw REPORT_PDF_* AppErrors, which become warnings.
    */
   printPdf?: (html: string, outPath: string) => Promise<void>;
+  /** Told when each format starts and ends, so a UI can show progress while the PDF renders (seconds). */
+  onProgress?: (format: ReportFormat, state: 'writing' | 'written' | 'failed') => void;
 }
 
 export interface ExportReportResult {
@@ -109,21 +111,29 @@ export async function exportReport(journalEvents: readonly JournalEvent[], outDi
   const warnings: ErrorShape[] = [];
   const formats = [...new Set(opts.formats)];
 
+  const progress = opts.onProgress ?? (() => undefined);
   if (formats.includes('html')) {
+    progress('html', 'writing');
     await writeAtomically(`${stem}.html`, renderReportHtml(model));
     files.push({ format: 'html', path: `${stem}.html` });
+    progress('html', 'written');
   }
   if (formats.includes('json')) {
+    progress('json', 'writing');
     await writeAtomically(`${stem}.json`, renderReportJson(model));
     files.push({ format: 'json', path: `${stem}.json` });
+    progress('json', 'written');
   }
   if (formats.includes('pdf')) {
+    progress('pdf', 'writing');
     try {
       const html = renderReportHtml(model, { maxLogLines: PDF_MAX_LOG_LINES });
       if (opts.printPdf) await printAtomically(opts.printPdf, html, `${stem}.pdf`);
       else await renderPdf(html, `${stem}.pdf`, opts.pdf ?? {});
       files.push({ format: 'pdf', path: `${stem}.pdf` });
+      progress('pdf', 'written');
     } catch (err) {
+      progress('pdf', 'failed');
       if (!(err instanceof AppError) || !err.code.startsWith('REPORT_PDF_')) throw err;
       warnings.push(err.toShape());
     }

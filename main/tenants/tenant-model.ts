@@ -97,7 +97,7 @@ export function assertVariableName(name: string): void {
   }
 }
 
-/** The keychain service under which a tenant's secrets are stored (one item per variable). */
+/** The unscoped keychain service of a tenant; scoped-secrets.ts adds the data folder's scope (one item per variable). */
 export function secretService(tenantId: string): string {
   return `drop-runner/${tenantId}`;
 }

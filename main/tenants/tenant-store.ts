@@ -1,12 +1,12 @@
 /**
  * Tenant profiles: what Drop Runner remembers per hospital between releases. Non-secret values and
  * the index of secret names go to the SettingsStore; secret values go to the SecretStore only, one
- * item per variable (service `drop-runner/<tenant-id>`, account = variable name).
+ * item per variable (service `drop-runner/<tenant-id>@<data-folder scope>`, account = variable name).
  *
- * The index exists because the keychain cannot be listed safely (keytar's findCredentials crashes on
- * a locked Linux keyring), and it also turns a silent keychain failure into a loud one: a locked
- * keyring answers "no such item", so an indexed name that reads back as null is SECRETS_UNAVAILABLE,
- * never "missing".
+ * The index exists because the keychain cannot be listed safely (listing crashed keytar on a locked
+ * Linux keyring, and the kernel keyring cannot be listed by service), and it also turns a silent
+ * keychain failure into a loud one: an indexed name that reads back as null (an item removed behind
+ * our back, or a store that answers "no such item" when locked) is SECRETS_UNAVAILABLE, never "missing".
  */
 import { AppError } from '../../common/errors';
 import type { Drop, VariableTemplate } from '../../common/drop-model';
@@ -17,6 +17,7 @@ import type { SecretStore } from '../platform/secret-store';
 import { validateValue } from '../variables/validate-value';
 import { literalConnectionPassword } from './literal-password';
 import type { DefaultDecision } from '../../common/variable-state';
+import { scopeSecretsToDataFolder } from './scoped-secrets';
 import { defaultChangeFingerprint, diffVariables, type ValueValidator } from './variable-diff';
 import {
   HISTORY_LIMIT,
@@ -113,7 +114,9 @@ const KEY_PREFIX = 'tenant:';
 
 /** Builds the tenant store over the given settings and secret stores. */
 export function createTenantStore(options: TenantStoreOptions): TenantStore {
-  const { settings, secrets } = options;
+  const { settings } = options;
+  // Every tenant service carries this data folder's scope; see scoped-secrets.ts.
+  const secrets = scopeSecretsToDataFolder(options.secrets, settings);
   const validate: ValueValidator = options.validate ?? ((template, value) => validateValue(template, value)?.message);
   const now = () => (options.now ? options.now() : new Date()).toISOString();
   // Values typed in this process, secrets included: they never leave main, and make the source "entered".

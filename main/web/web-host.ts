@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ExportedFile } from '../../common/contract';
 import { toErrorShape } from '../../common/errors';
 import { dispatch } from '../hosting/dispatch';
 import type { Service } from '../service';
+import { ReportDownloads } from './report-downloads';
 import { refuseReason } from './request-guard';
 import { locateRendererDir, serveStatic } from './static-files';
 import { receiveUpload, removeOldUploads } from './upload';
 
 export interface WebHostOptions {
-  service: Service;
+  /** May still be loading: the page is served at once, API requests wait for the engine (`drop-runner serve` starts that way). */
+  service: Service | Promise<Service>;
   dataDir: string;
   /** 0 (default) picks a free port. */
   port?: number;
@@ -76,10 +79,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   /** Replies still being worked on; told to close their socket when the host stops. */
   const inFlight = new Set<ServerResponse>();
   let closing = false;
+  const downloads = new ReportDownloads();
 
-  const unsubscribe = options.service.events.subscribe((name, payload) => {
-    const frame = `data: ${JSON.stringify({ name, payload })}\n\n`;
-    for (const client of sseClients) client.write(frame);
+  const engine = Promise.resolve(options.service);
+  let unsubscribe = (): void => undefined;
+  void engine.then((service) => {
+    if (closing) return;
+    unsubscribe = service.events.subscribe((name, payload) => {
+      const frame = `data: ${JSON.stringify({ name, payload })}\n\n`;
+      for (const client of sseClients) client.write(frame);
+    });
   });
 
   const server = createServer((req, res) => {
@@ -130,6 +139,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
       return;
     }
+    if (name.startsWith('download/') && (req.method === 'GET' || req.method === 'HEAD')) {
+      return downloads.serve(name.slice('download/'.length), res, SECURITY_HEADERS);
+    }
     if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'METHOD_NOT_ALLOWED', message: 'Use POST for API requests.', hint: '' } });
     if (name === 'upload') {
       try {
@@ -148,7 +160,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const status = (error as { status?: number }).status ?? 400;
       return sendJson(res, status, { ok: false, error: { code: 'INVALID_REQUEST', message: `The request body could not be read: ${(error as Error).message}.`, hint: 'Send a JSON object of at most 8 MiB.' } });
     }
-    const reply = await dispatch(options.service.handlers, name, body, options.service.redact);
+    const service = await engine;
+    const reply = await dispatch(service.handlers, name, body, service.redact);
+    // The page cannot open server paths: each exported report file is also offered as a download.
+    if (name === 'report.export' && reply.ok) {
+      const exported = reply as { ok: true; result: { files: ExportedFile[] } };
+      exported.result.files = downloads.offer(exported.result.files);
+    }
     sendJson(res, reply.ok || reply.error.code !== 'UNKNOWN_REQUEST' ? 200 : 404, reply);
   }
 

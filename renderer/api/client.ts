@@ -78,6 +78,31 @@ function createHttpApi(): DropRunnerApi {
   };
 }
 
+/**
+ * Browser host only: fetches a report file the host offered (`ExportedFile.download`) with the token
+ * header and hands it to the browser as a download, so the token never appears in a URL or history.
+ */
+export async function downloadOffered(url: string, fileName: string): Promise<{ ok: true } | { ok: false; error: ErrorShape }> {
+  try {
+    const response = await fetch(url, { headers: { 'X-Drop-Runner-Token': browserToken() } });
+    if (!response.ok) {
+      return { ok: false, error: { code: 'DOWNLOAD_FAILED', message: `The Drop Runner host answered HTTP ${response.status} for ${fileName}.`, hint: 'Export the report again, then download it.' } };
+    }
+    const blob = await response.blob();
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = fileName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // The browser has taken the bytes once the click is handled; the object URL is then only memory.
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: { code: 'DOWNLOAD_FAILED', message: `Could not download ${fileName}: ${(error as Error).message}`, hint: 'Check that the terminal running `npm start` is still open, then retry.' } };
+  }
+}
+
 let api: DropRunnerApi | null = null;
 
 /** The one API object the UI uses; it does not know whether Electron IPC or HTTP carries it. */

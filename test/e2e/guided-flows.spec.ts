@@ -1,7 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { JournalEvent } from '../../common/journal-events';
 import { ALL_SECRETS, startDeployDouble, TENANT, tenantValues, WIN, type DeployDouble } from '../main/deploy/deploy-fixture';
 import { chooseHost, electronBinary, HOST_VARIABLE, startAppHost, type AppHost } from '../support/app-host';
@@ -145,6 +145,15 @@ async function exportReport(page: Page, screenshot: string): Promise<Record<'htm
     files[format] = (await item.locator('code').textContent()) ?? '';
   }
   expect(Object.keys(files).sort()).toEqual(['html', 'json', 'pdf']);
+  // The browser host also offers each file as a download (the page cannot open server paths); Electron shows paths only.
+  const downloadPdf = page.getByRole('button', { name: 'Download PDF' });
+  if (HOST.kind === 'browser') {
+    const [download] = await Promise.all([page.waitForEvent('download'), downloadPdf.click()]);
+    expect(download.suggestedFilename()).toBe(basename(files.pdf!));
+    expect(readFileSync(await download.path()).equals(readFileSync(files.pdf!))).toBe(true);
+  } else {
+    await expect(downloadPdf).toHaveCount(0);
+  }
   return files as Record<'html' | 'json' | 'pdf', string>;
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,32 @@ test('the Home screen shows this machine’s diagnostics', async ({ page }) => {
     await expect(page.getByText('SQL client library')).toBeVisible();
     await expect(page.getByText(/mssql 12\./)).toBeVisible();
     await page.screenshot({ path: 'test-results/screens/home.png', fullPage: true });
+  } finally {
+    await host.stop({ removeDataDir: true });
+  }
+});
+
+// A headless Linux machine with no D-Bus session: the keychain is the kernel keyring, and Home says how long it keeps secrets.
+// Whether this kernel lets the binding use its keyring (some containers block keyctl): asked in a fresh process.
+const kernelKeyring =
+  process.platform === 'linux' &&
+  spawnSync(
+    process.execPath,
+    ['-e', "const {Entry}=require('@napi-rs/keyring');const o={linux:{store:'keyutils'}};try{new Entry('drop-runner/probe','warm',o)}catch{};const e=new Entry('drop-runner/probe','e2e-'+process.pid,o);e.setPassword('x');e.deletePassword();console.log('ok')"],
+    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: undefined } },
+  ).stdout.trim() === 'ok';
+test('on Linux without a Secret Service, Home shows the kernel keyring as a warning that says secrets last until restart', async ({ page }) => {
+  test.skip(!kernelKeyring, 'SKIPPED: no Linux kernel keyring usable here (not Linux, or keyctl blocked)');
+  const host = await startBrowserHost({ env: { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined, DROP_RUNNER_KEYCHAIN: undefined } });
+  try {
+    await page.goto(host.url);
+    const keychain = page.locator('.diag-list__item', { hasText: 'OS keychain' });
+    await expect(keychain).toBeVisible({ timeout: 30_000 });
+    await expect(keychain).toHaveClass(/diag-list__item--warn/);
+    await expect(keychain).toContainText('the Linux kernel keyring');
+    await expect(keychain).toContainText('until this machine restarts');
+    await expect(keychain).toContainText('To keep secrets across restarts');
+    await expect(page.getByText('Ready', { exact: true })).toBeVisible();
   } finally {
     await host.stop({ removeDataDir: true });
   }

@@ -1,6 +1,6 @@
 import { collectDiagnostics } from '../../diagnostics/diagnostics';
 import { findChromium } from '../../platform/find-chromium';
-import { createKeytarSecretStore } from '../../platform/secret-store';
+import { createKeychainSecretStore } from '../../platform/secret-store';
 import { findSqlPackage } from '../../steps/dacpac/find-sqlpackage';
 import { EXIT, type CliCommand } from '../cli-types';
 import { printFailure } from '../failure';
@@ -14,7 +14,7 @@ export const doctorCommand: CliCommand = {
     const diagnostics = await collectDiagnostics({
       dataDir: ctx.dataDir,
       host: 'cli',
-      probeKeychain: () => createKeytarSecretStore().probe(),
+      probeKeychain: () => createKeychainSecretStore().probe(),
       findChromium: () => findChromium(),
       findSqlPackage: () => findSqlPackage(),
     });

@@ -1,6 +1,5 @@
 import { findChromium } from '../../platform/find-chromium';
-import { createKeytarSecretStore } from '../../platform/secret-store';
-import { createService } from '../../service';
+import { createKeychainSecretStore } from '../../platform/secret-store';
 import { startWebHost } from '../../web/web-host';
 import { EXIT, type CliCommand } from '../cli-types';
 import { printFailure } from '../failure';
@@ -23,14 +22,15 @@ export const serveCommand: CliCommand = {
     if (simulatedPort !== undefined && (!Number.isInteger(simulatedPort) || simulatedPort < 1 || simulatedPort > 65535)) {
       return printFailure(ctx, { code: 'INVALID_ARGUMENTS', message: `--simulated-port must be a number from 1 to 65535, not "${simulatedFlag}".`, hint: `npm run demo sets it; leave it out otherwise.` });
     }
-    const secrets = createKeytarSecretStore();
-    const service = createService({
+    const secrets = createKeychainSecretStore();
+    // The page is served while the engine (SQL driver, zip readers, schemas) loads; API requests wait for it.
+    const service = import('../../service').then(({ createService }) => createService({
       dataDir: ctx.dataDir,
       host: 'web',
       secrets,
       findChromium: () => findChromium(),
       ...(simulatedPort !== undefined ? { simulatedServer: { port: simulatedPort, note: `Simulated SQL Server (the Drop Runner TDS test double) on 127.0.0.1:${simulatedPort}: nothing is deployed to a real server.` } } : {}),
-    });
+    }));
     const host = await startWebHost({ service, dataDir: ctx.dataDir, port });
     ctx.stdout(`Drop Runner browser host listening. Open this URL in a browser on this machine:\n${host.url}\n`);
     await new Promise<void>((resolve) => {
@@ -40,7 +40,7 @@ export const serveCommand: CliCommand = {
     });
     // The service first: an open in progress is stopped at once (its worker ends, its temp folder goes)
     // instead of the host waiting for its reply.
-    const serviceClosed = service.close();
+    const serviceClosed = service.then((s) => s.close());
     await host.close();
     await serviceClosed;
     return EXIT.ok;

@@ -1,5 +1,7 @@
-import { useState } from 'react';
-import type { ExportedFile } from '../../../common/contract';
+import { useEffect, useState } from 'react';
+import type { ErrorShape } from '../../../common/errors';
+import type { EventPayload, ExportedFile } from '../../../common/contract';
+import { downloadOffered, getApi } from '../../api/client';
 import { useAction } from '../../api/use-action';
 import { useRequest } from '../../api/use-request';
 import { navigate } from '../../router/use-route';
@@ -27,12 +29,20 @@ export function ReportScreen({ deploymentId }: { deploymentId: string }) {
   const [formats, setFormats] = useState<ReadonlySet<Format>>(() => new Set<Format>(['html', 'json', 'pdf']));
   const [outDir, setOutDir] = useState('');
   const [result, setResult] = useState<{ files: ExportedFile[]; warnings: string[] } | null>(null);
+  // Which format the engine is writing now (the PDF takes seconds), from the report-progress events.
+  const [progress, setProgress] = useState<EventPayload<'report-progress'> | null>(null);
+  const [downloadError, setDownloadError] = useState<ErrorShape | null>(null);
+  useEffect(() => getApi().on('report-progress', (p) => (p.deploymentId === deploymentId ? setProgress(p) : undefined)), [deploymentId]);
+  const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
   const run = async (only?: Format) => {
     const chosen = only ? [only] : [...formats];
     if (chosen.length === 0) return;
     const dir = normalizePathInput(outDir);
+    setProgress(null);
+    setDownloadError(null);
     const r = await exportAction.run({ deploymentId, formats: chosen, ...(dir ? { outDir: dir } : {}) });
+    setProgress(null);
     if (r) setResult(r);
   };
 
@@ -91,13 +101,34 @@ export function ReportScreen({ deploymentId }: { deploymentId: string }) {
             </div>
           </div>
         </div>
+        {exportAction.busy && progress?.state === 'writing' && (
+          <p className="muted" role="status" aria-live="polite">
+            {progress.format === 'pdf' ? 'Rendering the PDF (a browser lays out every page; this can take a few seconds)…' : `Writing ${progress.format.toUpperCase()}…`}
+          </p>
+        )}
         {exportAction.error && <ErrorBar title="Export failed" error={exportAction.error} />}
+        {downloadError && <ErrorBar title="Download failed" error={downloadError} />}
         {result && (
           <MessageBar intent={result.warnings.length > 0 ? 'warning' : 'success'} title={`Wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'}`}>
             <ul className="export-list">
               {result.files.map((f) => (
                 <li key={f.path}>
                   <strong>{f.format.toUpperCase()}</strong> <code className="wrap-anywhere">{f.path}</code>
+                  {f.download && (
+                    <>
+                      {' '}
+                      <Button
+                        size="small"
+                        icon="download"
+                        onClick={() => {
+                          const url = f.download!;
+                          void downloadOffered(url, fileName(f.path)).then((r) => setDownloadError(r.ok ? null : r.error));
+                        }}
+                      >
+                        Download {f.format.toUpperCase()}
+                      </Button>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

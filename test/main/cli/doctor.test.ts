@@ -29,7 +29,7 @@ describe.skipIf(!hasKeyringSession)('drop-runner doctor inside a keyring session
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.ready).toBe(true);
-    expect(report.items.find((i: { id: string }) => i.id === 'keychain')).toMatchObject({ status: 'ok' });
+    expect(report.items.find((i: { id: string }) => i.id === 'keychain')).toMatchObject({ status: 'ok', value: expect.stringMatching(/Secret Service keyring \(kept until removed\)/) });
     expect(report.items.find((i: { id: string }) => i.id === 'data-dir').value).toContain(dataDir);
     expect(report.items.find((i: { id: string }) => i.id === 'sql-client').value).toMatch(/mssql 12\.\d+\.\d+, tedious 19\.2\.\d+/);
   });
@@ -37,9 +37,10 @@ describe.skipIf(!hasKeyringSession)('drop-runner doctor inside a keyring session
 if (!hasKeyringSession) console.warn('SKIPPED doctor keyring test: no D-Bus session (run under scripts/with-keyring.sh)');
 
 describe('drop-runner doctor without a Secret Service', () => {
-  it('exits 3 with SECRETS_UNAVAILABLE and a one-line hint', async () => {
+  // Pinned to the Secret Service: with the default choice a Linux machine falls back to the kernel keyring (kernel-keyring.test.ts).
+  it('exits 3 with SECRETS_UNAVAILABLE and a one-line hint when the Secret Service is required', async () => {
     const run = await runDropRunner(['doctor', '--data-dir', dataDir], {
-      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-no-bus', DISPLAY: '' },
+      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-no-bus', DISPLAY: '', DROP_RUNNER_KEYCHAIN: 'secret-service' },
     });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^error SECRETS_UNAVAILABLE: /m);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFlags } from '../../../main/cli/parse-flags';
 import { applyCommandLineValues, readValueFlags } from '../../../main/cli/value-flags';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import { scratchDir, template } from '../tenants/tenant-test-support';
 
@@ -35,7 +35,7 @@ describe('--var / --var-file / --remember', () => {
 
   it('without --remember the values are "entered" for this run only; with it they are stored', async () => {
     const dir = scratchDir('value-flags-store');
-    const store = openTenantStore(dir, { secrets: createKeytarSecretStore({ moduleId: 'keytar-not-needed' }) });
+    const store = openTenantStore(dir, { secrets: createKeychainSecretStore({ moduleId: 'keytar-not-needed' }) });
     const templates = [template('SqlServer', { required: true })];
     await applyCommandLineValues(store, 'st-marys', templates, await readValueFlags(flags(['--var', 'SqlServer=sql01'])));
     const view = await store.diffForDrop('st-marys', { variables: templates, baked: [] }, { probeSecrets: false });

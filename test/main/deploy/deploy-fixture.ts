@@ -11,7 +11,7 @@ import type { JournalEvent } from '../../../common/journal-events';
 import { createDeploymentManager, type DeploymentManager } from '../../../main/deploy/deployment-manager';
 import { DropLibrary } from '../../../main/drop/drop-library';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import type { TenantStore } from '../../../main/tenants/tenant-store';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
@@ -94,7 +94,7 @@ export async function deployWorld(values: Record<string, string>, root = scratch
   const settings = createConfSettingsStore(dataDir, 'settings');
   const drops = new DropLibrary(dataDir, settings, () => ({}), openDropIsolated);
   const drop = await drops.open(dropZip);
-  const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
+  const tenants = openTenantStore(dataDir, { secrets: createKeychainSecretStore() });
   tenants.ensure(TENANT, "St. Brigid's Regional Hospital");
   // Entered for this process only: nothing reaches the keychain or the settings file.
   await tenants.saveValues(TENANT, Object.entries(values).map(([name, value]) => ({ name, value })), { remember: false, templates: drop.variables });

@@ -10,6 +10,9 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../support/browser-host';
+import { createConfSettingsStore } from '../../../main/platform/settings-store';
+import { keychainScope, scopedService } from '../../../main/tenants/scoped-secrets';
+import { secretService } from '../../../main/tenants/tenant-model';
 import { hasKeyringSession, runDropRunner } from '../../support/run-cli';
 import { ALL_SECRETS, cleanup, filesContaining, journalOf, sampleDropZip, scratch, startDeployDouble, tenantValues, SECRETS, WIN, type DeployDouble } from './deploy-fixture';
 
@@ -41,9 +44,11 @@ describe.skipIf(!hasKeyringSession || !built)(
       expect(setSecrets.code, setSecrets.stderr).toBe(0);
       const remember = await runDropRunner(['plan', zip, '--var-file', varFile, '--remember', '--data-dir', dataDir]);
       expect(remember.code, remember.stdout + remember.stderr).toBe(0);
-      const lookup = spawnSync('secret-tool', ['search', '--all', 'service', 'drop-runner/st-brigids'], { encoding: 'utf8' });
+      // The tenant's service carries this data folder's scope (main/tenants/scoped-secrets.ts).
+      const service = scopedService(secretService('st-brigids'), keychainScope(createConfSettingsStore(dataDir, 'tenants')));
+      const lookup = spawnSync('secret-tool', ['search', '--all', 'service', service], { encoding: 'utf8' });
       // Only the item names are compared, so a failure here never prints a secret.
-      expect([...(lookup.stdout + lookup.stderr).matchAll(/attribute\.account = (\S+)/g)].map((m) => m[1]).sort()).toEqual([...secretNames, 'SsisConnection'].sort());
+      expect([...(lookup.stdout + lookup.stderr).matchAll(/attribute\.username = (\S+)/g)].map((m) => m[1]).sort()).toEqual([...secretNames, 'SsisConnection'].sort());
 
       const reportDir = path.join(root, 'report');
       const run = await runDropRunner(['deploy', zip, '--yes', '--operator', 'Jana', '--report', reportDir, '--data-dir', dataDir], { timeoutMs: 120_000 });

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VariableItem, VariablesView } from '../../../common/contract';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { createService, type Service } from '../../../main/service';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import { buildSampleDrop } from '../../support/fixtures/sample-drop';
@@ -17,7 +17,7 @@ const WINDOWS_PASSWORD = uniqueSecret('win');
 const SSIS = `Server=sql01,1433;Database=SSISDB;User Id=SBRH\\svc_deploy;Password=${WINDOWS_PASSWORD};Encrypt=False`;
 
 function service(dataDir: string): Service {
-  return createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+  return createService({ dataDir, host: 'web', secrets: createKeychainSecretStore(), findChromium: () => null });
 }
 
 async function call<T>(svc: Service, name: string, params: unknown): Promise<T> {

@@ -10,7 +10,7 @@ import type { Drop } from '../../../common/drop-model';
 import { createDeploymentManager, type DeploymentManager } from '../../../main/deploy/deployment-manager';
 import { DropLibrary } from '../../../main/drop/drop-library';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import type { TenantStore } from '../../../main/tenants/tenant-store';
 import { buildOctopusDropFolder, buildOctopusDropZip, clinicalFeedsProject, hospitalDropSpec, type OctopusDropSpec } from '../../support/fixtures/octopus-drop-builder';
@@ -67,7 +67,7 @@ function world(root: string): World {
   const dataDir = path.join(root, 'data');
   const settings = createConfSettingsStore(dataDir, 'settings');
   const drops = new DropLibrary(dataDir, settings, () => ({}), openDropIsolated);
-  const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
+  const tenants = openTenantStore(dataDir, { secrets: createKeychainSecretStore() });
   const manager = createDeploymentManager({ dataDir, drops, tenants, settings });
   return { root, dataDir, drops, tenants, manager };
 }
@@ -471,7 +471,7 @@ describe.skipIf(!keyringAvailable)('the remembered drop password (keychain)', ()
     expect(inspect.code).toBe(0);
     const other = await cli(['inspect', zip, '--tenant', `${tenant}-other`], dataDir);
     expect(other.code).toBe(2);
-    const tenants = openTenantStore(dataDir, { secrets: createKeytarSecretStore() });
+    const tenants = openTenantStore(dataDir, { secrets: createKeychainSecretStore() });
     await tenants.forget(tenant);
   });
 });

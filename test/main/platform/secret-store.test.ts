@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
-import { SECRET_MAX_BYTES, classifyKeychainFailure, createKeytarSecretStore, secretsHint, secretsUnavailable } from '../../../main/platform/secret-store';
+import { SECRET_MAX_BYTES, classifyKeychainFailure, createKeychainSecretStore, secretsHint, secretsUnavailable } from '../../../main/platform/secret-store';
 import { keyringAvailable, keyringSkipMessage, uniqueSecret } from '../tenants/tenant-test-support';
 
 async function codeOf(p: Promise<unknown>): Promise<AppError> {
@@ -15,10 +15,13 @@ async function codeOf(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe('keychain failure classification', () => {
-  // The messages keytar/libsecret really produced on the build machine (reference doc §2 and our own runs).
+  // The messages the keychain libraries really produced on the build machine (reference doc §2 and our own runs).
   it.each([
     ['Cannot autolaunch D-Bus without X11 $DISPLAY', 'no-dbus'],
     ['Could not connect: No such file or directory', 'no-dbus'],
+    ['Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead', 'no-dbus'],
+    ['Platform failure: DBus error: Failed to connect to socket /nonexistent: No such file or directory', 'no-dbus'],
+    ['Disk quota exceeded (os error 122)', 'quota'],
     ['Error spawning command line “dbus-launch --autolaunch=abc --binary-syntax --close-stderr”: Child process exited with code 1', 'no-dbus'],
     ['The name org.freedesktop.secrets was not provided by any .service files', 'no-provider'],
     ['Cannot create an item in a locked collection', 'locked'],
@@ -41,9 +44,9 @@ describe('keychain failure classification', () => {
   });
 });
 
-describe('createKeytarSecretStore without a keychain', () => {
+describe('createKeychainSecretStore without a keychain', () => {
   it('rejects a value over 2,560 bytes with SECRET_TOO_LARGE, without echoing it', async () => {
-    const store = createKeytarSecretStore({ moduleId: 'keytar-module-that-does-not-exist' });
+    const store = createKeychainSecretStore({ moduleId: 'keytar-module-that-does-not-exist' });
     const big = 'é'.repeat(1281); // 2,562 UTF-8 bytes but only 1,281 characters: the cap is in bytes
     const err = await codeOf(store.set('drop-runner/t', 'Big', big));
     expect(err.code).toBe('SECRET_TOO_LARGE');
@@ -52,16 +55,17 @@ describe('createKeytarSecretStore without a keychain', () => {
   });
 
   it('maps a missing native module to SECRETS_UNAVAILABLE (module-missing), loaded only on first use', async () => {
-    const store = createKeytarSecretStore({ moduleId: 'keytar-module-that-does-not-exist', platform: 'linux' });
+    const store = createKeychainSecretStore({ moduleId: 'keytar-module-that-does-not-exist', platform: 'linux' });
     const err = await codeOf(store.get('drop-runner/t', 'X'));
     expect(err.code).toBe('SECRETS_UNAVAILABLE');
     expect(err.details).toMatchObject({ reason: 'module-missing' });
     expect(err.hint).toContain('Reinstall');
   });
 
-  it("classifies keytar's real dead-socket failure as no-dbus (child process exits normally)", () => {
-    // keytar itself in a fresh process: libsecret caches its bus connection, so the env must be set before load.
-    const r = spawnSync(process.execPath, ['-e', "require('keytar').getPassword('s','a').then(v=>console.log('value',v),e=>console.log('error',e.message))"], {
+  it("classifies the binding's real dead-socket failure as no-dbus (child process exits normally)", () => {
+    // The binding itself in a fresh process, pinned to the Secret Service so it cannot fall back.
+    const code = "const {AsyncEntry}=require('@napi-rs/keyring');Promise.resolve().then(()=>new AsyncEntry('s','a',{linux:{store:'secret-service'}}).getPassword()).then(v=>console.log('value',v),e=>console.log('error',e.message))";
+    const r = spawnSync(process.execPath, ['-e', code], {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-test-bus' },
       encoding: 'utf8',
       timeout: 30_000,
@@ -72,9 +76,9 @@ describe('createKeytarSecretStore without a keychain', () => {
   });
 });
 
-describe.skipIf(!keyringAvailable)('createKeytarSecretStore against gnome-keyring', () => {
+describe.skipIf(!keyringAvailable)('createKeychainSecretStore against gnome-keyring', () => {
   it('stores, reads, deletes; get of an absent item is null', async () => {
-    const store = createKeytarSecretStore();
+    const store = createKeychainSecretStore({ linuxStore: 'secret-service' });
     const service = `drop-runner/test-${process.pid}`;
     const value = uniqueSecret('rt');
     await store.set(service, 'Password', value);
@@ -85,7 +89,7 @@ describe.skipIf(!keyringAvailable)('createKeytarSecretStore against gnome-keyrin
   });
 
   it('accepts exactly 2,560 bytes', async () => {
-    const store = createKeytarSecretStore();
+    const store = createKeychainSecretStore({ linuxStore: 'secret-service' });
     const service = `drop-runner/test-${process.pid}`;
     const value = 'x'.repeat(SECRET_MAX_BYTES);
     await store.set(service, 'Max', value);
@@ -93,24 +97,28 @@ describe.skipIf(!keyringAvailable)('createKeytarSecretStore against gnome-keyrin
     await store.delete(service, 'Max');
   });
 
+  it('auto picks the running Secret Service, which lasts', async () => {
+    expect(await createKeychainSecretStore({ linuxStore: 'auto' }).probe()).toMatchObject({ backend: 'secret-service', lasting: true });
+  });
+
   it('probe() does a round trip and leaves nothing behind', async () => {
-    const store = createKeytarSecretStore();
+    const store = createKeychainSecretStore({ linuxStore: 'secret-service' });
     const search = () => {
       const r = spawnSync('secret-tool', ['search', '--all', 'service', 'drop-runner/probe'], { encoding: 'utf8' });
       return r.stdout + r.stderr;
     };
     // Control: the search really sees items of this service, so "nothing found" below means something.
     await store.set('drop-runner/probe', 'control', 'c');
-    expect(search()).toContain('attribute.account = control');
+    expect(search()).toContain('attribute.username = control');
     await store.delete('drop-runner/probe', 'control');
     await store.probe();
-    expect(search()).not.toContain('attribute.account');
+    expect(search()).not.toContain('attribute.username');
   });
 });
 
 if (!keyringAvailable) {
   console.warn(keyringSkipMessage);
-  describe('createKeytarSecretStore against gnome-keyring', () => {
+  describe('createKeychainSecretStore against gnome-keyring', () => {
     it.skip(keyringSkipMessage, () => undefined);
   });
 }

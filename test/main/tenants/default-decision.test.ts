@@ -3,14 +3,14 @@
  * Non-secret variables only, over a keychain that fails if touched (the decision must not need it).
  */
 import { describe, expect, it } from 'vitest';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { createTenantStore } from '../../../main/tenants/tenant-store';
 import { scratchDir, twoReleases } from './tenant-test-support';
 
 function tenantAfterRelease1(own?: string) {
   const { r1, r2 } = twoReleases();
-  const store = createTenantStore({ settings: createConfSettingsStore(scratchDir('decide'), 'tenants'), secrets: createKeytarSecretStore({ moduleId: 'keytar-not-used-by-decision-tests' }) });
+  const store = createTenantStore({ settings: createConfSettingsStore(scratchDir('decide'), 'tenants'), secrets: createKeychainSecretStore({ moduleId: 'keyring-not-used-by-decision-tests' }) });
   const record = store.ensure('st-marys', "St Mary's");
   if (own !== undefined) record.values = { Timeout: { value: own, updatedAt: '2026-01-01T00:00:00Z' } };
   store.putRecord(record);

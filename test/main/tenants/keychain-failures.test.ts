@@ -1,6 +1,8 @@
 /**
  * The keychain is missing, empty or locked: every case runs in a child process with its own D-Bus
- * session (or none), because libsecret binds to one bus per process. Each must end in a coded
+ * session (or none). Where a case is about the Secret Service itself, the child is pinned to it
+ * (DROP_RUNNER_KEYCHAIN=secret-service) so it cannot fall back to the kernel keyring; a locked
+ * Secret Service is tested unpinned, because that must never fall back. Each must end in a coded
  * SECRETS_UNAVAILABLE with a hint, a normal exit (3 for the CLI) and a process that kept running;
  * commands that need no secret must still work. These tests build their own sessions, so they need
  * dbus-run-session and gnome-keyring-daemon but not the outer with-keyring.sh session.
@@ -12,6 +14,7 @@ import { buildChildren, filesContaining, lockedKeyringWrap, removeChildren, runN
 
 interface DriverLine {
   ok?: boolean;
+  info?: { backend: string; lasting: boolean };
   alive?: boolean;
   tenants?: number;
   error?: { code: string; message: string; hint: string; details?: Record<string, unknown> };
@@ -76,8 +79,8 @@ describe.skipIf(!sessionToolsAvailable)('keychain unavailable or locked', () => 
   };
 
   describe.each([
-    ['no session bus at all', { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined }, 'no-dbus', /no D-Bus session bus.*autolaunch/],
-    ['a bus address pointing to a dead socket', { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-dead-bus' }, 'no-dbus', /no D-Bus session bus.*Could not connect/],
+    ['no session bus at all', { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined, DROP_RUNNER_KEYCHAIN: 'secret-service' }, 'no-dbus', /no D-Bus session bus.*autolaunch/],
+    ['a bus address pointing to a dead socket', { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/drop-runner-dead-bus', DROP_RUNNER_KEYCHAIN: 'secret-service' }, 'no-dbus', /no D-Bus session bus.*Failed to connect/],
   ] as const)('%s', (_title, env, reason, text) => {
     it('probe reports SECRETS_UNAVAILABLE with the reason; the process carries on', () => {
       const dir = dataDir('nobus');
@@ -107,14 +110,20 @@ describe.skipIf(!sessionToolsAvailable)('keychain unavailable or locked', () => 
   it('a session bus with no Secret Service provider: SECRETS_UNAVAILABLE (no-provider), exit 3', () => {
     const dir = dataDir('noprov');
     const wrap = ['dbus-run-session', `--config-file=${writeNoProviderBusConfig(dir)}`, '--'];
-    const r = runNode(children.driver, [dir, 'probe'], { wrap });
+    const pinned = { DROP_RUNNER_KEYCHAIN: 'secret-service' };
+    const r = runNode(children.driver, [dir, 'probe'], { wrap, env: pinned });
     expect(r.signal).toBeNull();
     const [result, alive] = lines(r.stdout);
     expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'no-provider' } } });
     expect(alive.alive).toBe(true);
     const s = uniqueSecret('noprov');
     used.push(s);
-    expectUnavailable(runNode(children.cli, ['tenant', 'set', 'st-marys', `Pw=${s}`, '--secret', '--data-dir', dir], { wrap }), /no Secret Service provider/);
+    expectUnavailable(runNode(children.cli, ['tenant', 'set', 'st-marys', `Pw=${s}`, '--secret', '--data-dir', dir], { wrap, env: pinned }), /no Secret Service provider/);
+    // Unpinned, the same machine falls back to the kernel keyring (where the kernel allows it), which says it does not last.
+    const auto = runNode(children.driver, [dir, 'probe'], { wrap, env: { DROP_RUNNER_KEYCHAIN: undefined } });
+    const [autoResult] = lines(auto.stdout);
+    if (autoResult.ok) expect(autoResult).toMatchObject({ info: { backend: 'kernel-keyring', lasting: false } });
+    else expect(autoResult.error?.details).toMatchObject({ reason: 'kernel-keyring-denied' });
   });
 
   describe('a keyring locked after the secrets were stored', () => {
@@ -150,17 +159,19 @@ describe.skipIf(!sessionToolsAvailable)('keychain unavailable or locked', () => 
       expect(results).toHaveLength(steps.length);
     }, 240_000);
 
-    it('probe says locked: set fails with "Cannot create an item in a locked collection"', () => {
+    it('probe says locked (the binding reports the dismissed unlock prompt), with no fallback to the kernel keyring', () => {
       const [result, alive] = lines(results[0]!.stdout);
       expect(results[0]!.signal).toBeNull();
       expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'locked' } } });
-      expect(result.error?.message).toContain('locked collection');
+      expect(result.error?.message).toMatch(/unlock prompt/);
+      expect(result.error?.message).toContain('Secret Service keyring');
       expect(alive).toEqual({ alive: true, tenants: 1 });
     });
 
     it('reading an indexed secret is SECRETS_UNAVAILABLE, not an empty value', () => {
       const [result, alive] = lines(results[1]!.stdout);
-      expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'indexed-secret-unreadable' } } });
+      // The binding rejects a read of a locked collection (keytar answered null, caught by the index as indexed-secret-unreadable).
+      expect(result).toMatchObject({ ok: false, error: { code: 'SECRETS_UNAVAILABLE', details: { reason: 'locked' } } });
       expect(alive.alive).toBe(true);
     });
 

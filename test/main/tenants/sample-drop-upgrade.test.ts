@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Drop } from '../../../common/drop-model';
 import { openDrop } from '../../../main/drop/open-drop';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import { RELEASE_2_5_0_CHANGES, buildSampleDrop } from '../../support/fixtures/sample-drop';
 import { filesContaining, keyringAvailable, keyringSkipMessage, scratchDir, uniqueSecret } from './tenant-test-support';
@@ -28,12 +28,12 @@ describe('upgrade diff on the sample drop 2.4.0 → 2.5.0', () => {
   ];
 
   it('new variable, changed default, remembered values; secrets never read', async () => {
-    const store = openTenantStore(path.join(work, 'data'), { secrets: createKeytarSecretStore({ moduleId: 'keytar-not-needed-here' }) });
+    const store = openTenantStore(path.join(work, 'data'), { secrets: createKeychainSecretStore({ moduleId: 'keytar-not-needed-here' }) });
     const tenantId = r240.target.tenantId;
     await store.saveValues(tenantId, tenantValues, { remember: true, templates: r240.variables });
     store.recordDeployment(tenantId, { deploymentId: 'dep-240', release: { version: r240.release.version, projectId: r240.project.id }, dropId: r240.id, outcome: 'succeeded', at: '2027-01-01T00:00:00.000Z', templates: r240.variables });
 
-    const fresh = openTenantStore(path.join(work, 'data'), { secrets: createKeytarSecretStore({ moduleId: 'keytar-not-needed-here' }) });
+    const fresh = openTenantStore(path.join(work, 'data'), { secrets: createKeychainSecretStore({ moduleId: 'keytar-not-needed-here' }) });
     const view = await fresh.diffForDrop(tenantId, r250, { probeSecrets: false });
     const item = (name: string) => view.items.find((i) => i.name === name)!;
     expect(item(RELEASE_2_5_0_CHANGES.newVariable)).toMatchObject({ status: 'new', source: 'drop-default', value: '365' });

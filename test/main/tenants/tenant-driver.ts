@@ -16,8 +16,7 @@ const store = openTenantStore(dataDir!);
 async function main(): Promise<unknown> {
   switch (op) {
     case 'probe':
-      await store.secrets.probe();
-      return { probed: true };
+      return { probed: true, info: await store.secrets.probe() };
     case 'reveal':
       return { value: await store.revealSecret(args[0]!, args[1]!) };
     case 'resolve': {

@@ -6,8 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
+import { createConfSettingsStore } from '../../../main/platform/settings-store';
+import { keychainScope, scopedService } from '../../../main/tenants/scoped-secrets';
 import { secretService } from '../../../main/tenants/tenant-model';
 import {
   buildChildren,
@@ -31,6 +33,8 @@ const secretToolSearch = (service: string) => {
 
 describe.skipIf(!keyringAvailable)('tenant store with the real keychain', () => {
   const dataDir = scratchDir('tenants-keyring');
+  // The service as stored: the tenant's, scoped to this data folder (scoped-secrets.ts).
+  const serviceOf = (id: string) => scopedService(secretService(id), keychainScope(createConfSettingsStore(dataDir, 'tenants')));
   const tenantId = `st-marys-${process.pid}`;
   const used: string[] = [];
   const secret = (label: string) => {
@@ -76,10 +80,10 @@ describe.skipIf(!keyringAvailable)('tenant store with the real keychain', () => 
     expect(view.items.find((i: { name: string }) => i.name === 'DbPassword')).toMatchObject({ hasValue: true, source: 'remembered', status: 'remembered' });
     expect(diff.stdout).not.toContain(password);
 
-    const found = secretToolSearch(secretService(tenantId));
-    expect(found).toContain('attribute.account = DbPassword');
-    expect(found).toContain(`attribute.service = drop-runner/${tenantId}`);
-    expect(found).not.toContain('attribute.account = DbServer'); // non-secrets stay in settings
+    const found = secretToolSearch(serviceOf(tenantId));
+    expect(found).toContain('attribute.username = DbPassword');
+    expect(found).toContain(`attribute.service = drop-runner/${tenantId}@`);
+    expect(found).not.toContain('attribute.username = DbServer'); // non-secrets stay in settings
   });
 
   it('reveals a secret only on request, and keeps it out of the settings file', async () => {
@@ -114,16 +118,16 @@ describe.skipIf(!keyringAvailable)('tenant store with the real keychain', () => 
     await store.saveValues(tenantId, [{ name: 'Token', value: token }], { remember: true, templates: [template('Token', { type: 'sensitive', sensitive: true })] });
     expect(filesContaining(dataDir, [token])).toEqual([]);
     expect(store.get(tenantId)!.values.Token).toBeUndefined();
-    expect(secretToolSearch(secretService(tenantId))).toContain('attribute.account = Token');
+    expect(secretToolSearch(serviceOf(tenantId))).toContain('attribute.username = Token');
     await store.saveValues(tenantId, [{ name: 'Token', value: 'now-public' }], { remember: true, templates: [template('Token')] });
     expect(store.get(tenantId)!.secrets.Token).toBeUndefined();
-    expect(secretToolSearch(secretService(tenantId))).not.toContain('attribute.account = Token');
+    expect(secretToolSearch(serviceOf(tenantId))).not.toContain('attribute.username = Token');
   });
 
   it('an indexed secret that the keychain no longer returns is SECRETS_UNAVAILABLE, not "missing"', async () => {
     const store = openTenantStore(dataDir);
     await store.saveValues(tenantId, [{ name: 'Vanishing', value: secret('gone'), sensitive: true }], { remember: true });
-    const cleared = spawnSync('secret-tool', ['clear', 'service', secretService(tenantId), 'account', 'Vanishing']);
+    const cleared = spawnSync('secret-tool', ['clear', 'service', serviceOf(tenantId), 'username', 'Vanishing']);
     expect(cleared.status).toBe(0);
     // A fresh store (a restart): this process's own session no longer holds the typed value.
     const restarted = openTenantStore(dataDir);
@@ -145,10 +149,10 @@ describe.skipIf(!keyringAvailable)('tenant store with the real keychain', () => 
     const store = openTenantStore(dataDir);
     const other = `${tenantId}-forget`;
     await store.saveValues(other, [{ name: 'A', value: secret('a'), sensitive: true }, { name: 'B', value: secret('b'), sensitive: true }, { name: 'C', value: 'plain' }], { remember: true });
-    expect(secretToolSearch(secretService(other))).toContain('attribute.account = A');
+    expect(secretToolSearch(serviceOf(other))).toContain('attribute.username = A');
     await store.forget(other);
     expect(store.get(other)).toBeUndefined();
-    expect(secretToolSearch(secretService(other))).not.toContain('attribute.account');
+    expect(secretToolSearch(serviceOf(other))).not.toContain('attribute.username');
     // The keychain still works for the first tenant: forget touched only its own service.
     expect(await store.revealSecret(tenantId, 'ApiKey')).toBeTruthy();
   });
@@ -189,7 +193,7 @@ if (!keyringAvailable) {
 }
 
 describe('probe store sanity', () => {
-  it('createKeytarSecretStore loads lazily: constructing it touches nothing', () => {
-    expect(() => createKeytarSecretStore({ moduleId: 'not-a-module' })).not.toThrow();
+  it('createKeychainSecretStore loads lazily: constructing it touches nothing', () => {
+    expect(() => createKeychainSecretStore({ moduleId: 'not-a-module' })).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import { openTenantFile, sealTenantFile, TENANT_FILE_KDF } from '../../../main/tenants/tenant-file';
 import { applyImport, exportTenant, importTenantPreview } from '../../../main/tenants/tenant-transfer';
@@ -10,7 +10,7 @@ const PASS = 'correct horse battery staple';
 
 // Stores on machines "A" and "B" (two data folders). Without a keyring, a store whose keychain module is
 // missing proves the no-secret paths never touch the keychain.
-const noKeychain = () => createKeytarSecretStore({ moduleId: 'keytar-not-present-in-this-test' });
+const noKeychain = () => createKeychainSecretStore({ moduleId: 'keytar-not-present-in-this-test' });
 
 function machineWithPlainTenant(id: string) {
   const { r1 } = twoReleases();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VariableItem } from '../../../common/contract';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { createTenantStore } from '../../../main/tenants/tenant-store';
 import { diffVariables } from '../../../main/tenants/variable-diff';
@@ -9,9 +9,9 @@ import { makeDrop, scratchDir, template, twoReleases } from './tenant-test-suppo
 
 const byName = (items: VariableItem[]) => new Map(items.map((i) => [i.name, i]));
 
-// A keytar store pointed at a module that does not exist: any keychain access here would fail loudly,
+// A keychain store pointed at a module that does not exist: any keychain access here would fail loudly,
 // which proves these diffs never read a secret.
-const noKeychain = () => createKeytarSecretStore({ moduleId: 'keytar-not-used-by-diff-tests' });
+const noKeychain = () => createKeychainSecretStore({ moduleId: 'keytar-not-used-by-diff-tests' });
 
 function tenantAfterRelease1() {
   const { r1, r2 } = twoReleases();

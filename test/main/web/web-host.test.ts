@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { createService, type Service } from '../../../main/service';
 import { MAX_UPLOAD_BYTES, removeOldUploads, UPLOAD_RETENTION_MS } from '../../../main/web/upload';
 import { startWebHost, type WebHost } from '../../../main/web/web-host';
@@ -17,7 +17,7 @@ describe('browser host request guard', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'dr-web-'));
-    service = createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    service = createService({ dataDir, host: 'web', secrets: createKeychainSecretStore(), findChromium: () => null });
     host = await startWebHost({ service, dataDir, port: 0, rendererDir: null });
     goodHost = `127.0.0.1:${host.port}`;
   });
@@ -116,7 +116,7 @@ describe('browser host uploads', () => {
   let goodHost: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'dr-upload-'));
-    const service = createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    const service = createService({ dataDir, host: 'web', secrets: createKeychainSecretStore(), findChromium: () => null });
     host = await startWebHost({ service, dataDir, port: 0, rendererDir: null });
     goodHost = `127.0.0.1:${host.port}`;
   });
@@ -167,7 +167,7 @@ describe('browser host stop with a pre-connected socket', () => {
   it('answers an event-stream request sent after stop began with 503 HOST_STOPPING, and stops', async () => {
     const { connect } = await import('node:net');
     const dataDir = mkdtempSync(join(tmpdir(), 'dr-web-stop-'));
-    const service = createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    const service = createService({ dataDir, host: 'web', secrets: createKeychainSecretStore(), findChromium: () => null });
     const host = await startWebHost({ service, dataDir, port: 0, rendererDir: null });
     // Chromium opens spare sockets before it needs them; the reconnecting EventSource then uses one.
     const socket = connect(host.port, '127.0.0.1');
@@ -208,7 +208,7 @@ describe('browser host edges', () => {
     const rendererDir = join(dataDir, 'renderer');
     mkdirSync(rendererDir);
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Drop Runner</title>');
-    service = createService({ dataDir: join(dataDir, 'data'), host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    service = createService({ dataDir: join(dataDir, 'data'), host: 'web', secrets: createKeychainSecretStore(), findChromium: () => null });
     host = await startWebHost({ service, dataDir: join(dataDir, 'data'), port: 0, rendererDir });
     goodHost = `127.0.0.1:${host.port}`;
   });
