@@ -4,7 +4,7 @@ import type { ErrorShape } from '../../../common/errors';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Icon } from '../../ui/icons';
-import { ConnectionPreview } from './connection-preview';
+import { ConnectionEditor } from '../connection/connection-editor';
 import { SecretInput } from './secret-input';
 import { VariableInput } from './variable-input';
 import { SOURCE_LABELS, STATUS_BADGES, validateValue } from './variable-model';
@@ -64,7 +64,9 @@ export const VariableRow = memo(function VariableRow({ item, draftValue, onChang
         )}
       </div>
       <div className="var-row__value">
-        {secret ? (
+        {item.type === 'connection-string' ? (
+          <ConnectionEditor id={id} item={item} draftValue={draftValue} describedBy={describedBy} onChange={(v, t) => onChange(item.name, v, t)} reveal={() => reveal(item.name)} />
+        ) : secret ? (
           <SecretInput
             id={id}
             label={item.label}
@@ -93,7 +95,6 @@ export const VariableRow = memo(function VariableRow({ item, draftValue, onChang
             </span>
           </div>
         )}
-        {item.type === 'connection-string' && (!secret || draftValue !== undefined) && <ConnectionPreview value={value} />}
         <div className="var-row__source small" id={`${id}-source`}>
           <span className={`source-tag source-tag--${source}`}>Source: {SOURCE_LABELS[source]}</span>
           {draftValue !== undefined && (
