@@ -94,11 +94,15 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
       return { fields: null, error: (error as Error).message };
     }
   }, [text]);
-  const fields = parsed.fields;
+  // "SQL login" and "Windows account" read alike until a DOMAIN\user is typed: the choice made in the
+  // drop-down is kept here so the form does not jump back while the account is still empty.
+  const [chosenAuth, setChosenAuth] = useState<AuthMethod | null>(null);
+  const fields = parsed.fields && chosenAuth && chosenAuth !== 'windows-integrated' && parsed.fields.auth !== 'windows-integrated' ? { ...parsed.fields, auth: chosenAuth } : parsed.fields;
   const resolved = useResolved(lockedInKeychain ? '' : text, where);
 
   const set = (patch: Partial<ConnectionFields>, timeStamp: number) => {
     if (!fields) return;
+    if (patch.auth) setChosenAuth(patch.auth);
     onChange(writeConnectionFields({ ...fields, ...patch }, text), timeStamp);
   };
 
@@ -211,14 +215,23 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
       )}
       <details className="conn-editor__raw">
         <summary>Advanced: raw connection string</summary>
-        {showPassword || !fields?.password ? (
-          <textarea className="textarea input--mono" aria-label="Raw connection string" rows={2} spellCheck={false} value={text} onChange={(e) => onChange(e.target.value, e.timeStamp)} />
-        ) : (
-          <>
-            <textarea className="textarea input--mono" aria-label="Raw connection string (password hidden)" rows={2} readOnly value={masked(text, fields)} />
-            <span className="small muted">Show the password to edit the raw string.</span>
-          </>
-        )}
+        {/* One line, masked like the password it holds, revealed by the same Show password control. */}
+        <div className="input-group">
+          <input
+            className="input input--mono"
+            aria-label="Raw connection string"
+            data-testid="raw-connection"
+            type={showPassword ? 'text' : 'password'}
+            spellCheck={false}
+            autoComplete="off"
+            value={text}
+            onChange={(e) => {
+              setChosenAuth(null);
+              onChange(e.target.value, e.timeStamp);
+            }}
+          />
+          <IconButton appearance="secondary" icon={showPassword ? 'eye-off' : 'eye'} label={showPassword ? 'Hide raw connection string' : 'Show raw connection string'} aria-pressed={showPassword} onClick={togglePassword} />
+        </div>
       </details>
       <TestConnection params={testParams} disabled={!where || !fields || Boolean(problem)} />
     </div>
