@@ -111,7 +111,7 @@ describe('drop-runner sql test --connection-stdin (TDS double with --tls)', () =
     expect(template.stderr).toMatch(/^error SQL_SETTINGS_INVALID: .*#\{…\}/);
     const noUser = await sqlTest('Server=127.0.0.1;Integrated Security=SSPI');
     expect(noUser.code).toBe(2);
-    expect(noUser.stderr).toMatch(/^error SQL_SETTINGS_INVALID/);
+    expect(noUser.stderr).toMatch(/^error SQL_INTEGRATED_AUTH_UNAVAILABLE: .*\nhint: Choose "Windows account"/);
   });
 
   it('the built CLI verifies the certificate when this machine trusts it (NODE_EXTRA_CA_CERTS), TrustServerCertificate=False', async () => {
