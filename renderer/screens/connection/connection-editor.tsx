@@ -80,7 +80,9 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
   const route = useRoute();
   const where = route.name === 'variables' || route.name === 'preflight' ? { dropId: route.dropId, tenantId: route.tenantId } : null;
   const secret = item.sensitive || item.type === 'sensitive';
-  const lockedInKeychain = secret && item.hasValue && draftValue === undefined;
+  // A remembered secret stays in the keychain until asked for; a secret drop default is not sent to the UI at all.
+  const lockedInKeychain = secret && item.hasValue && item.source === 'remembered' && draftValue === undefined;
+  const hiddenDefault = secret && item.hasValue && item.source !== 'remembered' && draftValue === undefined && item.value === undefined;
   const text = draftValue ?? item.value ?? (secret ? '' : (item.defaultValue ?? ''));
   const [showPassword, setShowPassword] = useState(false);
   const [revealError, setRevealError] = useState<ErrorShape | null>(null);
@@ -120,7 +122,7 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
     onChange(r.value, timeStamp);
   };
 
-  const testParams = () => (where ? (lockedInKeychain ? { ...where, variable: item.name } : { ...where, value: text }) : null);
+  const testParams = () => (where ? (lockedInKeychain || hiddenDefault ? { ...where, variable: item.name } : { ...where, value: text }) : null);
 
   if (lockedInKeychain) {
     return (
@@ -143,9 +145,14 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
     );
   }
 
-  const problem = fields ? fieldsProblem(fields) : null;
+  const problem = fields && !hiddenDefault ? fieldsProblem(fields) : null;
   return (
     <div className="conn-editor" data-testid="connection-editor" aria-describedby={describedBy}>
+      {hiddenDefault && (
+        <MessageBar intent="info" title="The drop's default is used">
+          It is not shown because the variable is secret. Fill in the fields (or the raw string) to replace it; Test connection tests the default as it is.
+        </MessageBar>
+      )}
       {fields ? (
         <div className="conn-editor__grid">
           <label htmlFor={`${id}-server`}>Server</label>
