@@ -26,6 +26,8 @@ export interface ConnectionSettings {
   connectTimeoutSeconds?: number;
   applicationName?: string;
   multiSubnetFailover?: boolean;
+  /** Integrated Security=SSPI/true or Trusted_Connection=yes: the signed-in Windows user. */
+  integrated?: boolean;
   /** Keywords we do not interpret, lower-cased, so callers can warn or pass them on. */
   other: Record<string, string>;
 }
@@ -161,6 +163,7 @@ export function parseConnectionString(text: string): ConnectionSettings {
   if (known.auth) settings.authentication = parseAuthentication(known.auth);
   else if (integrated) settings.authentication = 'windows';
   else if (settings.user) settings.authentication = settings.domain ? 'windows' : 'sql';
+  if (integrated) settings.integrated = true;
   if (known.encrypt !== undefined) {
     const e = known.encrypt.toLowerCase();
     settings.encrypt = e === 'strict' ? 'strict' : e === 'mandatory' ? true : e === 'optional' ? false : parseBool(known.encrypt, 'Encrypt');

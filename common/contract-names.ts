@@ -11,6 +11,7 @@ export const REQUEST_NAMES = [
   'deploy.start', 'deploy.decide', 'deploy.cancel', 'deploy.resume', 'deploy.journal', 'deploy.history', 'deploy.interrupted',
   'deploy.interruptedScript', 'deploy.lockStatus', 'deploy.unlock',
   'report.preview', 'report.export',
+  'connection.test', 'connection.resolve', 'trust.list', 'trust.add', 'trust.remove',
 ] as const;
 
 export const EVENT_NAMES = ['journal', 'deployment-state', 'menu-command', 'report-progress'] as const;

@@ -84,6 +84,23 @@ export const requestSchemas = {
   'deploy.unlock': z.object({ deploymentId: id }).strict(),
   'report.preview': z.object({ deploymentId: id }).strict(),
   'report.export': z.object({ deploymentId: id, formats: z.array(z.enum(['html', 'json', 'pdf'])).min(1), outDir: pathString.optional() }).strict(),
+  /**
+   * Logs in with a connection and reports the session. The connection is a variable of the tenant
+   * (`variable`), a step's `connection` setting (`stepId`), or an edited value not saved yet (`value`,
+   * #{…} evaluated with the tenant's values).
+   */
+  'connection.test': z
+    .object({ dropId: id, tenantId, variable: z.string().min(1).max(256).optional(), stepId: id.optional(), value: z.string().max(65536).optional() })
+    .strict()
+    .refine((p) => p.variable !== undefined || p.stepId !== undefined || p.value !== undefined, 'name a variable, a step or a value'),
+  /** A connection template (drop default) evaluated with the tenant's values, password masked, for display. */
+  'connection.resolve': z.object({ dropId: id, tenantId, value: z.string().max(65536) }).strict(),
+  'trust.list': z.object({}).strict(),
+  /** Trusts the publisher key of an opened drop; the engineer's typed fingerprint must match the key. */
+  'trust.add': z
+    .object({ dropId: id, name: z.string().trim().min(1).max(200), publicKeyPem: z.string().min(1).max(16384), confirmedFingerprint: z.string().min(1).max(200) })
+    .strict(),
+  'trust.remove': z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/) }).strict(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -302,6 +319,30 @@ export interface RequestResults {
   'deploy.unlock': { cleared: boolean };
   'report.preview': { html: string };
   'report.export': { files: ExportedFile[]; warnings: string[] };
+  'connection.test': ConnectionTestView;
+  'connection.resolve': { text: string; missing: string[] };
+  'trust.list': TrustedPublisherView[];
+  'trust.add': { publisher: TrustedPublisherView; drop: DropView };
+  'trust.remove': { ok: true };
+}
+
+/** What Test connection reports (no password anywhere). */
+export interface ConnectionTestView {
+  target: string;
+  serverName: string;
+  productVersion: string;
+  login: string;
+  database: string;
+  authScheme: string;
+  encrypted: boolean;
+  tlsProtocol?: string;
+}
+
+/** A trusted publisher as Settings lists it. */
+export interface TrustedPublisherView {
+  name: string;
+  keyId: string;
+  added: string;
 }
 
 export type RequestResult<K extends RequestName> = RequestResults[K];

@@ -9,6 +9,8 @@ import type { EngineContext } from './handlers/engine-context';
 import { storageHandlers } from './handlers/storage-handlers';
 import { reportHandlers } from './handlers/report-handlers';
 import { tenantHandlers } from './handlers/tenant-handlers';
+import { connectionHandlers } from './handlers/connection-handlers';
+import { trustHandlers } from './handlers/trust-handlers';
 import { EventHub } from './hosting/event-hub';
 import { appPackage } from './platform/app-version';
 import type { SecretStore } from './platform/secret-store';
@@ -79,6 +81,8 @@ export function createService(options: ServiceOptions): Service {
     ...reportHandlers(ctx, options.printPdf),
     ...deployHandlers(ctx, deployments),
     ...storageHandlers(ctx, deployments),
+    ...connectionHandlers(ctx),
+    ...trustHandlers(ctx),
   };
   return {
     handlers,

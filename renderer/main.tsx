@@ -5,6 +5,7 @@ import './styles/tokens.css';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/screens.css';
+import './styles/connection.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

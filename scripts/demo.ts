@@ -56,7 +56,7 @@ for (let i = 0; i < args.length; i++) {
 async function startDouble(): Promise<TdsServer> {
   const record = flags.get('record');
   if (record) mkdirSync(path.dirname(record), { recursive: true });
-  const server = await startTdsServer({ logins: [SQL_LOGIN], windowsUsers: [WIN], ntlmDomain: WIN.domain, serverName: 'SIMULATED-SQL', ...(record ? { recordFile: record } : {}) });
+  const server = await startTdsServer({ logins: [SQL_LOGIN], windowsUsers: [WIN], ntlmDomain: WIN.domain, serverName: 'SIMULATED-SQL', tls: true, ...(record ? { recordFile: record } : {}) });
   server.use(createSsisdbEmulation({ validationPolls: 1 }));
   server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });
   return server;
@@ -70,11 +70,11 @@ function tenantValues(port: number): Array<{ name: string; value: string; sensit
     { name: 'SqlAuthMode', value: 'SQL' },
     { name: 'SqlUser', value: SQL_LOGIN.user },
     { name: 'SqlPassword', value: SQL_LOGIN.password },
-    // The double speaks TDS without TLS, so the demo connections turn encryption off.
-    { name: 'StagingConnection', value: `Server=${server};Database=CDH_Staging;User Id=${SQL_LOGIN.user};Password=${SQL_LOGIN.password};Encrypt=False` },
+    // The simulated server has TLS with a self-signed certificate made at start, as many hospital servers do.
+    { name: 'StagingConnection', value: `Server=${server};Database=CDH_Staging;User Id=${SQL_LOGIN.user};Password=${SQL_LOGIN.password};Encrypt=True;TrustServerCertificate=True` },
     { name: 'SsisServer', value: server },
     // SSISDB needs Windows authentication; the connection string holds a password, so it is kept as a secret.
-    { name: 'SsisConnection', value: `Server=${server};Database=SSISDB;User Id=${WIN.domain}\\${WIN.user};Password=${WIN.password};Encrypt=False`, sensitive: true },
+    { name: 'SsisConnection', value: `Server=${server};Database=SSISDB;User Id=${WIN.domain}\\${WIN.user};Password=${WIN.password};Encrypt=True;TrustServerCertificate=True`, sensitive: true },
     { name: 'InterfaceEngineHost', value: 'ie01.sbrh.example' },
     { name: 'SftpPassword', value: 'demo-Sftp-Passw0rd!' },
     { name: 'ApiKey', value: 'demo-api-key-0f3a9c' },

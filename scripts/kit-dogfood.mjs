@@ -18,7 +18,7 @@ function fail(message) {
 const bundle = spawnSync('npx', ['esbuild', 'scripts/sql-double.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--log-level=warning', '--outfile=.tmp/sql-double.mjs'], { stdio: 'inherit', shell: WINDOWS });
 if (bundle.status !== 0) fail('cannot build scripts/sql-double.ts');
 
-const double = spawn(process.execPath, ['.tmp/sql-double.mjs', '--ssisdb', '--port', '0', '--login', `${login.user}:${login.password}`, '--windows-user', `${windows.domain}\\${windows.user}:${windows.password}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+const double = spawn(process.execPath, ['.tmp/sql-double.mjs', '--ssisdb', '--tls', '--port', '0', '--login', `${login.user}:${login.password}`, '--windows-user', `${windows.domain}\\${windows.user}:${windows.password}`], { stdio: ['ignore', 'pipe', 'inherit'] });
 const stop = () => double.exitCode === null && double.kill('SIGTERM');
 process.on('exit', stop);
 
@@ -38,8 +38,8 @@ const port = await new Promise((resolve, reject) => {
 
 const env = {
   ...process.env,
-  DROP_RUNNER_TEST_SQL: `Server=127.0.0.1,${port};User Id=${login.user};Password=${login.password};Encrypt=False`,
-  DROP_RUNNER_TEST_SSISDB: `Server=127.0.0.1,${port};Integrated Security=SSPI;User Id=${windows.domain}\\${windows.user};Password=${windows.password};Encrypt=False`,
+  DROP_RUNNER_TEST_SQL: `Server=127.0.0.1,${port};User Id=${login.user};Password=${login.password};Encrypt=True;TrustServerCertificate=True`,
+  DROP_RUNNER_TEST_SSISDB: `Server=127.0.0.1,${port};Integrated Security=SSPI;User Id=${windows.domain}\\${windows.user};Password=${windows.password};Encrypt=True;TrustServerCertificate=True`,
 };
 delete env.DROP_RUNNER_TEST_ENV_FILE;
 console.log(`kit dogfood: npm run test:real against the double on 127.0.0.1:${port}`);

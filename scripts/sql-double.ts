@@ -1,10 +1,12 @@
 /**
  * `npm run sql-double -- --port <n> --record <file.jsonl> [--scenario <file.json>] [--login user:pw]...
- * [--windows-user DOMAIN\\user:pw]... [--database <name>]` — runs the TDS server double standalone on
+ * [--windows-user DOMAIN\\user:pw]... [--database <name>] [--tls | --tls-required]` — runs the TDS server double standalone on
  * 127.0.0.1 so the app (or sqlcmd/tsql) can be pointed at it by hand. Prints
  * `TDS double listening on 127.0.0.1:<port>` once ready; Ctrl+C stops it.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTdsServer } from '../test/support/tds-server/index';
 import { parseScenario, type Scenario } from '../test/support/tds-server/scenario';
 import { createSsisdbEmulation } from '../test/support/ssisdb/index';
@@ -17,13 +19,13 @@ function usageError(message: string, hint: string): never {
 
 const VALUE_FLAGS = new Set(['port', 'record', 'scenario', 'login', 'windows-user', 'database']);
 // Boolean flags: --ssisdb serves the SSISDB catalog emulation (test/support/ssisdb).
-const BOOLEAN_FLAGS = new Set(['ssisdb']);
+const BOOLEAN_FLAGS = new Set(['ssisdb', 'tls', 'tls-required']);
 const flags = new Map<string, string[]>();
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i]!;
   if (arg === '--help' || arg === '-h') {
-    process.stdout.write('usage: npm run sql-double -- [--port <n>] [--record <file.jsonl>] [--scenario <file.json>] [--login user:pw] [--windows-user DOMAIN\\user:pw] [--database <name>] [--ssisdb]\n');
+    process.stdout.write('usage: npm run sql-double -- [--port <n>] [--record <file.jsonl>] [--scenario <file.json>] [--login user:pw] [--windows-user DOMAIN\\user:pw] [--database <name>] [--ssisdb] [--tls | --tls-required]\n');
     process.exit(0);
   }
   const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -75,6 +77,7 @@ const server = await startTdsServer({
   ...(logins.length || scenario.options.logins ? { logins: [...(scenario.options.logins ?? []), ...logins] } : {}),
   ...(windowsUsers.length || scenario.options.windowsUsers ? { windowsUsers: [...(scenario.options.windowsUsers ?? []), ...windowsUsers] } : {}),
   ...(flags.get('database') ? { database: flags.get('database')!.at(-1)! } : {}),
+  ...(flags.has('tls-required') ? { tls: 'required' as const } : flags.has('tls') ? { tls: true } : {}),
 }).catch((err: unknown) => {
   process.stderr.write(`error SQL_DOUBLE_LISTEN: cannot listen on 127.0.0.1:${port}: ${err instanceof Error ? err.message : String(err)}\nhint: Pick another --port or stop the process using it.\n`);
   process.exit(3);
@@ -87,6 +90,12 @@ if (flags.has('ssisdb')) server.use(createSsisdbEmulation());
 // CREATE/DROP DATABASE, THROW, WAITFOR and PRINT, so `npm run test:real` can be pointed at this double.
 server.use(kitStatements());
 process.stdout.write(`TDS double listening on 127.0.0.1:${server.port}${flags.has('ssisdb') ? ' (with SSISDB)' : ''}\n`);
+if (server.certificatePem) {
+  // The certificate is made at start: print where it is so a client can trust it (NODE_EXTRA_CA_CERTS).
+  const certFile = join(mkdtempSync(join(tmpdir(), 'tds-double-tls-')), 'certificate.pem');
+  writeFileSync(certFile, server.certificatePem);
+  process.stdout.write(`TLS ${flags.has('tls-required') ? 'required' : 'on'}: self-signed certificate ${server.certificateFingerprint} written to ${certFile}\n`);
+}
 
 const stop = (): void => {
   void server.close().then(() => process.exit(0));

@@ -48,8 +48,8 @@ export async function runPreflight(inputs: DeploymentInputs, registry: StepRegis
     const what = sig.state === 'unsigned' ? 'The drop is not signed.' : `The drop is signed with a key that is not trusted on this machine (${sig.keyId}).`;
     checks.push(
       options.allowUnsigned
-        ? { id: 'signature', title: 'Drop signature', status: 'warn', detail: what, hint: 'Compare the zip\'s SHA-256 with the one the vendor sent, or trust the publisher key (`drop-runner trust add`).' }
-        : { id: 'signature', title: 'Drop signature', status: 'fail', detail: `${what} This machine only deploys drops from trusted publishers.`, hint: 'Trust the publisher key (`drop-runner trust add`) after checking it with the vendor, or change the "allow unsigned drops" setting.' },
+        ? { id: 'signature', title: 'Drop signature', status: 'warn', detail: what, hint: 'Compare the zip\'s SHA-256 with the one the vendor sent, or trust the publisher key ("Trust this publisher…" on the Overview, or `drop-runner trust add`).' }
+        : { id: 'signature', title: 'Drop signature', status: 'fail', detail: `${what} This machine only deploys drops from trusted publishers.`, hint: 'Trust the publisher key after checking its fingerprint with the vendor ("Trust this publisher…" on the Overview, or `drop-runner trust add`), or change the "allow unsigned drops" setting.' },
     );
   }
 

@@ -9,6 +9,7 @@ import { dropsDir } from './drop-store';
 import { listStoredDrops, removeStoredDrop } from './drop-storage';
 import type { OpenDropOptions } from './open-drop';
 import type { IsolatedOpenOptions } from './worker/isolated-open';
+import { verifyDropSignature, type TrustedKey } from './signature';
 import { ensureDirSync } from '../platform/ensure-dir';
 
 /**
@@ -110,6 +111,28 @@ export class DropLibrary {
     }
     this.cache.set(dropId, drop);
     return drop;
+  }
+
+  /**
+   * Judges an opened native drop's signature again with the current trusted keys (after the engineer
+   * trusted its publisher) from the verified drop.json and drop.sig kept in its folder, and keeps the
+   * new state in the model and the recent list. Nothing else of the drop is re-read.
+   */
+  reverifySignature(dropId: string, trustedKeys: readonly TrustedKey[]): Drop {
+    const drop = this.get(dropId);
+    if (drop.format !== 'native') return drop;
+    const sigFile = join(drop.root, 'drop.sig');
+    const signature = verifyDropSignature(readFileSync(join(drop.root, 'drop.json')), existsSync(sigFile) ? readFileSync(sigFile) : null, trustedKeys);
+    const updated: Drop = { ...drop, provenance: { ...drop.provenance, signature } };
+    const file = join(dropsDir(this.dataDir), drop.id, MODEL_FILE);
+    writeFileSync(`${file}.tmp`, JSON.stringify(withoutBakedSecrets(updated)));
+    renameSync(`${file}.tmp`, file);
+    this.cache.set(drop.id, updated);
+    this.settings.set(
+      RECENT_KEY,
+      this.recent().map((r) => (r.dropId === drop.id ? { ...r, signature: signature.state } : r)),
+    );
+    return updated;
   }
 
   /** Recently opened drops, newest first. */

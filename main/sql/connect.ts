@@ -3,9 +3,11 @@
  * (#temp tables, SET options), and mssql's pool would both hand out different connections and add
  * a validation round trip before every request, so the runner talks to tedious directly.
  */
+import type { TLSSocket } from 'node:tls';
 import { Connection, Request, TYPES, type ConnectionConfiguration } from 'tedious';
 import { AppError } from '../../common/errors';
 import { describeSqlTarget, toTediousConfig, type SqlConnectionSettings } from './connection-settings';
+import { silenceIpServerNameWarning } from './ip-servername-warning';
 
 /** An INFO (PRINT, RAISERROR severity <= 10) or ERROR token as the server sent it. */
 export interface SqlServerMessage {
@@ -47,6 +49,8 @@ export interface SqlSessionOptions {
   onMessage?: (message: SqlServerMessage) => void;
   /** Override the driver configuration (tests, e.g. custom TLS trust). Merged over the computed one. */
   tediousOverrides?: Partial<ConnectionConfiguration['options']>;
+  /** Told when TLS is negotiated inside TDS 7.x (not for TDS 8 strict, where TLS precedes TDS). */
+  onSecure?: (tls: { protocol: string | undefined; cipher: string | undefined }) => void;
 }
 
 /** A single open connection; requests run one after another. */
@@ -183,6 +187,7 @@ export class SqlSession {
 
 /** Opens the dedicated connection; failures are SQL_CONNECT_FAILED or SQL_LOGIN_FAILED with a hint. */
 export function openSqlSession(settings: SqlConnectionSettings, options: SqlSessionOptions = {}): Promise<SqlSession> {
+  silenceIpServerNameWarning();
   const config = toTediousConfig(settings);
   if (options.tediousOverrides) config.options = { ...config.options, ...options.tediousOverrides };
   const target = describeSqlTarget(settings);
@@ -200,6 +205,10 @@ export function openSqlSession(settings: SqlConnectionSettings, options: SqlSess
     // A connect-phase 'error' event is also delivered to the connect callback; this keeps it from being unhandled.
     const swallow = () => {};
     connection.on('error', swallow);
+    const onSecure = options.onSecure;
+    if (onSecure) {
+      connection.on('secure', (cleartext: TLSSocket) => onSecure({ protocol: cleartext.getProtocol() ?? undefined, cipher: cleartext.getCipher()?.name }));
+    }
     connection.connect((error) => {
       connection.removeListener('errorMessage', onError);
       connection.removeListener('error', swallow);
@@ -218,6 +227,7 @@ function connectError(error: Error, loginErrors: SqlServerMessage[], target: str
   const login = loginErrors.find((e) => e.number === 18456) ?? loginErrors[0];
   const details = { target, driverCode: code, ...(login ? { number: login.number, state: login.state, class: login.class } : {}) };
   if (code === 'ELOGIN' || login) {
+    const reason: ConnectFailureReason = loginErrors.some((e) => e.number === 4060) ? 'database-missing' : 'login-failed';
     const hint =
       login?.number === 18456
         ? s.authentication === 'windows'
@@ -226,18 +236,45 @@ function connectError(error: Error, loginErrors: SqlServerMessage[], target: str
         : login?.number === 4060
           ? 'The database does not exist or the login may not open it: check the database name.'
           : 'Check the credentials and that the login has access to the database.';
-    return new AppError('SQL_LOGIN_FAILED', `Login to ${target} failed: ${login?.message ?? error.message}`, hint, details);
+    const databaseHint = 'The database does not exist or the login may not open it: check the database name.';
+    return new AppError('SQL_LOGIN_FAILED', `Login to ${target} failed: ${login?.message ?? error.message}`, reason === 'database-missing' ? databaseHint : hint, { ...details, reason });
   }
   const message = error.message;
+  // tedious wraps socket failures ("Could not connect (sequence)"); the cause says which one.
+  const causes = causeText(error);
   let hint = 'Check the server name and port, and that SQL Server accepts TCP connections from this machine.';
-  if (code === 'ETIMEOUT') hint = 'The server did not answer in time: check the server name, port and firewall, or raise the connect timeout.';
-  else if (code === 'EINSTLOOKUP') hint = 'The named instance could not be found: check the instance name and that the SQL Server Browser service (UDP 1434) is reachable, or give the port instead.';
-  else if (/certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY/i.test(message)) hint = 'The server\'s TLS certificate is not trusted: install the issuing CA on this machine, or set "trust server certificate" if hospital IT confirms the server.';
-  else if (code === 'EENCRYPT') hint = 'The server and the encrypt setting disagree: set encrypt to "mandatory" or "strict" when the server requires encryption.';
-  else if (/ECONNREFUSED/.test(message)) hint = 'Nothing listens on that port: check the port (default 1433) and that the SQL Server service runs and has TCP/IP enabled.';
-  else if (/ENOTFOUND|EAI_AGAIN/.test(message)) hint = 'The server name does not resolve: check the spelling or use the IP address.';
-  return new AppError('SQL_CONNECT_FAILED', `Cannot connect to ${target}: ${message}`, hint, details);
+  let reason: ConnectFailureReason = 'unreachable';
+  if (code === 'ETIMEOUT') {
+    hint = 'The server did not answer in time: check the server name, port and firewall, or raise the connect timeout.';
+    reason = 'timeout';
+  } else if (code === 'EINSTLOOKUP') {
+    hint = 'The named instance could not be found: check the instance name and that the SQL Server Browser service (UDP 1434) is reachable, or give the port instead.';
+    reason = 'instance-not-found';
+  } else if (/certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY|Hostname\/IP does not match/i.test(message)) {
+    hint = 'The server\'s TLS certificate is not trusted: install the issuing CA on this machine, or set "trust server certificate" if hospital IT confirms the server.';
+    reason = 'certificate-untrusted';
+  } else if (code === 'EENCRYPT') {
+    hint = 'The server and the encrypt setting disagree: set encrypt to "mandatory" or "strict" when the server requires encryption.';
+    reason = 'encryption-mismatch';
+  } else if (/ECONNREFUSED/.test(message + causes)) hint = 'Nothing listens on that port: check the port (default 1433) and that the SQL Server service runs and has TCP/IP enabled.';
+  else if (/ENOTFOUND|EAI_AGAIN/.test(message + causes)) {
+    hint = 'The server name does not resolve: check the spelling or use the IP address.';
+    reason = 'host-unknown';
+  }
+  return new AppError('SQL_CONNECT_FAILED', `Cannot connect to ${target}: ${message}`, hint, { ...details, reason });
 }
+
+/** Codes and messages of an error's causes (Error.cause, AggregateError.errors), a few levels deep. */
+function causeText(error: unknown, depth = 0): string {
+  if (depth > 4 || typeof error !== 'object' || error === null) return '';
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const own = depth === 0 ? '' : ` ${String(e.code ?? '')} ${String(e.message ?? '')}`;
+  const nested = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])].map((c) => causeText(c, depth + 1)).join('');
+  return own + nested;
+}
+
+/** Why a connection could not be opened, in `details.reason` of SQL_CONNECT_FAILED / SQL_LOGIN_FAILED. */
+export type ConnectFailureReason = 'unreachable' | 'timeout' | 'instance-not-found' | 'host-unknown' | 'certificate-untrusted' | 'encryption-mismatch' | 'login-failed' | 'database-missing';
 
 function toMessage(token: unknown): SqlServerMessage {
   const t = token as { number: number; state: number; class: number; message: string; lineNumber?: number; procName?: string; serverName?: string };

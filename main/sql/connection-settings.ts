@@ -79,6 +79,16 @@ export function resolveConnectionSettings(fields: SqlConnectionFields): SqlConne
     throw invalid(`the connection string asks for ${fromString.authentication} authentication, which Drop Runner does not support`, 'Use SQL authentication or Windows authentication (DOMAIN\\user with a password).');
   } else authentication = domain ? 'windows' : 'sql';
 
+  if (!user && authentication === 'windows' && fromString?.integrated) {
+    // Integrated Security=SSPI / Trusted_Connection=yes: the signed-in Windows user, with no password
+    // to send. tedious cannot borrow the Windows session's token (see docs/operations.md, "Connections").
+    throw new AppError(
+      'SQL_INTEGRATED_AUTH_UNAVAILABLE',
+      'The connection uses Windows integrated authentication (Integrated Security=SSPI: the signed-in Windows user), which Drop Runner cannot use on this machine.',
+      'Choose "Windows account" in the connection editor and give the account as DOMAIN\\user with its password (NTLM), or use a SQL login. SSISDB accepts the Windows account method.',
+      { reason: 'integrated-unavailable' },
+    );
+  }
   if (!user) throw invalid('no user is given', authentication === 'windows' ? 'Give the Windows account as DOMAIN\\user with its password.' : 'Give the SQL login name and password.');
   if (authentication === 'windows' && !domain) {
     throw invalid(`Windows authentication needs the account as DOMAIN\\user, but "${user}" has no domain`, 'Write the user as DOMAIN\\user (integrated login of the current Windows session is not available from Node).');

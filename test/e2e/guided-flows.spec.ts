@@ -36,8 +36,12 @@ function row(page: Page, variable: string): Locator {
   return page.locator(`.var-row[data-variable="${variable}"]`);
 }
 
-/** The value input of a variable row, whatever its type (text, number, connection string, masked secret). */
+/** Connection-string variables: edited through the structured editor, whole strings through its raw view. */
+const CONNECTION_NAMES = ['StagingConnection', 'SsisConnection'];
+
+/** The value input of a variable row, whatever its type (text, number, masked secret; a connection's masked raw string). */
 function valueInput(page: Page, variable: string): Locator {
+  if (CONNECTION_NAMES.includes(variable)) return row(page, variable).getByTestId('raw-connection');
   return row(page, variable).locator('.var-row__value').locator('input.input, textarea, select').first();
 }
 
@@ -48,8 +52,25 @@ async function expectAttention(page: Page, count: number): Promise<void> {
   else await expect(page.locator('.save-bar')).not.toContainText('need attention');
 }
 
+/** Checks a secret reads as stored in the keychain and the form holds none of it. */
+async function expectStoredSecret(page: Page, name: string): Promise<void> {
+  if (CONNECTION_NAMES.includes(name)) {
+    await expect(row(page, name).getByTestId('connection-editor')).toContainText('Stored in the keychain');
+    await expect(row(page, name).getByTestId('raw-connection')).toHaveCount(0);
+    return;
+  }
+  const input = valueInput(page, name);
+  await expect(input).toHaveAttribute('type', 'password');
+  await expect(input).toHaveValue('');
+  await expect(input).toHaveAttribute('placeholder', /stored in the keychain/);
+}
+
 /** Types a value the way an engineer does: clear, then key by key. */
 async function typeValue(page: Page, variable: string, value: string): Promise<void> {
+  if (CONNECTION_NAMES.includes(variable)) {
+    const raw = row(page, variable).locator('details.conn-editor__raw');
+    if (!(await raw.evaluate((d) => (d as HTMLDetailsElement).open))) await raw.locator('summary').click();
+  }
   const input = valueInput(page, variable);
   await input.click();
   await input.fill('');
@@ -302,11 +323,7 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.locator('.save-bar').getByText(/unsaved/)).toHaveCount(0, { timeout: 30_000 });
     // Saved: the secrets now read as stored in the keychain, and the form holds none of them.
-    for (const name of STORED_SECRETS) {
-      await expect(valueInput(page, name)).toHaveAttribute('type', 'password');
-      await expect(valueInput(page, name)).toHaveAttribute('placeholder', /stored in the keychain/);
-      await expect(valueInput(page, name)).toHaveValue('');
-    }
+    for (const name of STORED_SECRETS) await expectStoredSecret(page, name);
     await expectAttention(page, 0);
     for (const name of STORED_SECRETS) await expect(row(page, name)).toContainText('Source: OS keychain');
     // Resolved with the values just saved.
@@ -373,10 +390,7 @@ test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → 
     }
     // Secrets: stored in the keychain, shown masked and empty, never typed again.
     for (const name of STORED_SECRETS) {
-      const input = valueInput(page, name);
-      await expect(input).toHaveAttribute('type', 'password');
-      await expect(input).toHaveValue('');
-      await expect(input).toHaveAttribute('placeholder', /stored in the keychain/);
+      await expectStoredSecret(page, name);
       await expect(row(page, name)).toContainText('Source: OS keychain');
     }
     // What changed since 2.4.0 is flagged: the new variable, and the default that moved.

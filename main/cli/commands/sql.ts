@@ -2,17 +2,19 @@ import { AppError } from '../../../common/errors';
 import { splitSqlFile } from '../../sql/script-file';
 import { EXIT, type CliCommand, type CliContext } from '../cli-types';
 import { printFailure } from '../failure';
+import { runSqlTest, SQL_TEST_USAGE } from './sql-test';
 
-const USAGE = 'drop-runner sql batches <file.sql> [--var NAME=VALUE]... [--package-root <dir>] [--json]';
+const USAGE = `drop-runner sql batches <file.sql> [--var NAME=VALUE]... [--package-root <dir>] [--json] | ${SQL_TEST_USAGE}`;
 
 /** `drop-runner sql batches <file>`: shows how a script splits into batches, exactly as a deployment would send them. */
 export const sqlCommand: CliCommand = {
   name: 'sql',
-  summary: 'SQL tools: `sql batches <file>` lists the batches a script splits into (sqlcmd rules)',
+  summary: 'SQL tools: `sql batches <file>` lists the batches a script splits into (sqlcmd rules); `sql test --connection-stdin` logs in and reports the session',
   usage: USAGE,
   valueFlags: ['package-root'],
   run: async (ctx) => {
     const [sub, file, ...extra] = ctx.args;
+    if (sub === 'test') return runSqlTest(ctx, ctx.args.slice(1));
     if (sub !== 'batches' || !file || extra.length > 0) {
       return printFailure(ctx, { code: 'INVALID_ARGUMENTS', message: `${sub && sub !== 'batches' ? `Unknown sql subcommand "${sub}".` : 'Name the script file.'}`, hint: `Usage: ${USAGE}` });
     }

@@ -13,6 +13,7 @@ import { Select } from '../../ui/select';
 import { LoadingBlock } from '../../ui/spinner';
 import { Table } from '../../ui/table';
 import { signatureBadge, STEP_TYPE_LABELS } from './overview-model';
+import { UnknownPublisherBar } from '../trust/unknown-publisher-bar';
 import { PackageFactsList } from './package-facts';
 
 /** What the opened drop is: identity, target, signature, steps, packages; then on to its variables. */
@@ -51,10 +52,10 @@ export function OverviewScreen({ dropId }: { dropId: string }) {
       </div>
     );
   }
-  return <Overview drop={state.data} />;
+  return <Overview drop={state.data} onChanged={reload} />;
 }
 
-function Overview({ drop }: { drop: DropView }) {
+function Overview({ drop, onChanged }: { drop: DropView; onChanged: () => void }) {
   const badge = signatureBadge(drop.provenance.signature);
   const blocked = drop.provenance.signature.state === 'invalid';
   const tenants = useRequest('tenant.list', {});
@@ -93,6 +94,8 @@ function Overview({ drop }: { drop: DropView }) {
         <MessageBar intent="error" title="Deployment blocked: invalid signature">
           {badge.explanation} Ask the vendor for a fresh copy of the drop.
         </MessageBar>
+      ) : drop.provenance.signature.state === 'unknown-publisher' ? (
+        <UnknownPublisherBar drop={drop} keyId={drop.provenance.signature.keyId} explanation={badge.explanation} onTrusted={onChanged} />
       ) : drop.provenance.signature.state !== 'verified' ? (
         <MessageBar intent="warning" title={badge.label}>
           {badge.explanation}

@@ -6,6 +6,7 @@ import { CollapsibleGroup } from '../../ui/collapsible-group';
 import { ErrorBar, MessageBar } from '../../ui/message-bar';
 import { Table } from '../../ui/table';
 import { STEP_TYPE_LABELS } from '../overview/overview-model';
+import { StepConnectionTest } from '../connection/step-connection-test';
 
 /** Each step with what it will do (dry run) and whether it is transactional; unsupported steps ask to be skipped. */
 export function PlanSteps({ steps, acknowledged, onAcknowledge }: { steps: PlanStep[]; acknowledged: ReadonlySet<string>; onAcknowledge: (stepId: string, on: boolean) => void }) {
@@ -50,6 +51,7 @@ export function PlanSteps({ steps, acknowledged, onAcknowledge }: { steps: PlanS
                 Transactional: <strong>{step.transactional}</strong>
               </p>
             )}
+            {typeof step.settings.connection === 'string' && <StepConnectionTest stepId={step.id} />}
             {step.dryRun.error && <ErrorBar title="Dry run failed" error={step.dryRun.error} />}
             {step.dryRun.items.length > 0 && (
               <Table caption={`What "${step.name}" will do`} captionHidden compact>

@@ -9,6 +9,7 @@ import { Field } from '../../ui/field';
 import { ErrorBar, MessageBar } from '../../ui/message-bar';
 import { TextInput } from '../../ui/text-input';
 import { StoredDropsCard } from './stored-drops-card';
+import { TrustedPublishersCard } from '../trust/trusted-publishers-card';
 
 /** Appearance (theme), the operator's name, the disk the stored drops take, and what this build is. */
 export function SettingsScreen() {
@@ -87,6 +88,7 @@ export function SettingsScreen() {
           {info.state.status === 'error' && <ErrorBar error={info.state.error} onRetry={info.reload} />}
         </Card>
         <StoredDropsCard />
+        <TrustedPublishersCard />
       </div>
     </div>
   );

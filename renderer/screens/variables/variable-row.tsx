@@ -4,7 +4,7 @@ import type { ErrorShape } from '../../../common/errors';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Icon } from '../../ui/icons';
-import { ConnectionPreview } from './connection-preview';
+import { ConnectionEditor } from '../connection/connection-editor';
 import { SecretInput } from './secret-input';
 import { VariableInput } from './variable-input';
 import type { DefaultDecision } from '../../../common/variable-state';
@@ -85,7 +85,9 @@ export const VariableRow = memo(function VariableRow({ item, draftValue, onChang
         )}
       </div>
       <div className="var-row__value">
-        {secret ? (
+        {item.type === 'connection-string' ? (
+          <ConnectionEditor id={id} item={item} draftValue={draftValue} describedBy={describedBy} onChange={(v, t) => onChange(item.name, v, t)} reveal={() => reveal(item.name)} />
+        ) : secret ? (
           <SecretInput
             id={id}
             label={item.label}
@@ -115,7 +117,6 @@ export const VariableRow = memo(function VariableRow({ item, draftValue, onChang
             </span>
           </div>
         )}
-        {item.type === 'connection-string' && (!secret || draftValue !== undefined) && <ConnectionPreview value={value} />}
         {state === 'default-changed' && onDecide && (
           <div className="row var-row__decide" role="group" aria-label={`Changed default of ${item.label}`}>
             <Button size="small" onClick={() => onDecide(item.name, 'keep-previous')}>

@@ -16,8 +16,8 @@ describe('a connection-string variable built from other variables', () => {
     const root = (opened.root = scratch('dr-conn-ref'));
     const values = tenantValues(double.server.port, {
       SqlPassword: AWKWARD_PASSWORD,
-      // The sample drop's own default, with Encrypt=False because the double speaks no TLS.
-      StagingConnection: 'Server=#{SqlServer};Database=#{StagingDatabase};User Id=#{SqlUser};Password=#{SqlPassword};Encrypt=False',
+      // The sample drop's own default (Encrypt=True), trusting the double's self-signed certificate.
+      StagingConnection: 'Server=#{SqlServer};Database=#{StagingDatabase};User Id=#{SqlUser};Password=#{SqlPassword};Encrypt=True;TrustServerCertificate=True',
     });
     const world = (opened.world = await deployWorld(values, root));
 
@@ -28,6 +28,8 @@ describe('a connection-string variable built from other variables', () => {
 
     const sqlLogins = double.server.recordsOf('login').filter((r) => r.user === SQL_LOGIN.user);
     expect(sqlLogins.length).toBeGreaterThan(0);
+    // Every login went through the double's TLS, the way the drop's Encrypt=True default asks.
+    expect(sqlLogins.every((r) => r.kind === 'login' && r.encryption === 'tls')).toBe(true);
     expect(sqlLogins.every((r) => r.success)).toBe(true);
     // The SSIS environment variable built from the same password reaches the catalog whole, quoted.
     const ssisValue = double.ssisdb.catalog.variables.find((v) => v.name === 'StagingConnectionString')?.value.value;

@@ -40,7 +40,8 @@ export interface DeployDouble {
 
 /** The TDS double with SSISDB and a permission answer for preflight. */
 export async function startDeployDouble(ssisdb: SsisdbOptions = {}, recordFile?: string, logins: Array<{ user: string; password: string }> = [SQL_LOGIN]): Promise<DeployDouble> {
-  const server = await startTdsServer({ windowsUsers: [WIN], logins, ntlmDomain: WIN.domain, ...(recordFile ? { recordFile } : {}) });
+  // TLS on, like a hospital server with a self-signed certificate: the tenant's connections encrypt and trust it.
+  const server = await startTdsServer({ windowsUsers: [WIN], logins, ntlmDomain: WIN.domain, tls: true, ...(recordFile ? { recordFile } : {}) });
   const emulation = createSsisdbEmulation({ deployPolls: 0, validationPolls: 1, ...ssisdb });
   server.use(emulation);
   server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });
@@ -55,9 +56,9 @@ export function tenantValues(port: number, overrides: Record<string, string> = {
     StagingDatabase: 'CDH_Staging',
     SqlAuthMode: 'SQL',
     SqlUser: SQL_LOGIN.user,
-    StagingConnection: `Server=${server};Database=CDH_Staging;User Id=${SQL_LOGIN.user};Password=${SQL_LOGIN.password};Encrypt=False`,
+    StagingConnection: `Server=${server};Database=CDH_Staging;User Id=${SQL_LOGIN.user};Password=${SQL_LOGIN.password};Encrypt=True;TrustServerCertificate=True`,
     SsisServer: server,
-    SsisConnection: `Server=${server};Database=SSISDB;User Id=${WIN.domain}\\${WIN.user};Password=${WIN.password};Encrypt=False`,
+    SsisConnection: `Server=${server};Database=SSISDB;User Id=${WIN.domain}\\${WIN.user};Password=${WIN.password};Encrypt=True;TrustServerCertificate=True`,
     SsisCatalogFolder: 'ClinicalDataHub',
     SsisEnvironment: 'Production',
     FeedBatchSize: '500',

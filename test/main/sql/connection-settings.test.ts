@@ -52,3 +52,19 @@ describe('resolveConnectionSettings', () => {
     expect(codeOf(() => resolveConnectionSettings({ connectionString: 'Server=x;Authentication=Active Directory Password;User ID=u' }))).toBe('SQL_SETTINGS_INVALID');
   });
 });
+
+describe('Windows integrated authentication without an account', () => {
+  it('is SQL_INTEGRATED_AUTH_UNAVAILABLE with a hint that offers the Windows account method, not "no user is given"', () => {
+    for (const connectionString of ['Server=sql01;Database=SSISDB;Integrated Security=SSPI', 'Server=sql01;Trusted_Connection=yes']) {
+      let error: unknown;
+      try {
+        resolveConnectionSettings({ connectionString });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'SQL_INTEGRATED_AUTH_UNAVAILABLE', hint: expect.stringContaining('DOMAIN\\user') });
+    }
+    // With an account given, integrated security means the Windows account method (NTLM).
+    expect(resolveConnectionSettings({ connectionString: 'Server=sql01;Integrated Security=SSPI;User Id=HOSP\\svc;Password=x' })).toMatchObject({ authentication: 'windows', domain: 'HOSP', user: 'svc' });
+  });
+});

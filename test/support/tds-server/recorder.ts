@@ -1,3 +1,4 @@
+import type { EncryptionState } from './tls-transport';
 import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
@@ -38,6 +39,8 @@ export type TdsRecord =
       appName: string;
       hostName: string;
       tdsVersion: string;
+      /** none, login-only (ENCRYPT_OFF: LOGIN7 only), tls (TDS 7.x, whole session), strict (TDS 8). */
+      encryption: EncryptionState;
       errorNumber?: number;
       /** false when no logins/windowsUsers were configured, so any credentials were accepted. */
       checked: boolean;

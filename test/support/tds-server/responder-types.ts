@@ -1,3 +1,4 @@
+import type { EncryptionState } from './tls-transport';
 import type { AuthKind } from './recorder';
 import type { RpcParam } from './rpc-parser';
 import type { TypeInfo } from './type-info';
@@ -16,6 +17,8 @@ export interface ConnectionInfo {
   /** @@TRANCOUNT as the double tracks it. */
   tranCount: number;
   remotePort?: number;
+  /** How the session is protected, set at login. */
+  encryption?: EncryptionState;
 }
 
 /** A request handed to responders: a SQL batch or an RPC. */

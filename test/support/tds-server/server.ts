@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { WindowsUser } from './ntlm';
 import { Encryption } from './prelogin';
@@ -7,6 +8,8 @@ import type { ConnectionInfo, ResponderHandle, ResponderSpec } from './responder
 import { TableEmulator } from './table-emulator';
 import { TdsSession, type SqlLogin } from './tds-session';
 import { appLockResponder } from './app-locks';
+import { createSelfSignedCertificate } from './self-signed-cert';
+import { TdsTransport, type TlsIdentity } from './tls-transport';
 
 /** Options of startTdsServer. */
 export interface TdsServerOptions {
@@ -30,6 +33,12 @@ export interface TdsServerOptions {
   ntlmDomain?: string;
   /** PRELOGIN encryption answer: 'not-supported' (default) or 'off'. Both keep the connection in clear text. */
   encryption?: 'not-supported' | 'off';
+  /**
+   * TLS with a self-signed certificate made at start (or the one given): `true`/'on' encrypts when
+   * the client asks (ENCRYPT_ON), and LOGIN7 only when both say ENCRYPT_OFF; 'required' answers
+   * ENCRYPT_REQ and refuses a clear-text login. TDS 8 ('strict') clients are served either way.
+   */
+  tls?: boolean | 'on' | 'required' | (TlsIdentity & { policy?: 'on' | 'required' });
 }
 
 /** A plugin adds responders (and may read server state); e.g. an SSISDB emulation in its own file. */
@@ -48,6 +57,10 @@ export interface TdsServer {
   readonly connections: ConnectionInfo[];
   /** The table emulation (journal tables and the like); see README. */
   readonly tables: TableEmulator;
+  /** The certificate (PEM) when TLS is on: a test trusts it through `ca` or NODE_EXTRA_CA_CERTS. */
+  readonly certificatePem: string | undefined;
+  /** Its SHA-256 fingerprint (AA:BB:…). */
+  readonly certificateFingerprint: string | undefined;
   /** Registers a responder; the newest matching responder answers first. */
   addResponder(spec: ResponderSpec): ResponderHandle;
   /** Installs a plugin (calls its install with this server). */
@@ -72,6 +85,10 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
   const registry = new ResponderRegistry();
   // Built in, and oldest, so a test's own responder for the same call still wins.
   registry.add(appLockResponder(() => connections));
+  const tlsOption = options.tls === true ? 'on' : options.tls === false ? undefined : options.tls;
+  const made = tlsOption === 'on' || tlsOption === 'required' ? createSelfSignedCertificate(options.serverName ?? 'TDSDOUBLE') : undefined;
+  const identity: TlsIdentity | undefined = made ?? (typeof tlsOption === 'object' ? tlsOption : undefined);
+  const tlsPolicy = tlsOption === undefined ? undefined : typeof tlsOption === 'object' ? (tlsOption.policy ?? 'on') : tlsOption;
   const tables = new TableEmulator();
   const sessions = new Set<TdsSession>();
   const sockets = new Set<Socket>();
@@ -86,6 +103,7 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
     serverName,
     ntlmDomain: options.ntlmDomain ?? 'TDSDOUBLE',
     encryption: options.encryption === 'off' ? Encryption.OFF : Encryption.NOT_SUP,
+    tlsPolicy,
     version: VERSION,
     versionText: `Microsoft SQL Server 2022 (RTM) - ${VERSION.join('.')} (X64) -- TDS double for Drop Runner tests`,
   };
@@ -94,11 +112,15 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.setNoDelay(true);
+    socket.on('error', () => undefined); // a client reset is normal; 'close' follows
     try {
-      const session = new TdsSession(socket, nextId++, { settings, recorder, registry, tables });
+      const session = new TdsSession(new TdsTransport(socket, identity), nextId++, { settings, recorder, registry, tables });
       sessions.add(session);
       connections.push(session.info);
-      socket.on('close', () => sessions.delete(session));
+      socket.on('close', () => {
+        sessions.delete(session);
+        session.closed();
+      });
     } catch (err) {
       recorder.add({ kind: 'error', connectionId: 0, message: `could not start a session: ${err instanceof Error ? err.message : String(err)}` });
       socket.destroy();
@@ -122,6 +144,8 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
     records: recorder.records,
     connections,
     tables,
+    certificatePem: identity?.certPem,
+    certificateFingerprint: identity ? new X509Certificate(identity.certPem).fingerprint256 : undefined,
     addResponder: (spec) => registry.add(spec),
     use: (plugin) => plugin.install(server),
     clearRecords: () => recorder.clear(),

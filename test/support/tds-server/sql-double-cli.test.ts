@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -68,6 +69,27 @@ describe('scripts/sql-double.ts (standalone double)', () => {
     const kinds = readFileSync(record, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { kind: string }).kind);
     expect(kinds).toContain('login');
     expect(kinds).toContain('rpc');
+  });
+
+  it('--tls makes a certificate at start, writes it to a file, and serves Encrypt=True clients that trust it', async () => {
+    const p = run(['--port', '0', '--tls', '--login', 'sa:Tls!pw']);
+    const m = await waitFor(() => /TDS double listening on 127\.0\.0\.1:(\d+)[\s\S]*TLS on: self-signed certificate (\S+) written to (\S+)/.exec(p.output()));
+    const pem = readFileSync(m[3]!, 'utf8');
+    expect(new X509Certificate(pem).fingerprint256).toBe(m[2]);
+    const pool = await new sql.ConnectionPool({
+      server: '127.0.0.1',
+      port: Number(m[1]),
+      user: 'sa',
+      password: 'Tls!pw',
+      options: { encrypt: true, trustServerCertificate: false, cryptoCredentialsDetails: { ca: pem } } as sql.config['options'],
+    }).connect();
+    try {
+      expect((await pool.request().query('SELECT SUSER_SNAME() AS who')).recordset).toEqual([{ who: 'sa' }]);
+    } finally {
+      await pool.close();
+    }
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
   });
 
   it('exits 2 with a coded error for bad flags and bad scenarios', async () => {

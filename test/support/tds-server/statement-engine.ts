@@ -15,6 +15,8 @@ export interface EngineSession {
   lastIdentity: number | null;
   serverName: string;
   version: string;
+  /** SERVERPROPERTY('ProductVersion'), e.g. 16.0.1000.6. */
+  productVersion: string;
 }
 
 /** Per-request inputs: parameter values and the writer for the response. */
@@ -76,6 +78,12 @@ export function runStatements(statements: readonly Statement[], session: EngineS
             return tables.colLength(String(args[0]), String(args[1]));
           case 'SCOPE_IDENTITY':
             return session.lastIdentity;
+          case 'SUSER_SNAME':
+            return session.connection.user ?? null;
+          case 'SERVERPROPERTY':
+            return serverProperty(session, String(args[0] ?? ''));
+          case 'CONNECTIONPROPERTY':
+            return connectionProperty(session, String(args[0] ?? ''));
         }
       }
     }
@@ -171,4 +179,36 @@ export function runStatements(statements: readonly Statement[], session: EngineS
   };
 
   run(statements);
+}
+
+/** The SERVERPROPERTY names a connection test reads; others are NULL, as SQL Server answers unknown names. */
+function serverProperty(session: EngineSession, name: string): SqlValue {
+  switch (name.toLowerCase()) {
+    case 'productversion':
+      return session.productVersion;
+    case 'servername':
+    case 'machinename':
+      return session.serverName;
+    case 'productlevel':
+      return 'RTM';
+    case 'edition':
+      return 'Developer Edition (64-bit)';
+    default:
+      return null;
+  }
+}
+
+/** CONNECTIONPROPERTY as SQL Server reports it for a TCP session; auth_scheme follows the login. */
+function connectionProperty(session: EngineSession, name: string): SqlValue {
+  switch (name.toLowerCase()) {
+    case 'auth_scheme':
+      return session.connection.authKind === 'ntlm' ? 'NTLM' : session.connection.authKind === 'sql' ? 'SQL' : null;
+    case 'net_transport':
+    case 'physical_net_transport':
+      return 'TCP';
+    case 'protocol_type':
+      return 'TSQL';
+    default:
+      return null;
+  }
 }

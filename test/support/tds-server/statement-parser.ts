@@ -7,7 +7,7 @@ export type Expr =
   | { kind: 'now' }
   | { kind: 'newid' }
   | { kind: 'global'; name: string }
-  | { kind: 'fn'; name: 'DB_NAME' | 'OBJECT_ID' | 'COL_LENGTH' | 'SCOPE_IDENTITY'; args: Expr[] };
+  | { kind: 'fn'; name: 'DB_NAME' | 'OBJECT_ID' | 'COL_LENGTH' | 'SCOPE_IDENTITY' | 'SUSER_SNAME' | 'SERVERPROPERTY' | 'CONNECTIONPROPERTY'; args: Expr[] };
 
 /** A parsed column definition of CREATE TABLE / ALTER TABLE ADD. */
 export interface ColumnDef {
@@ -214,7 +214,7 @@ class Parser {
         this.punct(')');
         if (['GETDATE', 'GETUTCDATE', 'SYSDATETIME', 'SYSUTCDATETIME', 'SYSDATETIMEOFFSET'].includes(w)) return { kind: 'now' };
         if (w === 'NEWID' || w === 'NEWSEQUENTIALID') return { kind: 'newid' };
-        if (w === 'DB_NAME' || w === 'OBJECT_ID' || w === 'COL_LENGTH' || w === 'SCOPE_IDENTITY') return { kind: 'fn', name: w, args };
+        if (w === 'DB_NAME' || w === 'OBJECT_ID' || w === 'COL_LENGTH' || w === 'SCOPE_IDENTITY' || w === 'SUSER_SNAME' || w === 'SERVERPROPERTY' || w === 'CONNECTIONPROPERTY') return { kind: 'fn', name: w, args };
         throw new Fail();
       }
       default:

@@ -1,10 +1,10 @@
-import type { Socket } from 'node:net';
+import type { TdsTransport } from './tls-transport';
 import { readAllHeaders } from './all-headers';
 import { ByteReader } from './byte-reader';
 import { parseLogin7, type Login7Request } from './login7';
 import { buildNtlmChallenge, isNtlmMessage, verifyNtlmAuthenticate, type NtlmChallenge, type WindowsUser } from './ntlm';
 import { frameMessage, MessageAssembler, PacketStatus, PacketType, type TdsMessage } from './packet';
-import { buildPreloginResponse, parsePrelogin } from './prelogin';
+import { buildPreloginResponse, Encryption, parsePrelogin } from './prelogin';
 import { TdsProtocolError } from './protocol-error';
 import { recordParams, type AuthKind, type NewRecord, type Recorder, type TdsRecord } from './recorder';
 import type { ResponderRegistry } from './responder-registry';
@@ -34,7 +34,10 @@ export interface SessionSettings {
   databases: string[] | undefined;
   serverName: string;
   ntlmDomain: string;
+  /** PRELOGIN answer when the server has no certificate (or the client cannot encrypt). */
   encryption: number;
+  /** With a certificate: 'on' encrypts when the client asks; 'required' answers ENCRYPT_REQ. */
+  tlsPolicy: 'on' | 'required' | undefined;
   version: readonly [number, number, number, number];
   versionText: string;
 }
@@ -89,7 +92,7 @@ export class TdsSession {
   private lastRequestSeq: number | undefined;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: TdsTransport,
     id: number,
     private readonly deps: SessionDeps,
   ) {
@@ -98,10 +101,14 @@ export class TdsSession {
       this.info.tranCount = tranCount;
       this.record({ kind: 'transaction', op, source, tranCount, ...(name ? { name } : {}), ...(isolationLevel !== undefined ? { isolationLevel } : {}) });
     });
-    this.engine = { connection: this.info, txn, nocount: false, lastIdentity: null, serverName: deps.settings.serverName, version: deps.settings.versionText };
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', () => undefined); // a client reset is normal; 'close' follows
-    socket.on('close', () => this.onClose());
+    this.engine = { connection: this.info, txn, nocount: false, lastIdentity: null, serverName: deps.settings.serverName, version: deps.settings.versionText, productVersion: deps.settings.version.join('.') };
+    socket.onData = (chunk) => this.onData(chunk);
+    socket.onFailure = (err) => this.fail(err);
+  }
+
+  /** Called by the server when the TCP socket closes. */
+  closed(): void {
+    this.onClose();
   }
 
   private record(r: SessionRecord): TdsRecord {
@@ -200,14 +207,33 @@ export class TdsSession {
   }
 
   private handlePrelogin(payload: Buffer): void {
-    parsePrelogin(payload);
-    this.send(buildPreloginResponse(this.deps.settings.encryption, this.deps.settings.version), PacketType.TABULAR_RESULT);
+    const asked = parsePrelogin(payload).encryption;
+    const answer = this.encryptionAnswer(asked);
+    this.send(buildPreloginResponse(answer, this.deps.settings.version), PacketType.TABULAR_RESULT);
     this.state = 'login';
+    // MS-TDS 2.2.6.5: ON/REQ encrypt the whole session; OFF on both sides encrypts LOGIN7 only.
+    if (answer === Encryption.ON || answer === Encryption.REQ) this.socket.expectTls(false);
+    else if (answer === Encryption.OFF && this.socket.canEncrypt) this.socket.expectTls(true);
+  }
+
+  /** The server's ENCRYPTION answer to the client's, per the MS-TDS negotiation table. */
+  private encryptionAnswer(asked: number | undefined): number {
+    const policy = this.deps.settings.tlsPolicy;
+    // Under TDS 8 the connection is already TLS; the PRELOGIN option is informational.
+    if (!policy || this.socket.isStrict) return this.deps.settings.encryption;
+    if (asked === Encryption.ON || asked === Encryption.REQ) return Encryption.ON;
+    if (policy === 'required') return Encryption.REQ;
+    return asked === Encryption.OFF ? Encryption.OFF : Encryption.NOT_SUP;
   }
 
   private handleLogin7(payload: Buffer): void {
     const login = parseLogin7(payload);
     this.pendingLogin = login;
+    this.socket.dropTls();
+    if (this.deps.settings.tlsPolicy === 'required' && this.socket.encryption === 'none') {
+      this.loginFailed('sql', login.userName, undefined, 18456, `Login failed for user '${login.userName}'.`, 'the server requires encryption and the login came in clear text');
+      return;
+    }
     this.packetSize = login.packetSize >= 512 && login.packetSize <= 32767 ? login.packetSize : 4096;
     if (login.sspi.length > 0 || login.integratedSecurity) {
       if (!isNtlmMessage(login.sspi, 1)) {
@@ -251,6 +277,7 @@ export class TdsSession {
       appName: login?.appName ?? '',
       hostName: login?.hostName ?? '',
       tdsVersion: tdsVersionText(login?.tdsVersion ?? 0),
+      encryption: this.socket.encryption,
       errorNumber: number,
       checked: true,
       ...(reason ? { reason } : {}),
@@ -279,6 +306,7 @@ export class TdsSession {
     if (domain !== undefined) this.info.domain = domain;
     this.info.database = database;
     this.info.appName = login.appName;
+    this.info.encryption = this.socket.encryption;
     this.loginDatabase = database;
     this.state = 'loggedIn';
     this.record({
@@ -290,6 +318,7 @@ export class TdsSession {
       appName: login.appName,
       hostName: login.hostName,
       tdsVersion: tdsVersionText(login.tdsVersion),
+      encryption: this.socket.encryption,
       checked,
     });
     const ackVersion = login.tdsVersion >= TDS_7_4 || login.tdsVersion < 0x70000000 ? TDS_7_4 : login.tdsVersion;
