@@ -12,6 +12,7 @@ import type { ErrorShape } from './errors';
 import type { EVENT_NAMES, REQUEST_NAMES } from './contract-names';
 import type { Drop, PackageFacts, SignatureState, StepType, VariableType } from './drop-model';
 import type { JournalEvent, PreflightCheck } from './journal-events';
+import type { RunOutcome } from './journal-fold';
 
 const id = z.string().min(1).max(200);
 const tenantId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'tenant id: letters, digits, dot, dash, underscore; up to 64');
@@ -203,7 +204,8 @@ export interface DeploymentSummary {
   release: string;
   startedAt: string;
   finishedAt?: string;
-  state: 'running' | 'awaiting-decision' | 'succeeded' | 'failed' | 'aborted' | 'cancelled' | 'interrupted';
+  /** A finished deployment's outcome (see common/journal-fold.ts), or running / awaiting-decision. */
+  state: 'running' | 'awaiting-decision' | RunOutcome;
 }
 
 export interface ExportedFile {
@@ -266,7 +268,7 @@ export const eventSchemas = {
   /** The deployment's state changed (running, waiting for the operator, finished). */
   'deployment-state': z.object({
     deploymentId: z.string(),
-    state: z.enum(['running', 'awaiting-decision', 'succeeded', 'failed', 'aborted', 'cancelled', 'interrupted']),
+    state: z.enum(['running', 'awaiting-decision', 'succeeded', 'completed-with-skips', 'failed', 'aborted', 'cancelled', 'interrupted']),
     pendingDecision: z
       .object({ stepId: z.string(), error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough(), kind: z.enum(['failure', 'confirm']).optional() })
       .optional(),

@@ -37,6 +37,14 @@ export interface BakedVariable {
   step?: string;
 }
 
+/**
+ * When a step runs (Octopus's run conditions): `success` (default) only while no earlier step has
+ * stopped the run; `failure` only after an earlier step failed or the run was aborted; `always` after
+ * a failure, an abort or a graceful cancel too (clean-up such as resuming a paused interface engine).
+ */
+export const RUN_CONDITIONS = ['success', 'failure', 'always'] as const;
+export type RunCondition = (typeof RUN_CONDITIONS)[number];
+
 export interface DropStep {
   id: string;
   name: string;
@@ -47,6 +55,10 @@ export interface DropStep {
   /** Type-specific settings; string values may contain #{…} and are evaluated before the step runs. */
   settings: Record<string, unknown>;
   unsupportedReason?: string;
+  /** Absent means 'success'. */
+  runCondition?: RunCondition;
+  /** Where an imported run condition came from (an Octopus variable), or why it could not be honoured. */
+  runConditionNote?: string;
 }
 
 export interface DropFile {

@@ -50,6 +50,7 @@ export type Tone = 'ok' | 'bad' | 'warn' | 'neutral' | 'open';
 
 const STATUS: Record<string, { label: string; tone: Tone; mark: string }> = {
   succeeded: { label: 'Succeeded', tone: 'ok', mark: '✓' },
+  'completed-with-skips': { label: 'Not fully applied — completed with skipped steps', tone: 'warn', mark: '!' },
   pass: { label: 'Pass', tone: 'ok', mark: '✓' },
   failed: { label: 'Failed', tone: 'bad', mark: '✗' },
   fail: { label: 'Fail', tone: 'bad', mark: '✗' },

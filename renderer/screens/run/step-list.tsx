@@ -9,6 +9,8 @@ type Display = StepState['status'] | 'awaiting-decision' | 'awaiting-confirmatio
 
 const DISPLAY: Record<Display, { icon: IconName; label: string }> = {
   pending: { icon: 'circle', label: 'Waiting' },
+  // After a failure or abort a step that never ran is not "waiting": it will not run in this deployment.
+  'not-run': { icon: 'circle', label: 'Not run' },
   running: { icon: 'play', label: 'Running' },
   succeeded: { icon: 'check-circle', label: 'Succeeded' },
   failed: { icon: 'error', label: 'Failed' },

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Drop } from '../../../common/drop-model';
 import { createDeploymentManager } from '../../../main/deploy/deployment-manager';
 import { acquireDeploymentLock, lockPath } from '../../../main/deploy/deployment-lock';
-import { JournalWriter, readJournal } from '../../../main/deploy/journal-file';
+import { JournalWriter, readJournal } from '../../../main/journal/journal-file';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { Redactor } from '../../../main/variables/redactor';
 import { cleanup, deployWorld, journalOf, scratch, startDeployDouble, story, tenantValues, TENANT, type DeployDouble } from './deploy-fixture';
