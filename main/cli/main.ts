@@ -6,6 +6,7 @@ import { EXIT } from './cli-types';
 import { commands } from './commands/index';
 import { doctorCommand } from './commands/doctor';
 import { serveCommand } from './commands/serve';
+import { closest, flagsInUsage } from './did-you-mean';
 import { FlagError, parseFlags } from './parse-flags';
 
 /** Flags every command understands that take a value. */
@@ -45,7 +46,8 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'st
   }
   const command = list.find((c) => c.name === first);
   if (!command) {
-    io.stderr(`error UNKNOWN_COMMAND: There is no command "${first}".\nhint: Run \`drop-runner help\` to list the commands.\n`);
+    const guess = closest(first, list.map((c) => c.name));
+    io.stderr(`error UNKNOWN_COMMAND: There is no command "${first}".\nhint: ${guess ? `Did you mean \`drop-runner ${guess}\`? ` : ''}Run \`drop-runner help\` to list the commands.\n`);
     return EXIT.invalidInput;
   }
   let flags;
@@ -57,6 +59,13 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'st
       return EXIT.invalidInput;
     }
     throw error;
+  }
+  const known = new Set(['data-dir', 'help', ...flagsInUsage(command.usage), ...(command.valueFlags ?? []), ...(command.extraFlags ?? [])]);
+  const unknown = flags.names().find((name) => !known.has(name));
+  if (unknown !== undefined) {
+    const guess = closest(unknown, [...known]);
+    io.stderr(`error UNKNOWN_FLAG: drop-runner ${command.name} has no flag --${unknown}; nothing was done.\nhint: ${guess ? `Did you mean --${guess}? ` : ''}Usage: ${command.usage}\n`);
+    return EXIT.invalidInput;
   }
   if (flags.has('help')) {
     io.stdout(`${command.summary}\n\nUsage: ${command.usage}\n`);
