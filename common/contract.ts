@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
 import type { EVENT_NAMES, REQUEST_NAMES } from './contract-names';
-import type { Drop, PackageFacts, SignatureState, StepType, VariableType } from './drop-model';
+import type { Drop, PackageFacts, RunCondition, SignatureState, StepType, VariableType } from './drop-model';
 import type { JournalEvent, PreflightCheck } from './journal-events';
 import type { RunOutcome } from './journal-fold';
 
@@ -182,6 +182,10 @@ export interface PlanStep {
   settings: Record<string, unknown>;
   dryRun: { summary: string; items: DryRunItem[]; error?: ErrorShape };
   unsupportedReason?: string;
+  /** Absent means 'success'. */
+  runCondition?: RunCondition;
+  /** Where an imported run condition came from, or why it is not evaluated. */
+  runConditionNote?: string;
 }
 export interface PlanView {
   dropId: string;

@@ -45,6 +45,13 @@ export interface BakedVariable {
 export const RUN_CONDITIONS = ['success', 'failure', 'always'] as const;
 export type RunCondition = (typeof RUN_CONDITIONS)[number];
 
+/** The words for each run condition, in the Overview, the plan (app and CLI) and the Run screen. */
+export const RUN_CONDITION_LABELS: Record<RunCondition, string> = {
+  success: 'Runs only while the steps before it succeed',
+  failure: 'Runs only after an earlier step failed',
+  always: 'Always runs — also after a failure, an abort or a cancel',
+};
+
 export interface DropStep {
   id: string;
   name: string;

@@ -1,3 +1,4 @@
+import { RUN_CONDITION_LABELS } from '../../../common/drop-model';
 import { EXIT, type CliCommand } from '../cli-types';
 import { dropFromArgument, openDeployEngine, tenantWithValues } from './deploy-engine';
 
@@ -25,6 +26,8 @@ export const planCommand: CliCommand = {
       for (const item of s.dryRun.items) ctx.stdout(`   - ${item.label}: ${item.action}${item.detail ? ` (${item.detail})` : ''}\n`);
       if (s.dryRun.error) ctx.stdout(`   error ${s.dryRun.error.code}: ${s.dryRun.error.message}\n   hint: ${s.dryRun.error.hint}\n`);
       if (s.unsupportedReason) ctx.stdout(`   unsupported: ${s.unsupportedReason}\n`);
+      if (s.runCondition) ctx.stdout(`   run condition: ${s.runCondition} — ${RUN_CONDITION_LABELS[s.runCondition]}\n`);
+      if (s.runConditionNote) ctx.stdout(`   ${s.runConditionNote}\n`);
     });
     if (plan.problems.length > 0) {
       ctx.stdout('\nProblems:\n');
