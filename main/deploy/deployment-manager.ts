@@ -181,8 +181,13 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
     environment: drop.target.environment,
   });
 
-  const preflightWith = (drop: Drop, inputs: DeploymentInputs, skip: string[]) =>
-    runPreflight(inputs, registry, tools(), { allowUnsigned: allowUnsigned(), skipUnsupported: new Set(skip), dataDir });
+  // The last preflight of each drop and tenant in this process: a change request made after it shows its result.
+  const lastPreflight = new Map<string, { at: string; checks: PreflightOutcome['checks'] }>();
+  const preflightWith = async (drop: Drop, inputs: DeploymentInputs, skip: string[]) => {
+    const result = await runPreflight(inputs, registry, tools(), { allowUnsigned: allowUnsigned(), skipUnsupported: new Set(skip), dataDir });
+    lastPreflight.set(`${drop.id}\u0000${inputs.tenantId}`, { at: new Date().toISOString(), checks: result.checks });
+    return result;
+  };
 
   const blockedError = (result: PreflightOutcome): AppError => {
     const failed = result.checks.filter((c) => c.status === 'fail');
@@ -550,6 +555,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         plan: plan.view,
         details: plan.details,
         machine: machineName(),
+        ...(lastPreflight.has(`${dropId}\u0000${tenantId}`) ? { preflight: lastPreflight.get(`${dropId}\u0000${tenantId}`)! } : {}),
         ...(opts.preparedBy ? { preparedBy: opts.preparedBy } : {}),
         ...(options.appVersion ? { appVersion: options.appVersion } : {}),
       });

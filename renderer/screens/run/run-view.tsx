@@ -12,6 +12,7 @@ import { DeploymentStateBadge } from './deployment-state-badge';
 import { LogView } from './log-view';
 import { overallPercent, type RunModel } from './run-model';
 import { StepList } from './step-list';
+import { NotAppliedList } from './not-applied-list';
 import { useNow } from './use-now';
 import { ResumeButton } from './resume-button';
 
@@ -89,7 +90,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
           {totalMs === undefined ? '--:--:--' : model.finishedAt ? formatDuration(totalMs) : formatClock(totalMs)}
         </span>
         <div className="run-summary__progress">
-          <ProgressBar label="Overall progress" value={percent} intent={model.outcome === 'succeeded' ? 'success' : model.outcome ? 'error' : undefined} />
+          <ProgressBar label="Overall progress" value={percent} intent={model.outcome === 'succeeded' ? 'success' : model.outcome === 'completed-with-skips' ? 'warning' : model.outcome ? 'error' : undefined} />
         </div>
         <span className="muted small">
           {model.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped').length} of {model.steps.length} steps done
@@ -113,6 +114,8 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
         </MessageBar>
       )}
 
+      <NotAppliedList model={model} />
+
       <div className="run-layout">
         <div className="run-steps">
           <StepList
@@ -133,6 +136,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
           pending={pendingDecision}
           stepName={decisionStep?.name ?? pendingDecision.stepId}
           transactional={decisionStep?.transactional}
+          {...(decisionStep ? { step: decisionStep } : {})}
           onHide={() => setDecisionHidden(pendingDecision.stepId + ':' + (decisionStep?.attempt ?? 0))}
         />
       )}

@@ -185,5 +185,18 @@ describe('change request', () => {
     expect(html).toContain('ClinicalFeeds');
     expect(html).toContain('Ask the St. Brigid');
     for (const secret of ['Sql!Login-7731-x', 'W1ndows!Deploy-5521', 'api-KEY-5c8e21d0']) expect(html).not.toContain(secret);
+    expect(html).toContain('<strong>Preflight:</strong> not run yet');
+  });
+
+  it('made after a preflight, shows that preflight\'s result (not "not run yet")', async () => {
+    const d = await double();
+    const world = await deployWorld(tenantValues(d.server.port), root());
+    const preflight = await world.manager.preflight(world.drop.id, TENANT);
+    const pass = preflight.checks.filter((c) => c.status === 'pass').length;
+    expect(pass).toBeGreaterThan(0);
+    const { html } = await world.manager.changeRequestHtml(world.drop.id, TENANT);
+    expect(html).not.toContain('not run yet');
+    expect(html).toContain(`<strong>Preflight:</strong> ${pass} pass · ${preflight.checks.filter((c) => c.status === 'warn').length} warn · 0 fail`);
+    expect(html).toContain(preflight.checks[0]!.title);
   });
 });
