@@ -14,6 +14,7 @@ import { overallPercent, type RunModel } from './run-model';
 import { StepList } from './step-list';
 import { NotAppliedList } from './not-applied-list';
 import { useNow } from './use-now';
+import { useHostStatus } from '../../api/use-host-status';
 import { ResumeButton } from './resume-button';
 
 export interface RunViewProps {
@@ -32,7 +33,9 @@ const ACTIVE: ReadonlySet<string> = new Set(['running', 'awaiting-decision']);
 
 /** The Run screen's content: summary, steps, live log, and the failure and cancel dialogs. */
 export function RunView({ deploymentId, model, version, state, pendingDecision, loadedAt, interactive = true }: RunViewProps) {
-  const active = state !== null && ACTIVE.has(state);
+  // With the host gone nothing runs here any more: the clock stops instead of counting a dead deployment.
+  const hostDown = useHostStatus() === 'down';
+  const active = !hostDown && state !== null && ACTIVE.has(state);
   const now = useNow(active);
   const [stepFilter, setStepFilter] = useState<string | undefined>(undefined);
   const [decisionHidden, setDecisionHidden] = useState<string | null>(null);
@@ -51,7 +54,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
   const percent = overallPercent(model.steps);
   const decisionStep = pendingDecision ? model.steps.find((s) => s.id === pendingDecision.stepId) : undefined;
   const showDecision = interactive && state === 'awaiting-decision' && pendingDecision !== undefined && decisionHidden !== pendingDecision.stepId + ':' + (decisionStep?.attempt ?? 0);
-  const finished = state !== null && !active && state !== 'interrupted';
+  const finished = state !== null && !ACTIVE.has(state) && state !== 'interrupted';
   const h = model.header;
 
   return (
