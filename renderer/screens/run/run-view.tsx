@@ -135,6 +135,8 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
 
       {showDecision && pendingDecision && (
         <DecisionDialog
+          // A new question (another step, kind or attempt) starts a fresh dialog: the clean-up check asked right after an Abort must not open in "abort" mode.
+          key={`${pendingDecision.stepId}:${pendingDecision.kind ?? 'failure'}:${decisionStep?.attempt ?? 0}`}
           deploymentId={deploymentId}
           pending={pendingDecision}
           stepName={decisionStep?.name ?? pendingDecision.stepId}
