@@ -119,7 +119,7 @@ export function DecisionDialog({
         <div className="small" data-testid="decision-hints">
           <strong>What you can do</strong>
           <ul>
-            {failureHints(pending.error.code, deploymentId).map((h) => (
+            {failureHints(pending.error.code, deploymentId, pending.error.message).map((h) => (
               <li key={h}>{h}</li>
             ))}
           </ul>

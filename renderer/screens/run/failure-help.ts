@@ -5,10 +5,11 @@
  */
 import type { FoldAttemptError } from '../../../common/journal-fold';
 
-/** Hints for an error code, most specific first; always ends with the vendor and the decisions. */
-export function failureHints(code: string, deploymentId: string): string[] {
+/** Hints for an error (its code, and its message when given), most specific first; always ends with the vendor and the decisions. */
+export function failureHints(code: string, deploymentId: string, message = ''): string[] {
   const hints: string[] = [];
-  const c = code.toUpperCase();
+  // The server's own words count too: SQL_BATCH_FAILED says little, "permission denied" says what to check.
+  const c = `${code} ${message.replace(/\s+/g, '_')}`.toUpperCase();
   if (/LOGIN|AUTH|PERMISSION|DENIED|SECRETS/.test(c)) hints.push('Check the account’s permissions on the server (ask the DBA to grant what the error names), then Retry.');
   if (/CONNECT|NETWORK|UNREACHABLE|TIMEOUT|SOCKET/.test(c)) hints.push('Check that the server is up and reachable from this machine (name, port, firewall), then Retry.');
   if (/LOCK|DEADLOCK|BUSY/.test(c)) hints.push('Another job may hold the object: wait a moment (or ask the DBA what holds it), then Retry.');

@@ -57,7 +57,7 @@ export function StepList({
         <>
           <ProgressBar
             label={`${step.name} progress`}
-            value={step.status === 'pending' ? 0 : step.status === 'running' ? step.percent : step.status === 'succeeded' ? 100 : (step.percent ?? 100)}
+            value={step.status === 'pending' || step.status === 'not-run' ? 0 : step.status === 'running' ? step.percent : step.status === 'succeeded' ? 100 : (step.percent ?? 100)}
             intent={display === 'failed' || display === 'awaiting-decision' ? 'error' : step.status === 'succeeded' ? 'success' : step.status === 'skipped' || step.status === 'cancelled' || step.status === 'interrupted' ? 'warning' : undefined}
           />
           <div className="stepper__meta">

@@ -19,6 +19,7 @@ describe('guided-failure hints', () => {
     expect(hints.slice(-3).map((h) => h.split(' ')[0])).toEqual(['If', 'Skip', 'Abort']);
     expect(hints.at(-3)).toContain('20260101T090000Z-st-x-abc123');
     expect(failureHints('SQL_CONNECT_FAILED', 'd')[0]).toContain('reachable');
+    expect(failureHints('SQL_BATCH_FAILED', 'd', 'Msg 262: CREATE TABLE permission denied in database X')[0]).toContain('permissions');
     expect(failureHints('SOMETHING_ELSE', 'd')[0]).toBe('Check the server, the account’s permissions and free disk space, then Retry.');
   });
 
