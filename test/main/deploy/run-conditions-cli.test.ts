@@ -133,4 +133,24 @@ describe.skipIf(!built)(`run conditions and honest outcomes on the TDS double ($
     ]);
     expect(json.cleanup).toEqual([{ stepId: 'resume-engine', name: 'Resume the interface engine', outcome: 'succeeded' }]);
   });
+
+  it('a "failure" step in a run where nothing failed is skipped by its condition, journaled with why; the release is still a success (exit 0)', async () => {
+    const files: FileMap = { 'sql/data/001_feed_settings.sql': `${ORDINARY};\nGO\n`, 'sql/undo/001_restore.sql': 'EXEC dbo.RestoreFeedSettings;\nGO\n' };
+    const manifest = manifestFor(files, {
+      steps: [
+        { id: 'data', name: 'Load feed settings', type: 'sql-scripts', package: 'sql/data', settings: { connection: '#{Conn}' } },
+        { id: 'undo', name: 'Restore the feed settings', type: 'sql-scripts', package: 'sql/undo', runCondition: 'failure', settings: { connection: '#{Conn}' } },
+      ],
+    });
+    zip = await writeZip(path.join(root, 'on-failure.zip'), nativeEntries(files, { manifest: manifestBytes(manifest) }));
+    const run = await deploy();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const events = journalOf(dataDir, deploymentIdIn(run.stdout)!);
+    const undo = events.find((e) => e.type === 'step-finished' && e.stepId === 'undo');
+    expect(undo).toMatchObject({ outcome: 'skipped', skip: { cause: 'run-condition', reason: 'It runs only when an earlier step fails, and none did.' } });
+    expect(events.some((e) => e.type === 'step-started' && e.stepId === 'undo')).toBe(false);
+    expect(batchesSent().some((t) => t.includes('dbo.RestoreFeedSettings'))).toBe(false);
+    expect(run.stdout).toContain('Outcome: succeeded');
+    expect(run.stdout).not.toContain('Not applied');
+  });
 });
