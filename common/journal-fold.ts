@@ -218,6 +218,8 @@ export function notApplied(state: JournalState): NotAppliedStep[] {
         break;
       case 'running':
         if (state.finished) out.push({ ...base, status: 'interrupted', why: 'Never finished' });
+        // Once the run has stopped, the step still going is not known to be applied (clean-up steps are listed apart).
+        else if (state.stopped && !s.cleanup) out.push({ ...base, status: 'running', why: 'Still running when the deployment was stopped; whether it finished is not known yet' });
         break;
       case 'not-run':
         // Before the run ends, a step yet to come is pending, not "not applied".
