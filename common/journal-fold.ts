@@ -19,7 +19,7 @@ export const RUN_OUTCOMES: readonly RunOutcome[] = ['succeeded', 'completed-with
 /** The words shown for each outcome wherever one is shown (Home, Run screen, CLI, report). */
 export const OUTCOME_WORDS: Record<RunOutcome, string> = {
   succeeded: 'Succeeded',
-  'completed-with-skips': 'Completed with skipped steps — not fully applied',
+  'completed-with-skips': 'Not fully applied (skipped steps)',
   failed: 'Failed',
   aborted: 'Aborted',
   cancelled: 'Cancelled',

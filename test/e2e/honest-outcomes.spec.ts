@@ -106,7 +106,7 @@ test.describe(`honest outcomes on the ${HOST.kind} host: skip, abort, Home, repo
     await expect(actions.getByText('Not fully applied (skipped steps)')).toBeVisible({ timeout: 90_000 });
     await expect(actions.getByText('Succeeded', { exact: true })).toHaveCount(0);
     const notApplied = page.getByTestId('not-applied');
-    await expect(notApplied).toContainText('Completed with skipped steps — not fully applied');
+    await expect(notApplied).toContainText('Not fully applied (skipped steps) — not applied:');
     await expect(page.getByTestId('not-applied-staging-db')).toContainText(`${STAGING} — Failed, then skipped by the operator (reason: ${SKIP_REASON}, ${OPERATOR})`);
     await screenshotScreen(page, 'honest-run-after-skip');
 

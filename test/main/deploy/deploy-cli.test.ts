@@ -135,7 +135,7 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     double.server.addResponder({ batch: /CREATE TABLE cdh\.LabResult/i, respond: { error: { number: 1205, message: 'deadlock victim', class: 13 } } });
     const skip = await cli(deployArgs('--on-failure', 'skip'));
     expect(skip.code).toBe(4);
-    expect(skip.stdout).toContain('Outcome: completed-with-skips — Completed with skipped steps — not fully applied');
+    expect(skip.stdout).toContain('Outcome: completed-with-skips — Not fully applied (skipped steps)');
     expect(skip.stdout).toMatch(/Not applied:\n {2}- .*\(staging-db\): Failed, then skipped by the operator — reason: skipped by --on-failure skip \(unattended run\)/);
     const s = story(journalOf(dataDir, deploymentIdIn(skip.stdout)!));
     expect(s).toContain('decision staging-db skip (skipped by --on-failure skip (unattended run))');
