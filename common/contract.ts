@@ -10,9 +10,10 @@
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
 import type { EVENT_NAMES, REQUEST_NAMES } from './contract-names';
-import type { Drop, PackageFacts, SignatureState, StepType, VariableType } from './drop-model';
+import type { Drop, PackageFacts, RunCondition, SignatureState, StepType, VariableType } from './drop-model';
 import type { JournalEvent, PreflightCheck } from './journal-events';
 import type { DefaultDecision, VariableState } from './variable-state';
+import type { RunOutcome } from './journal-fold';
 
 const id = z.string().min(1).max(200);
 const tenantId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'tenant id: letters, digits, dot, dash, underscore; up to 64');
@@ -227,6 +228,10 @@ export interface PlanStep {
   settings: Record<string, unknown>;
   dryRun: { summary: string; items: DryRunItem[]; error?: ErrorShape };
   unsupportedReason?: string;
+  /** Absent means 'success'. */
+  runCondition?: RunCondition;
+  /** Where an imported run condition came from, or why it is not evaluated. */
+  runConditionNote?: string;
 }
 export interface PlanView {
   dropId: string;
@@ -249,8 +254,8 @@ export interface DeploymentSummary {
   release: string;
   startedAt: string;
   finishedAt?: string;
-  /** 'damaged': the journal's first line does not open a deployment (main/deploy/damaged-journal.ts); `problem` says why. */
-  state: 'running' | 'awaiting-decision' | 'succeeded' | 'failed' | 'aborted' | 'cancelled' | 'interrupted' | 'damaged';
+  /** A finished deployment's outcome (see common/journal-fold.ts), running / awaiting-decision, or 'damaged': the journal's first line does not open a deployment (main/deploy/damaged-journal.ts); `problem` says why. */
+  state: 'running' | 'awaiting-decision' | RunOutcome | 'damaged';
   problem?: string;
 }
 
@@ -365,7 +370,7 @@ export const eventSchemas = {
   /** The deployment's state changed (running, waiting for the operator, finished). */
   'deployment-state': z.object({
     deploymentId: z.string(),
-    state: z.enum(['running', 'awaiting-decision', 'succeeded', 'failed', 'aborted', 'cancelled', 'interrupted']),
+    state: z.enum(['running', 'awaiting-decision', 'succeeded', 'completed-with-skips', 'failed', 'aborted', 'cancelled', 'interrupted']),
     pendingDecision: z
       .object({ stepId: z.string(), error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough(), kind: z.enum(['failure', 'confirm']).optional() })
       .optional(),

@@ -37,6 +37,21 @@ export interface BakedVariable {
   step?: string;
 }
 
+/**
+ * When a step runs (Octopus's run conditions): `success` (default) only while no earlier step has
+ * stopped the run; `failure` only after an earlier step failed or the run was aborted; `always` after
+ * a failure, an abort or a graceful cancel too (clean-up such as resuming a paused interface engine).
+ */
+export const RUN_CONDITIONS = ['success', 'failure', 'always'] as const;
+export type RunCondition = (typeof RUN_CONDITIONS)[number];
+
+/** The words for each run condition, in the Overview, the plan (app and CLI) and the Run screen. */
+export const RUN_CONDITION_LABELS: Record<RunCondition, string> = {
+  success: 'Runs only while the steps before it succeed',
+  failure: 'Runs only after an earlier step failed',
+  always: 'Always runs — also after a failure, an abort or a cancel',
+};
+
 export interface DropStep {
   id: string;
   name: string;
@@ -47,6 +62,10 @@ export interface DropStep {
   /** Type-specific settings; string values may contain #{…} and are evaluated before the step runs. */
   settings: Record<string, unknown>;
   unsupportedReason?: string;
+  /** Absent means 'success'. */
+  runCondition?: RunCondition;
+  /** Where an imported run condition came from (an Octopus variable), or why it could not be honoured. */
+  runConditionNote?: string;
 }
 
 export interface DropFile {

@@ -4,8 +4,21 @@
  * nothing is reported that the journal cannot prove. Values here are already redacted.
  */
 
+import type { RunCondition } from './drop-model';
+
 export type StepOutcome = 'succeeded' | 'failed' | 'skipped' | 'cancelled';
-export type DeploymentOutcome = 'succeeded' | 'failed' | 'aborted' | 'cancelled';
+/**
+ * How a run ended. `completed-with-skips`: it reached the end but a step was skipped after failing or by
+ * the operator, so the release is not fully applied (journals before it existed say `succeeded`; the
+ * fold in journal-fold.ts reads those honestly). Only `succeeded` is a success.
+ */
+export type DeploymentOutcome = 'succeeded' | 'completed-with-skips' | 'failed' | 'aborted' | 'cancelled';
+/**
+ * Why a step was skipped: `after-failure` (it failed and the operator skipped it), `operator` (the
+ * operator declined it, e.g. a manual check), `unsupported` (chosen before the run), `run-condition`
+ * (its run condition said not to run).
+ */
+export type SkipCause = 'after-failure' | 'operator' | 'unsupported' | 'run-condition';
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 /**
  * A resume's answer for a script a crash interrupted: continue from the batch that was in flight,
@@ -63,7 +76,8 @@ export type JournalEvent =
        */
       clock?: { timeZone: string; utcOffsetMinutes: number };
       operator: string;
-      steps: Array<{ id: string; name: string; type: string; transactional?: string }>;
+      /** runCondition is absent in older journals and for 'success' steps. */
+      steps: Array<{ id: string; name: string; type: string; transactional?: string; runCondition?: RunCondition }>;
       /** Names, sources and sensitivity of the values used; secret values are '********'. `decision`: the answer to a changed default. */
       variables: Array<{ name: string; source: string; sensitive: boolean; value: string; decision?: 'keep-previous' | 'use-new' }>;
       /** Set when the target was the simulated SQL Server of `npm run demo`: what the report's header says about it. */
@@ -83,9 +97,13 @@ export type JournalEvent =
       outcome: StepOutcome;
       durationMs: number;
       error?: { code: string; message: string; hint: string };
+      /** For outcome 'skipped' (absent in older journals, where a decision event says it). */
+      skip?: { cause: SkipCause; reason: string };
     })
   | (Base & { type: 'decision'; stepId: string; decision: 'retry' | 'skip' | 'abort'; reason?: string; by: string })
   | (Base & { type: 'cancel-requested'; mode: 'graceful' | 'immediate'; by: string })
+  /** The run stopped before its last step; steps started after this are clean-up (run condition always/failure). */
+  | (Base & { type: 'run-stopped'; outcome: 'failed' | 'aborted' | 'cancelled'; stepId?: string })
   | (Base & { type: 'interrupted'; detectedAt: string; lastSeq: number; stepId?: string; note: string })
   /**
    * A script of a `transaction: none` sql-scripts step begins (batches: how many will be sent). Together

@@ -15,7 +15,8 @@ export const LAYERS = [
   { name: 'steps', domains: ['steps'] },
   { name: 'importers and SSIS', domains: ['octopus', 'ssis'] },
   { name: 'drops, reports, tenants', domains: ['drop', 'report', 'tenants'] },
-  { name: 'foundations', domains: ['sql', 'variables', 'platform', 'journal'] },
+  { name: 'the journal', domains: ['journal'] },
+  { name: 'foundations', domains: ['sql', 'variables', 'platform'] },
 ];
 
 const rankOf = new Map(LAYERS.flatMap((layer, index) => layer.domains.map((d) => [d, index])));

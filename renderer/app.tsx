@@ -18,6 +18,7 @@ import { useTheme } from './theme/use-theme';
 import { Badge } from './ui/badge';
 import { Icon, IconSprite } from './ui/icons';
 import { FlowSteps } from './ui/stepper';
+import { HostDownBanner } from './ui/host-down-banner';
 
 /** The application shell: header (brand, flow position, settings), one screen per route. */
 export function App() {
@@ -80,6 +81,7 @@ export function App() {
             </a>
           </div>
         </header>
+        <HostDownBanner />
         <main className="app-main" id="main" ref={mainRef} tabIndex={-1}>
           <Screen route={route} />
         </main>

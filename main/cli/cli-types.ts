@@ -24,8 +24,17 @@ export interface CliCommand {
   usage: string;
   /** Flags of this command that take a value (`--out file`); all others are booleans. */
   valueFlags?: string[];
+  /**
+   * Flags accepted although the usage line does not show them. Every other flag must appear in `usage`
+   * (or `valueFlags`): anything else is refused as UNKNOWN_FLAG.
+   */
+  extraFlags?: string[];
   run: (ctx: CliContext) => Promise<number>;
 }
 
-/** Exit codes shared by every command; scripts on hospital VMs branch on them. */
-export const EXIT = { ok: 0, failed: 1, invalidInput: 2, environment: 3, cancelled: 130 } as const;
+/**
+ * Exit codes shared by every command; scripts on hospital VMs branch on them. `completedWithSkips` (4):
+ * a deployment reached its end but a step was skipped after failing or by the operator — the release is
+ * not fully applied, and a script must not treat it as a success.
+ */
+export const EXIT = { ok: 0, failed: 1, invalidInput: 2, environment: 3, completedWithSkips: 4, cancelled: 130 } as const;

@@ -4,6 +4,7 @@ import type { CliCommand, CliContext } from './cli-types';
 import { EXIT } from './cli-types';
 import { commandEntries } from './commands/index';
 import { printFailure, printUsage } from './failure';
+import { closest, flagsInUsage } from './did-you-mean';
 import { FlagError, parseFlags } from './parse-flags';
 
 /** Flags every command understands that take a value. */
@@ -42,7 +43,8 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'st
   }
   const entry = commandEntries.find((c) => c.name === first);
   if (!entry) {
-    return printFailure(io, { code: 'UNKNOWN_COMMAND', message: `There is no command "${first}".`, hint: 'Run `drop-runner help` to list the commands.' });
+    const guess = closest(first, commandEntries.map((c) => c.name));
+    return printFailure(io, { code: 'UNKNOWN_COMMAND', message: `There is no command "${first}".`, hint: `${guess ? `Did you mean \`drop-runner ${guess}\`? ` : ''}Run \`drop-runner help\` to list the commands.` });
   }
   const command = await entry.load();
   let flags;
@@ -53,6 +55,12 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'stdout' | 'st
       return printUsage(io, `${error.message}.`, command.usage);
     }
     throw error;
+  }
+  const known = new Set(['data-dir', 'help', ...flagsInUsage(command.usage), ...(command.valueFlags ?? []), ...(command.extraFlags ?? [])]);
+  const unknown = flags.names().find((name) => !known.has(name));
+  if (unknown !== undefined) {
+    const guess = closest(unknown, [...known]);
+    return printFailure(io, { code: 'UNKNOWN_FLAG', message: `drop-runner ${command.name} has no flag --${unknown}; nothing was done.`, hint: `${guess ? `Did you mean --${guess}? ` : ''}Usage: ${command.usage}` });
   }
   if (flags.has('help')) {
     io.stdout(`${command.summary}\n\nUsage: ${command.usage}\n`);

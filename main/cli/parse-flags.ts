@@ -7,6 +7,8 @@ export interface ParsedFlags {
   get(name: string): string | undefined;
   getAll(name: string): string[];
   has(name: string): boolean;
+  /** Every flag name given, in order of first appearance. */
+  names(): string[];
 }
 
 /** Parses argv (without node and script) given the names of flags that take a value. */
@@ -43,6 +45,7 @@ export function parseFlags(argv: string[], valueFlags: ReadonlySet<string>): Par
     get: (name) => values.get(name)?.at(-1),
     getAll: (name) => values.get(name) ?? [],
     has: (name) => values.has(name),
+    names: () => [...values.keys()],
   };
 }
 

@@ -7,7 +7,8 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } fro
 import { join } from 'node:path';
 import type { DeploymentSummary } from '../../common/contract';
 import type { JournalEvent } from '../../common/journal-events';
-import { readJournalEnds } from './journal-file';
+import { foldJournal, runOutcome } from '../../common/journal-fold';
+import { readJournalEnds } from '../journal/journal-file';
 import { damagedSummary, firstLineProblem } from './damaged-journal';
 
 /** `<data>/deployments`. */
@@ -30,10 +31,9 @@ export function isDeploymentId(id: string): boolean {
 /** The summary of one journal; `liveState` is the state when the deployment is running in some process. */
 export function summarize(first: JournalEvent | undefined, tail: readonly JournalEvent[], liveState: DeploymentSummary['state'] | undefined): DeploymentSummary | undefined {
   if (!first || first.type !== 'deployment-started') return undefined;
-  const finished = [...tail].reverse().find((e) => e.type === 'deployment-finished');
-  // A resume appends a new deployment-started after the finish of nothing: a finish counts only if nothing started after it.
-  const lastStart = [...tail].reverse().find((e) => e.type === 'deployment-started');
-  const isFinished = finished !== undefined && (!lastStart || lastStart.seq < finished.seq);
+  // The tail may not reach back to the first event; the fold needs the plan, so it starts from the first line.
+  const state = foldJournal(tail[0]?.seq === first.seq ? tail : [first, ...tail.filter((e) => e.seq > first.seq)]);
+  const outcome = runOutcome(state);
   const summary: DeploymentSummary = {
     deploymentId: first.deploymentId,
     dropId: first.drop.id,
@@ -41,9 +41,9 @@ export function summarize(first: JournalEvent | undefined, tail: readonly Journa
     project: first.drop.project.name,
     release: first.drop.release.version,
     startedAt: first.at,
-    state: isFinished && finished.type === 'deployment-finished' ? finished.outcome : (liveState ?? 'interrupted'),
+    state: outcome !== 'interrupted' ? outcome : (liveState ?? 'interrupted'),
   };
-  if (isFinished) summary.finishedAt = finished.at;
+  if (state.finished) summary.finishedAt = state.finished.at;
   return summary;
 }
 

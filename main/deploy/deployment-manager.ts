@@ -22,10 +22,11 @@ import { toChangeRequestInput } from './change-request-input';
 import { acquireDeploymentLock, liveLockHolder, readLock, lockIsLive, type DeploymentLock } from './deployment-lock';
 import { prepareInputs, type DeploymentInputs } from './deployment-inputs';
 import { deploymentsDir, isDeploymentId, journalPathOf, listDeployments, summarize } from './deployment-index';
-import { JournalWriter, readJournal } from './journal-file';
+import { JournalWriter, readJournal } from '../journal/journal-file';
 import { buildPlan, type DeploymentPlan } from './plan';
 import { runPreflight, type PreflightOutcome } from './preflight';
 import { runDeployment, type DecisionAnswer, type RunSpec } from './runner';
+import { finishedStepIds, foldJournal, unfinishedStepId, type JournalState } from '../../common/journal-fold';
 import { ensureDirSync } from '../platform/ensure-dir';
 import { writingTo } from '../platform/disk-full';
 import { checkInterruptedAnswer, findInterruptedScript, interruptedScriptError, type InterruptedScript, type InterruptedScriptAnswer } from './interrupted-script';
@@ -195,8 +196,13 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
     environment: drop.target.environment,
   });
 
-  const preflightWith = (drop: Drop, inputs: DeploymentInputs, skip: string[]) =>
-    runPreflight(inputs, registry, tools(), { allowUnsigned: allowUnsigned(), skipUnsupported: new Set(skip), dataDir });
+  // The last preflight of each drop and tenant in this process: a change request made after it shows its result.
+  const lastPreflight = new Map<string, { at: string; checks: PreflightOutcome['checks'] }>();
+  const preflightWith = async (drop: Drop, inputs: DeploymentInputs, skip: string[]) => {
+    const result = await runPreflight(inputs, registry, tools(), { allowUnsigned: allowUnsigned(), skipUnsupported: new Set(skip), dataDir });
+    lastPreflight.set(`${drop.id}\u0000${inputs.tenantId}`, { at: new Date().toISOString(), checks: result.checks });
+    return result;
+  };
 
   const blockedError = (result: PreflightOutcome): AppError => {
     const failed = result.checks.filter((c) => c.status === 'fail');
@@ -239,6 +245,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
     startedAtMs: number;
     done: Set<string>;
     attempts: Map<string, number>;
+    journalState: JournalState;
     skipUnsupported: string[];
     onFailure: FailurePolicy;
     confirmManualChecks: boolean;
@@ -284,6 +291,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
           startedAtMs: args.startedAtMs,
           done: args.done,
           attempts: args.attempts,
+          journalState: args.journalState,
           skipUnsupported: new Set(args.skipUnsupported),
           graceful,
           immediate,
@@ -373,7 +381,13 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
       osUser: osUserName(),
       clock: machineClock(),
       operator: args.operator,
-      steps: drop.steps.map((s) => ({ id: s.id, name: s.name, type: s.type, transactional: s.type === 'unsupported' ? 'not applicable' : (registry.get(s.type)?.transactional(args.inputs.settingsFor(s).settings) ?? 'unknown') })),
+      steps: drop.steps.map((s) => ({
+        id: s.id,
+        name: s.name,
+        type: s.type,
+        transactional: s.type === 'unsupported' ? 'not applicable' : (registry.get(s.type)?.transactional(args.inputs.settingsFor(s).settings) ?? 'unknown'),
+        ...(s.runCondition && s.runCondition !== 'success' ? { runCondition: s.runCondition } : {}),
+      })),
       variables: args.inputs.shownVariables(),
       ...(options.simulatedServer ? { simulatedServer: options.simulatedServer } : {}),
       ...(args.resumedFrom ? { resumedFrom: args.resumedFrom } : {}),
@@ -415,7 +429,8 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         const journal = JournalWriter.open(journalPathOf(dataDir, id), inputs.redactor);
         const first = journal.append(started({ id, drop, tenantId: opts.tenantId, operator, inputs }));
         emit('journal', { deploymentId: id, event: first });
-        emit('journal', { deploymentId: id, event: journal.append({ type: 'preflight', checks: checks.checks }) });
+        const preflightEvent = journal.append({ type: 'preflight', checks: checks.checks });
+        emit('journal', { deploymentId: id, event: preflightEvent });
         launch({
           id,
           drop,
@@ -427,6 +442,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
           startedAtMs: Date.parse(first.at),
           done: new Set(),
           attempts: new Map(),
+          journalState: foldJournal([first, preflightEvent]),
           skipUnsupported: skip,
           onFailure: opts.onFailure ?? { kind: 'ask' },
           confirmManualChecks: opts.confirmManualChecks ?? false,
@@ -494,24 +510,11 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         if (checks.blocked) throw blockedError(checks);
         const operator = opts.operator?.trim() || record.operator;
 
-        // What earlier sessions finished: succeeded, skipped, or failed and then skipped by decision.
-        const done = new Set<string>();
-        const attempts = new Map<string, number>();
-        const lastFinish = new Map<string, string>();
-        let unfinished: string | undefined;
-        for (const e of events) {
-          if (e.type === 'step-started') {
-            attempts.set(e.stepId, Math.max(attempts.get(e.stepId) ?? 0, e.attempt));
-            unfinished = e.stepId;
-          }
-          if (e.type === 'step-finished') {
-            attempts.set(e.stepId, Math.max(attempts.get(e.stepId) ?? 0, e.attempt));
-            lastFinish.set(e.stepId, e.outcome);
-            if (e.outcome === 'succeeded' || e.outcome === 'skipped') done.add(e.stepId);
-            if (unfinished === e.stepId && e.outcome !== 'failed') unfinished = undefined;
-          }
-          if (e.type === 'decision' && e.decision === 'skip' && lastFinish.get(e.stepId) === 'failed') done.add(e.stepId);
-        }
+        // What earlier sessions finished (succeeded, or skipped for any reason) and where to pick up, from the one fold.
+        const before = foldJournal(events);
+        const done = finishedStepIds(before);
+        const attempts = new Map(before.steps.filter((s) => s.attempts > 0).map((s) => [s.id, s.attempts]));
+        const unfinished = unfinishedStepId(before);
         const next = drop.steps.find((s) => !done.has(s.id));
         const journal = JournalWriter.open(path, inputs.redactor);
         const lastSeq = journal.lastSeq;
@@ -524,12 +527,13 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
           note: stepId ? `The deployment stopped without finishing (process ended or machine lost power) during or before step ${stepId}; resumed from that step.` : 'The deployment stopped without finishing; resumed.',
         });
         emit('journal', { deploymentId, event: interrupted });
-        emit('journal', { deploymentId, event: journal.append(started({ id: deploymentId, drop, tenantId: record.tenantId, operator, inputs, resumedFrom: deploymentId })) });
-        emit('journal', { deploymentId, event: journal.append({ type: 'preflight', checks: checks.checks }) });
+        const restarted = journal.append(started({ id: deploymentId, drop, tenantId: record.tenantId, operator, inputs, resumedFrom: deploymentId }));
+        emit('journal', { deploymentId, event: restarted });
+        const preflightEvent = journal.append({ type: 'preflight', checks: checks.checks });
+        emit('journal', { deploymentId, event: preflightEvent });
+        let choiceEvent: JournalEvent | undefined;
         if (cut && answer) {
-          emit('journal', {
-            deploymentId,
-            event: journal.append({
+          choiceEvent = journal.append({
               type: 'interrupted-script',
               stepId: cut.stepId,
               script: cut.script,
@@ -539,8 +543,8 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
               choice: answer.choice,
               ...(answer.reason ? { reason: answer.reason } : {}),
               by: operator,
-            }),
           });
+          emit('journal', { deploymentId, event: choiceEvent });
           if (answer.choice === 'abort') {
             // Nothing runs: the deployment ends here as aborted, with the choice on record.
             emit('journal', { deploymentId, event: journal.append({ type: 'decision', stepId: cut.stepId, decision: 'abort', reason: `Interrupted in ${cut.script}; aborted on resume`, by: operator }) });
@@ -562,6 +566,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
           startedAtMs: Date.parse(events[0]!.at),
           done,
           attempts,
+          journalState: foldJournal([...events, interrupted, restarted, preflightEvent, ...(choiceEvent ? [choiceEvent] : [])]),
           skipUnsupported: record.skipUnsupported,
           onFailure: opts.onFailure ?? { kind: 'ask' },
           confirmManualChecks: opts.confirmManualChecks ?? false,
@@ -615,6 +620,7 @@ export function createDeploymentManager(options: DeploymentManagerOptions): Depl
         plan: plan.view,
         details: plan.details,
         machine: machineName(),
+        ...(lastPreflight.has(`${dropId}\u0000${tenantId}`) ? { preflight: lastPreflight.get(`${dropId}\u0000${tenantId}`)! } : {}),
         ...(opts.preparedBy ? { preparedBy: opts.preparedBy } : {}),
         ...(options.appVersion ? { appVersion: options.appVersion } : {}),
       });

@@ -22,6 +22,15 @@ export async function buildPlan(inputs: DeploymentInputs, registry: StepRegistry
   const steps: PlanStep[] = [];
   const details = new Map<string, StepPlanDetail>();
   for (const step of drop.steps) {
+    const before = steps.length;
+    await planOne(step);
+    // Every plan line says when its step runs, whatever branch built it.
+    for (const p of steps.slice(before)) {
+      if (step.runCondition && step.runCondition !== 'success') p.runCondition = step.runCondition;
+      if (step.runConditionNote) p.runConditionNote = step.runConditionNote;
+    }
+  }
+  async function planOne(step: (typeof drop.steps)[number]): Promise<void> {
     const { settings, problems } = inputs.settingsFor(step);
     const shownSettings = redactor.redactValue(settings);
     if (step.type === 'unsupported') {
@@ -34,18 +43,18 @@ export async function buildPlan(inputs: DeploymentInputs, registry: StepRegistry
         dryRun: { summary: 'Drop Runner cannot run this step; it must be skipped explicitly.', items: [] },
         unsupportedReason: step.unsupportedReason ?? 'This step type is not supported.',
       });
-      continue;
+      return;
     }
     const executor = registry.get(step.type);
     if (!executor) {
       steps.push({ id: step.id, name: step.name, type: step.type, transactional: 'unknown', settings: shownSettings, dryRun: { summary: `No executor for step type ${step.type}.`, items: [] } });
-      continue;
+      return;
     }
     const transactional = executor.transactional(settings);
     if (problems.length > 0 || inputs.secretsProblem) {
       const error: ErrorShape = problems[0] ?? inputs.secretsProblem!;
       steps.push({ id: step.id, name: step.name, type: step.type, transactional, settings: shownSettings, dryRun: { summary: 'Not planned: the step\'s values are incomplete.', items: [], error: strip(error) } });
-      continue;
+      return;
     }
     try {
       const result = await executor.plan(await buildStepContext(inputs, step, settings, tools, () => undefined));

@@ -8,6 +8,7 @@ import type { PendingDecision } from '../../common/contract';
 import type { DropStep } from '../../common/drop-model';
 import { AppError, toErrorShape, type ErrorShape } from '../../common/errors';
 import type { DeploymentOutcome, JournalEvent, JournalEventInput } from '../../common/journal-events';
+import { endOfRunOutcome, foldEvent, type JournalState } from '../../common/journal-fold';
 import type { ConfirmAnswer, StepContext, StepRunResult as StepResultOutcome, StepTools } from '../steps/step-executor';
 import type { StepRegistry } from '../steps/step-registry';
 import type { DeploymentInputs } from './deployment-inputs';
@@ -35,6 +36,8 @@ export interface RunSpec {
   startedAtMs: number;
   /** Steps finished in an earlier session (succeeded or skipped). */
   done: ReadonlySet<string>;
+  /** The fold of the journal so far (deployment-started and preflight of this session included). */
+  journalState: JournalState;
   /** Attempts made so far per step, so numbering continues after a resume. */
   attempts: ReadonlyMap<string, number>;
   skipUnsupported: ReadonlySet<string>;
@@ -45,7 +48,14 @@ export interface RunSpec {
   resumeScript?: { stepId: string } & NonNullable<StepContext['resumeScript']>;
 }
 
-type StepEnd = 'next' | Exclude<DeploymentOutcome, 'succeeded'>;
+type Stop = 'failed' | 'aborted' | 'cancelled';
+type StepEnd = 'next' | Stop;
+
+/** The signals one step runs under; clean-up steps get a graceful signal of their own (a graceful cancel already fired). */
+interface StepMode {
+  graceful: AbortSignal;
+  cleanup: boolean;
+}
 
 /** Waits for a promise unless the cancel signal fires first (then resolves undefined). */
 function unlessCancelled<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
@@ -68,21 +78,49 @@ function unlessCancelled<T>(promise: Promise<T>, signal: AbortSignal): Promise<T
 
 /** Runs the deployment to its end and journals deployment-finished; resolves with the outcome. */
 export async function runDeployment(spec: RunSpec): Promise<DeploymentOutcome> {
-  const { inputs, hooks } = spec;
-  let outcome: DeploymentOutcome | undefined;
+  const { inputs } = spec;
+  // Everything appended is folded too, so the outcome is the journal's own reading of the run.
+  let state = spec.journalState;
+  const hooks: RunHooks = {
+    ...spec.hooks,
+    append: (input) => {
+      const event = spec.hooks.append(input);
+      state = foldEvent(state, event);
+      return event;
+    },
+  };
+  const run: RunSpec = { ...spec, hooks };
+  // An immediate cancel stops clean-up too; a graceful one lets it run.
+  const cleanupGraceful = new AbortController();
+  if (spec.immediate.signal.aborted) cleanupGraceful.abort();
+  else spec.immediate.signal.addEventListener('abort', () => cleanupGraceful.abort(), { once: true });
+  let stopped: Stop | undefined = state.stopped?.outcome;
+  const stop = (outcome: Stop, stepId?: string) => {
+    stopped = outcome;
+    hooks.append({ type: 'run-stopped', outcome, ...(stepId ? { stepId } : {}) });
+  };
   for (const step of inputs.drop.steps) {
     if (spec.done.has(step.id)) continue;
-    if (spec.graceful.signal.aborted) {
-      outcome = 'cancelled';
-      break;
+    const condition = step.runCondition ?? 'success';
+    if (!stopped && spec.graceful.signal.aborted) stop('cancelled');
+    if (!stopped) {
+      if (condition === 'failure') {
+        skipByCondition(hooks, step, 'It runs only when an earlier step fails, and none did.');
+        continue;
+      }
+      const end = await runOneStep(run, step, { graceful: spec.graceful.signal, cleanup: false });
+      if (end !== 'next') stop(end, step.id);
+      continue;
     }
-    const end = await runOneStep(spec, step);
-    if (end !== 'next') {
-      outcome = end;
-      break;
+    if (condition === 'success') continue;
+    if (condition === 'failure' && stopped === 'cancelled') {
+      skipByCondition(hooks, step, 'It runs only after a failure; the deployment was cancelled.');
+      continue;
     }
+    if (spec.immediate.signal.aborted) continue;
+    await runOneStep(run, step, { graceful: cleanupGraceful.signal, cleanup: true });
   }
-  outcome ??= 'succeeded';
+  const outcome: DeploymentOutcome = stopped ?? endOfRunOutcome(state);
   hooks.append({ type: 'deployment-finished', outcome, durationMs: Math.max(0, Date.now() - spec.startedAtMs) });
   return outcome;
 }
@@ -94,7 +132,11 @@ function resumeScriptFor(spec: RunSpec, stepId: string, first: boolean): Pick<St
   return { resumeScript: rest };
 }
 
-async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
+function skipByCondition(hooks: RunHooks, step: DropStep, reason: string): void {
+  hooks.append({ type: 'step-finished', stepId: step.id, attempt: 1, outcome: 'skipped', durationMs: 0, skip: { cause: 'run-condition', reason } });
+}
+
+async function runOneStep(spec: RunSpec, step: DropStep, mode: StepMode): Promise<StepEnd> {
   const { inputs, hooks, registry } = spec;
   const redact = (s: string) => inputs.redactor.redact(s);
   let attempt = spec.attempts.get(step.id) ?? 0;
@@ -102,8 +144,9 @@ async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
   if (step.type === 'unsupported') {
     const reason = step.unsupportedReason ?? 'This step type is not supported.';
     if (spec.skipUnsupported.has(step.id)) {
-      hooks.append({ type: 'decision', stepId: step.id, decision: 'skip', reason: `Unsupported step, skipped as chosen before the run: ${reason}`, by: spec.operator });
-      hooks.append({ type: 'step-finished', stepId: step.id, attempt: attempt + 1, outcome: 'skipped', durationMs: 0 });
+      const why = `Unsupported step, skipped as chosen before the run: ${reason}`;
+      hooks.append({ type: 'decision', stepId: step.id, decision: 'skip', reason: why, by: spec.operator });
+      hooks.append({ type: 'step-finished', stepId: step.id, attempt: attempt + 1, outcome: 'skipped', durationMs: 0, skip: { cause: 'unsupported', reason: why } });
       return 'next';
     }
     hooks.append({
@@ -136,11 +179,11 @@ async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
         settings,
         spec.tools,
         (event) => hooks.append(event),
-        { graceful: spec.graceful.signal, immediate: spec.immediate.signal },
+        { graceful: mode.graceful, immediate: spec.immediate.signal },
         {
           deploymentId: spec.deploymentId,
           confirm: async ({ instructions }) => {
-            const answer = await unlessCancelled(hooks.confirm(step.id, instructions), spec.graceful.signal);
+            const answer = await unlessCancelled(hooks.confirm(step.id, instructions), mode.graceful);
             return answer ?? { answer: 'abort', by: 'cancel' };
           },
           setOutputVariable: (name, value, sensitive) => inputs.addOutput(name, value, sensitive),
@@ -160,22 +203,26 @@ async function runOneStep(spec: RunSpec, step: DropStep): Promise<StepEnd> {
         return 'next';
       }
       if (result.outcome === 'skipped') {
-        hooks.append({ type: 'decision', stepId: step.id, decision: 'skip', reason: result.reason ?? 'skipped by the operator', by: result.by ?? spec.operator });
-        hooks.append({ type: 'step-finished', stepId: step.id, attempt, outcome: 'skipped', durationMs });
+        const reason = result.reason ?? 'skipped by the operator';
+        hooks.append({ type: 'decision', stepId: step.id, decision: 'skip', reason, by: result.by ?? spec.operator });
+        hooks.append({ type: 'step-finished', stepId: step.id, attempt, outcome: 'skipped', durationMs, skip: { cause: 'operator', reason } });
         return 'next';
       }
       hooks.append({ type: 'step-finished', stepId: step.id, attempt, outcome: 'cancelled', durationMs });
-      if (spec.graceful.signal.aborted || !result.abort) return 'cancelled';
+      if (mode.cleanup) return 'next';
+      if (mode.graceful.aborted || !result.abort) return 'cancelled';
       hooks.append({ type: 'decision', stepId: step.id, decision: 'abort', by: result.by ?? spec.operator });
       return 'aborted';
     }
 
     hooks.append({ type: 'step-finished', stepId: step.id, attempt, outcome: 'failed', durationMs, error: error! });
+    // A clean-up step that fails is recorded and the clean-up goes on: the run has already stopped, there is nothing to decide.
+    if (mode.cleanup) return 'next';
     // A cancel that broke the step (a killed connection) is still the operator's cancel, not a failure to decide on.
-    if (spec.graceful.signal.aborted) return 'cancelled';
+    if (mode.graceful.aborted) return 'cancelled';
     const pending: PendingDecision = { stepId: step.id, error: error! };
     hooks.onState('awaiting-decision', pending);
-    const answer = await unlessCancelled(hooks.decide(pending), spec.graceful.signal);
+    const answer = await unlessCancelled(hooks.decide(pending), mode.graceful);
     hooks.onState('running');
     if (!answer) return 'cancelled';
     if (answer.decision === 'fail') return 'failed';

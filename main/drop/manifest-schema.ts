@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VARIABLE_TYPES } from '../../common/drop-model';
+import { VARIABLE_TYPES, RUN_CONDITIONS } from '../../common/drop-model';
 import { checkEntryName, windowsKey } from './entry-name';
 import { DEFAULT_DROP_LIMITS } from './limits';
 
@@ -134,6 +134,12 @@ export const scriptSettingsSchema = z
 const stepBase = {
   id: identifier.describe('Stable step id; unique within the drop.'),
   name: text(200),
+  runCondition: z
+    .enum(RUN_CONDITIONS)
+    .optional()
+    .describe(
+      'When the step runs (default "success"): "success" only while no earlier step has stopped the run; "failure" only after an earlier step failed or the run was aborted; "always" also after a failure, an abort or a graceful cancel (clean-up, e.g. resuming a paused interface engine). A manual check marked "always" still asks the operator.',
+    ),
 };
 
 export const stepSchema = z.discriminatedUnion('type', [

@@ -229,5 +229,6 @@ function toTemplate(v: DropManifest['variables'][number]): VariableTemplate {
 function toStep(s: DropManifest['steps'][number]): DropStep {
   const step: DropStep = { id: s.id, name: s.name, type: s.type, settings: s.settings as Record<string, unknown> };
   if (s.package !== undefined) step.package = s.package;
+  if (s.runCondition !== undefined && s.runCondition !== 'success') step.runCondition = s.runCondition;
   return step;
 }

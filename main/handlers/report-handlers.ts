@@ -3,7 +3,7 @@ import type { ContractHandlers } from '../../common/contract';
 import { AppError, toErrorShape } from '../../common/errors';
 import { appPackage } from '../platform/app-version';
 import { exportReport } from '../report/export-report';
-import { readJournalFile } from '../report/read-journal-file';
+import { readJournalForReport as readJournalFile } from '../journal/journal-file';
 import { buildReportModel } from '../report/report-model';
 import { renderReportHtml } from '../report/render-html';
 import type { EngineContext } from './engine-context';

@@ -60,10 +60,46 @@ export function mapSteps(steps: readonly LoadedStep[], packages: readonly DropPa
     for (const m of mapping) {
       const { suffix, ...rest } = m;
       const id = stepId(source.call.index, source.name, suffix);
-      out.push({ source, step: { id, name: suffix ? `${source.name} (${suffix})` : source.name, ...rest } });
+      out.push({ source, step: { id, name: suffix ? `${source.name} (${suffix})` : source.name, ...rest, ...runConditionOf(source.vars) } });
     }
   }
   return out;
+}
+
+/** The step property Octopus stores a "variable" run condition in (OctopusDeploy/docs, projects/steps/conditions). */
+export const CONDITION_VARIABLE = 'Octopus.Step.ConditionVariableExpression';
+
+/**
+ * A step's run condition, from what the drop says. Octopus's run conditions are "previous step
+ * succeeded", "previous step failed", "always" and a variable expression; the documented expressions for
+ * the first two are `#{unless Octopus.Deployment.Error}…#{/unless}` and `#{if Octopus.Deployment.Error}…#{/if}`
+ * (OctopusDeploy/docs src/pages/docs/projects/steps/conditions/index.mdx). When a step's variables carry
+ * the expression, those two forms map to success and failure; any other expression depends on values only
+ * the server had (output variables of earlier steps) and is shown, not evaluated: the step runs as the
+ * drop's own script runs every step, only while the steps before it succeeded.
+ */
+export function runConditionOf(vars: VariableDictionary): Pick<DropStep, 'runCondition' | 'runConditionNote'> {
+  const raw = vars.getRaw(CONDITION_VARIABLE)?.trim();
+  if (!raw) return {};
+  const onError = /^#\{\s*(if|unless)\s+Octopus\.Deployment\.Error\s*\}([\s\S]*)#\{\s*\/\1\s*\}$/i.exec(raw);
+  if (onError) {
+    const inner = onError[2]!.trim();
+    const plain = /^true$/i.test(inner);
+    if (onError[1]!.toLowerCase() === 'if') {
+      return {
+        runCondition: 'failure',
+        runConditionNote: plain
+          ? `${CONDITION_VARIABLE} = ${raw}: runs only when an earlier step failed.`
+          : `${CONDITION_VARIABLE} = ${raw}: runs only when an earlier step failed; the inner condition "${inner}" is not evaluated offline.`,
+      };
+    }
+    return {
+      runConditionNote: plain
+        ? `${CONDITION_VARIABLE} = ${raw}: runs only while no earlier step failed.`
+        : `${CONDITION_VARIABLE} = ${raw}: runs only while no earlier step failed; the inner condition "${inner}" is not evaluated offline.`,
+    };
+  }
+  return { runConditionNote: `${CONDITION_VARIABLE} = ${raw}: this expression is not evaluated offline; the step runs only while the steps before it succeeded, as the drop's own script runs it.` };
 }
 
 function stepId(index: number, name: string, suffix?: string): string {

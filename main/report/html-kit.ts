@@ -3,6 +3,7 @@
  * and the document shell. Every piece of data goes through `esc` (or `attr`) — drop, step and log text
  * is untrusted and may contain markup.
  */
+import { OUTCOME_WORDS } from '../../common/journal-fold';
 import { REPORT_STYLES } from './report-styles';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -50,6 +51,7 @@ export type Tone = 'ok' | 'bad' | 'warn' | 'neutral' | 'open';
 
 const STATUS: Record<string, { label: string; tone: Tone; mark: string }> = {
   succeeded: { label: 'Succeeded', tone: 'ok', mark: '✓' },
+  'completed-with-skips': { label: OUTCOME_WORDS['completed-with-skips'], tone: 'warn', mark: '!' },
   pass: { label: 'Pass', tone: 'ok', mark: '✓' },
   failed: { label: 'Failed', tone: 'bad', mark: '✗' },
   fail: { label: 'Fail', tone: 'bad', mark: '✗' },

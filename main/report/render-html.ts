@@ -43,6 +43,7 @@ export function renderReportHtml(model: DeploymentReport, opts: RenderHtmlOption
   const sections = [
     header(model),
     summaryBox(model),
+    model.notApplied.length > 0 || model.cleanup.length > 0 ? notAppliedSection(model, num()) : '',
     identitySection(model, num()),
     preflightSection(model, num()),
     stepsOverview(model, num()),
@@ -91,20 +92,42 @@ ${m.simulatedServer ? `<div class="banner warn simulated" role="note"><strong>SI
 
 function verdict(m: DeploymentReport): string {
   const s = m.summary.steps;
+  const skippedNames = m.notApplied.filter((n) => n.status === 'skipped').map((n) => `"${n.name}"${n.reason ? ` (${n.reason})` : ''}`);
   switch (m.execution.outcome) {
     case 'succeeded':
       return s.skipped > 0
-        ? `Completed: ${s.succeeded} of ${s.total} steps succeeded, ${s.skipped} skipped.`
+        ? `Completed: every step was applied as planned (${s.succeeded} of ${s.total} ran; ${s.skipped} left out by its run condition or before the run).`
         : `Completed: all ${s.total} steps succeeded.`;
+    case 'completed-with-skips':
+      return `Not fully applied: ${s.succeeded} of ${s.total} steps succeeded; skipped: ${skippedNames.join('; ') || `${s.skipped} step(s)`}.`;
     case 'incomplete':
       return 'The journal ends without a "deployment finished" record: this deployment did not complete and must not be treated as successful.';
     case 'failed':
       return `The deployment failed: ${s.failed} step(s) failed, ${s.succeeded} of ${s.total} succeeded.`;
     case 'aborted':
-      return 'The operator aborted the deployment after a failure.';
+      return `The operator aborted the deployment after a failure: ${s.succeeded} of ${s.total} steps succeeded.`;
     case 'cancelled':
       return 'The deployment was cancelled before it completed.';
   }
+}
+
+/** First thing after the summary: what was not applied and why, and the clean-up that ran. */
+function notAppliedSection(m: DeploymentReport, no: number): string {
+  const rows = m.notApplied
+    .map(
+      (n) =>
+        `<tr><th scope="row">${esc(n.name)} <span class="muted mono">(${esc(n.stepId)})</span></th><td>${badge(n.status === 'running' ? 'incomplete' : n.status)}</td><td>${esc(n.why)}${
+          n.reason ? `<div><strong>Reason:</strong> ${esc(n.reason)}${n.by ? ` — ${esc(n.by)}` : ''}</div>` : ''
+        }</td></tr>`,
+    )
+    .join('');
+  const table = m.notApplied.length
+    ? `<table><caption class="visually-hidden">Steps not applied</caption><thead><tr><th scope="col" style="width:34%">Step</th><th scope="col" style="width:16%">Status</th><th scope="col">Why</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>Every step was applied.</p>';
+  const cleanup = m.cleanup.length
+    ? `<h3>Clean-up steps that ran after the deployment stopped</h3><ul>${m.cleanup.map((c) => `<li>${esc(c.name)} — ${badge(c.outcome)}</li>`).join('')}</ul>`
+    : '';
+  return `<section aria-labelledby="notapplied-h"><h2 id="notapplied-h">${no}. Not applied — what is left to do</h2>${table}${cleanup}</section>`;
 }
 
 function summaryBox(m: DeploymentReport): string {
@@ -123,11 +146,11 @@ function summaryBox(m: DeploymentReport): string {
   const banner =
     e.outcome === 'incomplete'
       ? `<div class="banner open" role="note">INCOMPLETE / INTERRUPTED — last journal entry ${esc(formatTime(e.lastEventAt))}. The outcome of the step that was running is unknown.</div>`
-      : e.outcome !== 'succeeded'
-        ? `<div class="banner" role="note">${esc(statusOf(e.outcome).label.toUpperCase())} — see the step details and the operator decisions below.</div>`
-        : s.steps.skipped > 0
-          ? `<div class="banner warn" role="note">${s.steps.skipped} step(s) skipped — not everything in this release was applied. Reasons are in the step details and under operator decisions.</div>`
-          : '';
+      : e.outcome === 'completed-with-skips'
+        ? `<div class="banner warn" role="note">NOT FULLY APPLIED — ${m.notApplied.length} step(s) were not applied; the list and the reasons follow.</div>`
+        : e.outcome !== 'succeeded'
+        ? `<div class="banner" role="note">${esc(statusOf(e.outcome).label.toUpperCase())} — ${m.notApplied.length} step(s) not applied; see the list below, the step details and the operator decisions.</div>`
+        : '';
   return `<section class="summary" aria-labelledby="summary-h">
 <h2 id="summary-h" class="visually-hidden">Summary</h2>
 <div class="summary-head"><span class="badge big tone-${statusOf(e.outcome).tone}"><span aria-hidden="true">${statusOf(e.outcome).mark}</span> ${esc(statusOf(e.outcome).label)}</span><span class="verdict">${esc(verdict(m))}</span></div>
@@ -226,7 +249,9 @@ function stepBlock(s: ReportStep): string {
       s.startedAt ? ` · ${esc(formatTime(s.startedAt))} → ${esc(s.finishedAt ? formatTime(s.finishedAt) : 'not finished')}` : ''
     }${s.transactional ? ` · Rollback: ${esc(s.transactional)}` : ''}</div>`,
   );
-  if (s.outcome === 'skipped') {
+  if (s.outcome === 'skipped' && s.skipCause === 'run-condition') {
+    parts.push(`<div class="muted">Not run, as planned: ${s.skipReason ? esc(s.skipReason) : 'its run condition said so'}.</div>`);
+  } else if (s.outcome === 'skipped') {
     parts.push(
       s.skippedBy
         ? `<div class="warn-box"><strong>Skipped by ${esc(s.skippedBy)}.</strong> Reason: ${s.skipReason ? esc(s.skipReason) : '<em>none given</em>'}</div>`

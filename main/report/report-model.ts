@@ -11,6 +11,8 @@ import type {
   StepArtifact,
   StepOutcome,
 } from '../../common/journal-events';
+import { foldJournal, notApplied, runOutcome, type FoldStep } from '../../common/journal-fold';
+import type { SkipCause } from '../../common/journal-events';
 import { validateJournal } from './journal-validation';
 
 export const REPORT_KIND = 'drop-runner.deployment-report' as const;
@@ -122,8 +124,24 @@ export interface ReportStep {
   errors: Array<{ at: string; attempt: number; code: string; message: string; hint: string }>;
   /** Why the operator skipped it, when they did. */
   skipReason: string | null;
-  /** Who decided to skip it; null when the step was skipped without an operator decision (e.g. by a dependency). */
+  /** Who decided to skip it; null when the step was skipped without an operator decision (e.g. by its run condition). */
   skippedBy: string | null;
+  /** Why it was skipped (see SkipCause in journal-events.ts); null when it was not. */
+  skipCause: SkipCause | null;
+  /** When it runs: success (default), failure, always. */
+  runCondition: 'success' | 'failure' | 'always';
+  /** It ran after the deployment had stopped (a clean-up step). */
+  cleanup: boolean;
+}
+
+/** A step not (fully) applied, with why in words: the list hospital IT reads first. */
+export interface ReportNotApplied {
+  stepId: string;
+  name: string;
+  status: 'failed' | 'skipped' | 'not-run' | 'cancelled' | 'interrupted' | 'running';
+  why: string;
+  reason: string | null;
+  by: string | null;
 }
 
 export interface ReportTimelineBar {
@@ -193,6 +211,10 @@ export interface DeploymentReport {
   summary: ReportSummary;
   preflight: ReportPreflight | null;
   steps: ReportStep[];
+  /** Steps that failed, were skipped after failing or by the operator, or never ran; empty for a fully applied release. */
+  notApplied: ReportNotApplied[];
+  /** Clean-up steps (run condition always/failure) that ran after the deployment stopped. */
+  cleanup: Array<{ stepId: string; name: string; outcome: ReportStepOutcome }>;
   timeline: { totalMs: number; bars: ReportTimelineBar[] };
   variables: ReportVariable[];
   decisions: ReportDecisionEvent[];
@@ -250,6 +272,9 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
         errors: [],
         skipReason: null,
         skippedBy: null,
+        skipCause: null,
+        runCondition: 'success',
+        cleanup: false,
       };
       steps.set(s.id, step);
     }
@@ -284,7 +309,6 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
   const warnings: Array<{ at: string; message: string }> = [];
   const log: ReportLogLine[] = [];
   const openAttempts = new Map<string, ReportAttempt>();
-  const skipAfter = new Map<string, number>();
   const decision = (
     kind: ReportEventKind,
     e: JournalEvent,
@@ -373,11 +397,7 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
         break;
       case 'decision':
         decision(e.decision, e, { stepId: e.stepId, by: e.by, reason: e.reason });
-        if (e.decision === 'skip') {
-          stepFor(e.stepId).skipReason = e.reason ?? null;
-          stepFor(e.stepId).skippedBy = e.by;
-          skipAfter.set(e.stepId, e.seq);
-        }
+        stepFor(e.stepId);
         break;
       case 'cancel-requested':
         decision('cancel-requested', e, { by: e.by, detail: e.mode === 'graceful' ? 'Graceful: stop after the current item' : 'Immediate' });
@@ -397,12 +417,16 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
       case 'progress':
       case 'script-started':
       case 'batch-committed':
+      case 'run-stopped':
       case 'deployment-finished':
         break;
     }
   }
 
-  for (const step of steps.values()) finishStep(step, skipAfter.get(step.id));
+  // Step outcomes and the deployment's come from the one fold (common/journal-fold.ts), as on the Run screen.
+  const fold = foldJournal(events);
+  const folded = new Map(fold.steps.map((s) => [s.id, s]));
+  for (const step of steps.values()) finishStep(step, folded.get(step.id));
   if (unknownSteps.size > 0) {
     notes.push(`The journal has events for steps not in the plan: ${[...unknownSteps].join(', ')}.`);
   }
@@ -453,7 +477,7 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
       startedAt: started.at,
       finishedAt: finished?.at ?? null,
       durationMs: finished?.durationMs ?? null,
-      outcome: finished?.outcome ?? 'incomplete',
+      outcome: outcomeOf(runOutcome(fold)),
       complete: finished !== undefined,
       lastEventAt: last.at,
       resumedFrom: started.resumedFrom ?? null,
@@ -478,6 +502,8 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
     },
     preflight,
     steps: stepList,
+    notApplied: notApplied(fold).map((n) => ({ stepId: n.id, name: n.name, status: n.status, why: n.why, reason: n.reason ?? null, by: n.by ?? null })),
+    cleanup: stepList.filter((s) => s.cleanup).map((s) => ({ stepId: s.id, name: s.name, outcome: s.outcome })),
     timeline: { totalMs: Math.max(offset(last.at), finished?.durationMs ?? 0, ...bars.map((b) => b.endMs)), bars },
     variables: [...variables.values()],
     ...(started.simulatedServer ? { simulatedServer: started.simulatedServer } : {}),
@@ -492,13 +518,21 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
   return leaked.size > 0 ? scrubStrings(report, [...leaked].filter((v) => v.length >= MIN_SCRUB_LENGTH)) : report;
 }
 
-function finishStep(step: ReportStep, skipSeqSeen: number | undefined): void {
-  const lastAttempt = step.attempts.at(-1);
+/** The report's word for a run without a current deployment-finished is 'incomplete' (it may still be running). */
+function outcomeOf(outcome: ReturnType<typeof runOutcome>): ReportOutcome {
+  return outcome === 'interrupted' ? 'incomplete' : outcome;
+}
+
+function finishStep(step: ReportStep, folded: FoldStep | undefined): void {
   const durations = step.attempts.map((a) => a.durationMs).filter((d): d is number => d !== null);
   step.durationMs = durations.length > 0 ? durations.reduce((a, b) => a + b, 0) : null;
-  if (!lastAttempt) step.outcome = skipSeqSeen !== undefined ? 'skipped' : 'not-run';
-  else if (lastAttempt.outcome === 'failed' && skipSeqSeen !== undefined) step.outcome = 'skipped';
-  else step.outcome = lastAttempt.outcome;
+  const status = folded?.status ?? 'not-run';
+  step.outcome = status === 'running' || status === 'interrupted' ? 'incomplete' : status;
+  step.skipReason = folded?.skip?.reason || null;
+  step.skippedBy = folded?.skip?.by ?? null;
+  step.skipCause = status === 'skipped' ? (folded?.skip?.cause ?? null) : null;
+  step.runCondition = folded?.runCondition ?? 'success';
+  step.cleanup = folded?.cleanup ?? false;
 
   for (const a of step.artifacts) {
     if (a.kind === 'script') step.applied.scripts.push({ name: a.name, sha256: a.sha256, action: a.action });

@@ -65,6 +65,12 @@ const step = z.object({
   errors: z.array(z.object({ at: iso, attempt: z.number().int().positive(), code: z.string(), message: z.string(), hint: z.string() })),
   skipReason: z.string().nullable(),
   skippedBy: z.string().nullable().describe('Who decided to skip the step; null when it was skipped without an operator decision.'),
+  skipCause: z
+    .enum(['after-failure', 'operator', 'unsupported', 'run-condition'])
+    .nullable()
+    .describe("Why a skipped step was skipped: 'after-failure' and 'operator' leave the release not fully applied; 'unsupported' (chosen before the run) and 'run-condition' are as planned. Null when not skipped."),
+  runCondition: z.enum(['success', 'failure', 'always']).describe("When the step runs: 'success' (default), 'failure' (only after an earlier failure), 'always' (also after a failure, abort or cancel)."),
+  cleanup: z.boolean().describe('True when the step ran after the deployment had stopped (a clean-up step).'),
 });
 
 /** The zod schema of the JSON deployment report (schemaVersion 1). */
@@ -104,8 +110,10 @@ export const deploymentReportSchema = z
         finishedAt: iso.nullable(),
         durationMs: ms.nullable(),
         outcome: z
-          .enum(['succeeded', 'failed', 'aborted', 'cancelled', 'incomplete'])
-          .describe("'incomplete': the journal has no deployment-finished event (interrupted or still running); never a success."),
+          .enum(['succeeded', 'completed-with-skips', 'failed', 'aborted', 'cancelled', 'incomplete'])
+          .describe(
+            "Only 'succeeded' is a success. 'completed-with-skips': the run reached its end but a step was skipped after failing or by the operator, so the release is not fully applied (also read so from older journals that recorded 'succeeded'). 'incomplete': the journal has no deployment-finished event (interrupted or still running).",
+          ),
         complete: z.boolean(),
         lastEventAt: iso,
         resumedFrom: z.string().nullable(),
@@ -131,6 +139,19 @@ export const deploymentReportSchema = z
     }),
     preflight: z.object({ at: iso, runs: z.number().int().positive(), checks: z.array(preflightCheck) }).nullable(),
     steps: z.array(step),
+    notApplied: z
+      .array(
+        z.object({
+          stepId: z.string(),
+          name: z.string(),
+          status: z.enum(['failed', 'skipped', 'not-run', 'cancelled', 'interrupted', 'running']),
+          why: z.string().describe('In words, for the change record.'),
+          reason: z.string().nullable().describe("The operator's reason for a skip."),
+          by: z.string().nullable(),
+        }),
+      )
+      .describe('Steps that failed, were skipped after failing or by the operator, or never ran. Empty when everything was applied.'),
+    cleanup: z.array(z.object({ stepId: z.string(), name: z.string(), outcome: stepOutcome })).describe('Clean-up steps (run condition always/failure) that ran after the deployment stopped.'),
     timeline: z.object({
       totalMs: ms,
       bars: z.array(

@@ -24,7 +24,7 @@ const deploymentSchema = z.object({
   deploymentId: z.string().min(1),
   release: z.object({ version: z.string(), projectId: z.string().optional(), projectName: z.string().optional() }),
   dropId: z.string(),
-  outcome: z.enum(['succeeded', 'failed', 'aborted', 'cancelled']),
+  outcome: z.enum(['succeeded', 'completed-with-skips', 'failed', 'aborted', 'cancelled']),
   at: z.string(),
   templates: z.array(snapshotSchema),
 });

@@ -1,5 +1,6 @@
 import type { ErrorShape } from '../../common/errors';
 import type { DropRunnerApi, EventName, EventPayload, Reply, RequestName, RequestParams } from '../../common/contract';
+import { setHostStatus } from './host-status';
 
 declare global {
   interface Window {
@@ -31,6 +32,14 @@ function createHttpApi(): DropRunnerApi {
   const ensureStream = () => {
     if (source) return;
     source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    source.onopen = () => setHostStatus('alive');
+    // The stream dropped. EventSource retries on its own, so ask the host directly at once: a refused
+    // request means nobody is there any more, and the page says so now rather than after the retries.
+    source.onerror = () => {
+      void probeHost(token).then((alive) => {
+        if (!alive) setHostStatus('down');
+      });
+    };
     source.onmessage = (message) => {
       try {
         const { name, payload } = JSON.parse(message.data) as { name: string; payload: unknown };
@@ -100,6 +109,20 @@ export async function downloadOffered(url: string, fileName: string): Promise<{ 
     return { ok: true };
   } catch (error) {
     return { ok: false, error: { code: 'DOWNLOAD_FAILED', message: `Could not download ${fileName}: ${(error as Error).message}`, hint: 'Check that the terminal running `npm start` is still open, then retry.' } };
+  }
+}
+
+/** True when the host answers a request at all (any HTTP status) within a few seconds. */
+async function probeHost(token: string): Promise<boolean> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 3000);
+  try {
+    await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Drop-Runner-Token': token }, body: '{}', signal: controller.signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -10,7 +10,7 @@
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { JournalWriter } from '../../main/deploy/journal-file';
+import { JournalWriter } from '../../main/journal/journal-file';
 import { Redactor } from '../../main/variables/redactor';
 
 const EVENTS = 5_000;

@@ -63,7 +63,7 @@ export function deploymentPrinter(ctx: Pick<CliContext, 'stdout' | 'stderr'>, is
         break;
       case 'step-finished':
         clearBar();
-        ctx.stdout(`${e.outcome === 'succeeded' ? '✔' : e.outcome === 'skipped' ? '↷' : '✖'} ${index(e.stepId)} ${e.outcome} in ${seconds(e.durationMs)}\n`);
+        ctx.stdout(`${e.outcome === 'succeeded' ? '✔' : e.outcome === 'skipped' ? '↷' : '✖'} ${index(e.stepId)} ${e.outcome}${e.skip?.cause === 'run-condition' ? ` by its run condition: ${e.skip.reason}` : ` in ${seconds(e.durationMs)}`}\n`);
         if (e.error) ctx.stdout(`  error ${e.error.code}: ${e.error.message}\n  hint: ${e.error.hint}\n`);
         break;
       case 'decision':
@@ -78,6 +78,10 @@ export function deploymentPrinter(ctx: Pick<CliContext, 'stdout' | 'stderr'>, is
         break;
       case 'interrupted-script':
         ctx.stdout(`Interrupted script ${e.script}: batches known applied ${e.appliedBatches} of ${e.of}${e.inFlightBatch ? `, batch ${e.inFlightBatch} was in flight` : ''}; chosen: ${e.choice}${e.reason ? ` — ${e.reason}` : ''} (by ${e.by})\n`);
+        break;
+      case 'run-stopped':
+        clearBar();
+        ctx.stdout(`The deployment stopped (${e.outcome}); only clean-up steps (run condition always${e.outcome === 'cancelled' ? '' : ' or failure'}) run now.\n`);
         break;
       case 'deployment-finished':
         clearBar();

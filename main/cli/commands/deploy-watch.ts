@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { DeploymentSummary } from '../../../common/contract';
 import { AppError } from '../../../common/errors';
 import type { JournalEvent } from '../../../common/journal-events';
+import { cleanupSteps, foldJournal, notApplied, OUTCOME_WORDS, runOutcome } from '../../../common/journal-fold';
 import { appPackage } from '../../platform/app-version';
 import { exportReport } from '../../report/export-report';
 import { EXIT, type CliContext } from '../cli-types';
@@ -14,11 +15,29 @@ import type { DeployEngine } from './deploy-engine';
 import { printFailure } from '../failure';
 import { deploymentPrinter } from './deploy-progress';
 
-/** The exit code of a finished deployment. */
+/** The exit code of a finished deployment: 0 only for a success, 4 for a release not fully applied. */
 export function exitCodeOf(state: DeploymentSummary['state']): number {
   if (state === 'succeeded') return EXIT.ok;
+  if (state === 'completed-with-skips') return EXIT.completedWithSkips;
   if (state === 'cancelled') return EXIT.cancelled;
   return EXIT.failed;
+}
+
+/** The closing summary: the outcome in words, what was not applied and why, and the clean-up that ran. */
+export function printOutcomeSummary(ctx: Pick<CliContext, 'stdout'>, events: readonly JournalEvent[]): void {
+  const state = foldJournal(events);
+  const outcome = runOutcome(state);
+  ctx.stdout(`\nOutcome: ${outcome} — ${OUTCOME_WORDS[outcome]}\n`);
+  const left = notApplied(state);
+  if (left.length > 0) {
+    ctx.stdout('Not applied:\n');
+    for (const n of left) ctx.stdout(`  - ${n.name} (${n.id}): ${n.why}${n.reason ? ` — reason: ${n.reason}${n.by ? ` (${n.by})` : ''}` : ''}\n`);
+  }
+  const cleanup = cleanupSteps(state);
+  if (cleanup.length > 0) {
+    ctx.stdout('Clean-up steps that ran after the deployment stopped:\n');
+    for (const s of cleanup) ctx.stdout(`  - ${s.name} (${s.id}): ${s.status}\n`);
+  }
 }
 
 /** Starts (through `begin`) and follows one deployment; resolves with the exit code. */
@@ -59,6 +78,7 @@ export async function watchDeployment(ctx: CliContext, engine: DeployEngine, beg
     const stopped = engine.manager.stoppedBy(deploymentId);
     // Why the run stopped (a full disk, a lost journal); the exit code still comes from the outcome below.
     if (stopped) printFailure(ctx, stopped);
+    printOutcomeSummary(ctx, engine.manager.journal(deploymentId).events);
     const reportDir = ctx.flags.get('report');
     if (reportDir) {
       const { events } = engine.manager.journal(deploymentId);

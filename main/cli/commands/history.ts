@@ -11,15 +11,17 @@ export const historyCommand: CliCommand = {
     const engine = openDeployEngine(ctx);
     const list = engine.manager.history(ctx.flags.get('tenant'));
     if (ctx.flags.has('json')) {
-      ctx.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      // outcome: the finished deployment's outcome (succeeded | completed-with-skips | failed | aborted | cancelled | interrupted); null while it runs.
+      const withOutcome = list.map((d) => ({ ...d, outcome: d.state === 'running' || d.state === 'awaiting-decision' ? null : d.state }));
+      ctx.stdout(`${JSON.stringify(withOutcome, null, 2)}\n`);
       return EXIT.ok;
     }
     if (list.length === 0) {
       ctx.stdout('No deployments on this machine yet.\n');
       return EXIT.ok;
     }
-    const rows = list.map((d) => [d.deploymentId, d.tenantId, `${d.project} ${d.release}`, d.startedAt, d.state]);
-    ctx.stdout(textTable(['DEPLOYMENT', 'TENANT', 'RELEASE', 'STARTED', 'STATE'], rows));
+    const rows = list.map((d) => [d.deploymentId, d.tenantId, `${d.project} ${d.release}`, d.startedAt, d.state === 'completed-with-skips' ? 'completed-with-skips (not fully applied)' : d.state]);
+    ctx.stdout(textTable(['DEPLOYMENT', 'TENANT', 'RELEASE', 'STARTED', 'OUTCOME'], rows));
     for (const d of list.filter((x) => x.state === 'damaged')) ctx.stdout(`\ndamaged ${d.deploymentId}: ${d.problem ?? 'the journal cannot be read'} Keep the folder and send it to the vendor.\n`);
     const interrupted = list.filter((d) => d.state === 'interrupted');
     if (interrupted.length > 0) ctx.stdout(`\n${interrupted.length} interrupted: continue with \`drop-runner resume ${interrupted[0]!.deploymentId}\`.\n`);

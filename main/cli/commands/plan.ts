@@ -1,3 +1,4 @@
+import { RUN_CONDITION_LABELS } from '../../../common/drop-model';
 import { EXIT, type CliCommand } from '../cli-types';
 import { terminalWriter } from '../terminal-text';
 import { groupProblems } from '../../../common/problem-groups';
@@ -34,6 +35,8 @@ export const planCommand: CliCommand = {
       if (Array.isArray(waitsFor)) stdout(`   waits for: ${waitsFor.map((m) => `#{${String(m)}}`).join(', ')} (see Problems below)\n`);
       else if (s.dryRun.error) stdout(`   error ${s.dryRun.error.code}: ${s.dryRun.error.message}\n   hint: ${s.dryRun.error.hint}\n`);
       if (s.unsupportedReason) stdout(`   unsupported: ${s.unsupportedReason}\n`);
+      if (s.runCondition) stdout(`   run condition: ${s.runCondition} — ${RUN_CONDITION_LABELS[s.runCondition]}\n`);
+      if (s.runConditionNote) stdout(`   ${s.runConditionNote}\n`);
     });
     if (plan.problems.length > 0) printProblems({ stdout }, plan.problems, tenantId);
     return plan.problems.length > 0 ? EXIT.invalidInput : EXIT.ok;

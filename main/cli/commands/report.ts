@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { AppError, type ErrorShape } from '../../../common/errors';
 import { appPackage } from '../../platform/app-version';
 import { exportReport, parseReportFormats, REPORT_FORMATS } from '../../report/export-report';
-import { readJournalFile } from '../../report/read-journal-file';
+import { readJournalForReport as readJournalFile } from '../../journal/journal-file';
 import { EXIT, type CliCommand, type CliContext } from '../cli-types';
 import { printFailure } from '../failure';
 

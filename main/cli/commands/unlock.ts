@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AppError } from '../../../common/errors';
 import { journalPathOf } from '../../deploy/deployment-index';
-import { readJournalEnds } from '../../deploy/journal-file';
+import { readJournalEnds } from '../../journal/journal-file';
 import { clearLock, lockStatus, type LockStatus } from '../../deploy/stale-lock';
 import { EXIT, type CliCommand } from '../cli-types';
 import { printFailure } from '../failure';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DropView } from '../../../common/contract';
+import { RUN_CONDITION_LABELS } from '../../../common/drop-model';
 import { useAction } from '../../api/use-action';
 import { useRequest } from '../../api/use-request';
 import { formatBytes, formatDateTime, plural } from '../../format/format';
@@ -173,6 +174,12 @@ function Overview({ drop, onChanged }: { drop: DropView; onChanged: () => void }
                 <td>
                   <div>{step.name}</div>
                   {step.unsupportedReason && <div className="small" style={{ color: 'var(--warning-fg)' }}>{step.unsupportedReason}</div>}
+                  {(step.runCondition || step.runConditionNote) && (
+                    <div className="small muted" data-testid={`run-condition-${step.id}`}>
+                      {RUN_CONDITION_LABELS[step.runCondition ?? 'success']}
+                      {step.runConditionNote ? ` (${step.runConditionNote})` : ''}
+                    </div>
+                  )}
                 </td>
                 <td>
                   <Badge intent={step.type === 'unsupported' ? 'warning' : 'neutral'}>{STEP_TYPE_LABELS[step.type]}</Badge>

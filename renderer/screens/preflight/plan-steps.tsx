@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { PlanStep } from '../../../common/contract';
+import { RUN_CONDITION_LABELS } from '../../../common/drop-model';
 import { Badge } from '../../ui/badge';
 import { Checkbox } from '../../ui/checkbox';
 import { CollapsibleGroup } from '../../ui/collapsible-group';
@@ -32,6 +33,11 @@ export function PlanSteps({ steps, acknowledged, onAcknowledge }: { steps: PlanS
               </span>
               <Badge intent={step.type === 'unsupported' ? 'warning' : 'neutral'}>{STEP_TYPE_LABELS[step.type]}</Badge>
               {step.type === 'unsupported' && acknowledged.has(step.id) && <Badge intent="warning">will be skipped</Badge>}
+              {step.runCondition && (
+                <Badge intent="brand" title={[RUN_CONDITION_LABELS[step.runCondition], step.runConditionNote].filter(Boolean).join(' — ')}>
+                  {step.runCondition === 'always' ? 'always runs' : 'runs on failure'}
+                </Badge>
+              )}
             </span>
           }
           aside={<span className="muted small">{step.dryRun.summary}</span>}

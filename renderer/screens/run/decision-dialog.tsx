@@ -6,13 +6,30 @@ import { Dialog } from '../../ui/dialog';
 import { Field } from '../../ui/field';
 import { ErrorBar, MessageBar } from '../../ui/message-bar';
 import { TextArea } from '../../ui/text-input';
+import type { StepState } from './run-model';
+import { failureHints, whatChanged } from './failure-help';
 
 /**
  * Guided failure: a step failed and the runner waits. Retry, skip (a reason is required; it goes into the
  * report) or abort. "Read the log first" hides the dialog without deciding. A manual check waits the same
  * way, but is answered with "Done" (confirm) instead of Retry: the engine refuses a retry for it.
  */
-export function DecisionDialog({ deploymentId, pending, stepName, transactional, onHide }: { deploymentId: string; pending: PendingDecision; stepName: string; transactional?: string; onHide: () => void }) {
+export function DecisionDialog({
+  deploymentId,
+  pending,
+  stepName,
+  transactional,
+  step,
+  onHide,
+}: {
+  deploymentId: string;
+  pending: PendingDecision;
+  stepName: string;
+  transactional?: string;
+  /** The failed step as the journal shows it: attempt number and the earlier attempts' errors. */
+  step?: StepState;
+  onHide: () => void;
+}) {
   const decide = useAction('deploy.decide');
   const [mode, setMode] = useState<'choose' | 'skip' | 'abort'>('choose');
   const [reason, setReason] = useState('');
@@ -78,14 +95,44 @@ export function DecisionDialog({ deploymentId, pending, stepName, transactional,
           <span className="muted">{pending.error.hint}</span>
         </MessageBar>
       )}
+      {!manual && step && step.attempt > 0 && (
+        <p className="small" data-testid="decision-attempt">
+          <strong>Attempt {step.attempt} of this step</strong>
+          {step.attempt > 1 ? ` — it failed ${step.errors.length} time${step.errors.length === 1 ? '' : 's'} so far.` : '.'}
+        </p>
+      )}
+      {!manual && step && step.errors.length > 1 && (
+        <div className="small" data-testid="decision-previous">
+          <strong>Earlier attempts</strong>
+          <ul>
+            {step.errors.slice(0, -1).map((e) => (
+              <li key={e.attempt}>
+                Attempt {e.attempt}: <code className="error-code">{e.code}</code> {e.message}
+              </li>
+            ))}
+          </ul>
+          <p className="muted">{whatChanged(step.errors)}</p>
+        </div>
+      )}
       {!manual && transactional && <p className="small muted">Transactional: {transactional}. What this step committed before failing stays committed.</p>}
-      {mode === 'choose' && (manual ? <p>Your confirmation (name and time) goes into the deployment report. Or skip the check with a reason, or abort.</p> : <p>Fix the cause (for example a permission or a locked object) and retry, skip the step with a reason, or abort.</p>)}
+      {!manual && mode === 'choose' && (
+        <div className="small" data-testid="decision-hints">
+          <strong>What you can do</strong>
+          <ul>
+            {failureHints(pending.error.code, deploymentId, pending.error.message).map((h) => (
+              <li key={h}>{h}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {mode === 'choose' && manual && <p>Your confirmation (name and time) goes into the deployment report. Or skip the check with a reason, or abort.</p>}
       {mode === 'skip' && (
         <Field label="Why is this step skipped?" required hint="Goes into the deployment report for the hospital's IT department.">
           {(p) => <TextArea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-autofocus />}
         </Field>
       )}
-      {mode === 'abort' && <p>Aborting stops here; the remaining steps do not run. The report records what ran and what did not.</p>}
+      {mode === 'abort' && <p>Aborting stops here; the remaining steps do not run, except clean-up steps marked to run always (or on failure). The report lists what was not applied.</p>}
+      {mode === 'skip' && !manual && <p className="small muted">The deployment will then end as “completed with skipped steps” — not fully applied — and the report says which step and why.</p>}
       {decide.error && <ErrorBar title="The decision was not accepted" error={decide.error} />}
     </Dialog>
   );

@@ -2,9 +2,11 @@
  * Derives everything the Run screen shows from journal events alone (pure, incremental). The journal is
  * the source of truth: the same events rebuild the same view after a reload, a reconnect or a resume.
  */
-import type { DeploymentOutcome, JournalEvent, PreflightCheck, StepArtifact } from '../../../common/journal-events';
+import type { JournalEvent, PreflightCheck, StepArtifact } from '../../../common/journal-events';
+import { emptyJournalState, foldEvent, notApplied, runOutcome, type FoldStep, type JournalState, type NotAppliedStep, type RunOutcome } from '../../../common/journal-fold';
 
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted';
+/** A step's status as shown: the fold's, with 'pending' for a step yet to come in a run still going. */
+export type StepStatus = 'pending' | 'not-run' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -34,6 +36,12 @@ export interface StepState {
   warnings: number;
   artifacts: StepArtifact[];
   decisions: StepDecision[];
+  /** When it runs (success, failure, always) and, once known, why it was skipped and whether it was clean-up. */
+  runCondition: FoldStep['runCondition'];
+  skip?: FoldStep['skip'];
+  cleanup: boolean;
+  /** Errors of every failed attempt, oldest first (the guided-failure dialog shows the earlier ones). */
+  errors: FoldStep['errors'];
 }
 
 export interface LogLine {
@@ -61,8 +69,13 @@ export interface RunModel {
   header?: RunHeader;
   startedAt?: string;
   finishedAt?: string;
-  outcome?: DeploymentOutcome;
+  /** Set once the deployment finished (from the shared fold: a skip after a failure is never 'succeeded'). */
+  outcome?: Exclude<RunOutcome, 'interrupted'>;
   durationMs?: number;
+  /** The shared fold of the same events (common/journal-fold.ts): step statuses and the outcome come from it. */
+  journal: JournalState;
+  /** Steps failed, skipped after failing or by the operator, or never run (once the run has stopped). */
+  notApplied: NotAppliedStep[];
   steps: StepState[];
   currentStepId?: string;
   /** Append-only and shared between successive models (see applyJournalEvents). */
@@ -74,7 +87,7 @@ export interface RunModel {
 
 /** An empty model for a deployment whose journal has not been read yet. */
 export function createRunModel(): RunModel {
-  return { lastSeq: 0, steps: [], log: [], interruptions: [] };
+  return { lastSeq: 0, steps: [], log: [], interruptions: [], journal: emptyJournalState(), notApplied: [] };
 }
 
 export interface ApplyResult {
@@ -124,6 +137,7 @@ export function applyJournalEvents(model: RunModel, events: readonly JournalEven
     }
     next.lastSeq = event.seq;
     applied++;
+    next.journal = foldEvent(next.journal, event);
     switch (event.type) {
       case 'deployment-started': {
         const previous = new Map(steps.map((s) => [s.id, s]));
@@ -178,7 +192,6 @@ export function applyJournalEvents(model: RunModel, events: readonly JournalEven
       case 'step-finished':
         updateStep(event.stepId, (s) => ({
           ...s,
-          status: event.outcome,
           attempt: event.attempt,
           finishedAt: event.at,
           durationMs: event.durationMs,
@@ -199,7 +212,6 @@ export function applyJournalEvents(model: RunModel, events: readonly JournalEven
         updateStep(event.stepId, (s) => ({
           ...s,
           decisions: [...s.decisions, { decision: event.decision, by: event.by, at: event.at, ...(event.reason ? { reason: event.reason } : {}) }],
-          ...(event.decision === 'skip' ? { status: 'skipped' as const } : {}),
         }));
         log.push(line(event, 'info', `${event.by} chose ${event.decision} for "${stepName(event.stepId)}"${event.reason ? `: ${event.reason}` : ''}`, event.stepId, 'operator'));
         break;
@@ -209,7 +221,6 @@ export function applyJournalEvents(model: RunModel, events: readonly JournalEven
         break;
       case 'interrupted':
         next.interruptions = [...next.interruptions, { at: event.at, note: event.note, ...(event.stepId ? { stepId: event.stepId } : {}) }];
-        if (event.stepId) updateStep(event.stepId, (s) => (s.status === 'running' ? { ...s, status: 'interrupted' } : s));
         log.push(line(event, 'warn', `Interrupted: ${event.note}`, event.stepId, 'runner'));
         break;
       case 'interrupted-script':
@@ -223,17 +234,23 @@ export function applyJournalEvents(model: RunModel, events: readonly JournalEven
           ),
         );
         break;
-      case 'deployment-finished':
-        next.outcome = event.outcome;
+      case 'run-stopped':
+        log.push(line(event, 'warn', `The deployment stopped (${event.outcome}); only clean-up steps (run condition always/failure) run now`, event.stepId, 'runner'));
+        break;
+      case 'deployment-finished': {
+        const outcome = runOutcome(next.journal);
+        next.outcome = outcome === 'interrupted' ? event.outcome : outcome;
         next.durationMs = event.durationMs;
         next.finishedAt = event.at;
-        if (event.outcome !== 'succeeded') {
-          for (const s of mutableSteps()) if (s.status === 'running') updateStep(s.id, (x) => ({ ...x, status: 'cancelled' }));
-        }
         next.currentStepId = undefined;
-        log.push(line(event, event.outcome === 'succeeded' ? 'info' : 'error', `Deployment ${event.outcome} after ${Math.round(event.durationMs / 1000)} s`, undefined, 'runner'));
+        log.push(line(event, next.outcome === 'succeeded' ? 'info' : next.outcome === 'completed-with-skips' ? 'warn' : 'error', `Deployment ${next.outcome} after ${Math.round(event.durationMs / 1000)} s`, undefined, 'runner'));
         break;
+      }
     }
+  }
+  if (next.journal !== model.journal) {
+    steps = syncStatuses(steps, next.journal);
+    next.notApplied = notApplied(next.journal);
   }
   next.steps = steps;
   if (next.currentStepId === undefined) delete next.currentStepId;
@@ -242,7 +259,24 @@ export function applyJournalEvents(model: RunModel, events: readonly JournalEven
 }
 
 function newStep(id: string, name: string, type: string): StepState {
-  return { id, name, type, status: 'pending', attempt: 0, warnings: 0, artifacts: [], decisions: [] };
+  return { id, name, type, status: 'pending', attempt: 0, warnings: 0, artifacts: [], decisions: [], runCondition: 'success', cleanup: false, errors: [] };
+}
+
+/** Statuses, skips and errors come from the shared fold; a step yet to come reads 'pending' until the run has stopped or ended. */
+function syncStatuses(steps: StepState[], journal: JournalState): StepState[] {
+  const folded = new Map(journal.steps.map((s) => [s.id, s]));
+  const over = journal.finished !== undefined || journal.stopped !== undefined;
+  let changed = false;
+  const out = steps.map((s) => {
+    const f = folded.get(s.id);
+    if (!f) return s;
+    const status: StepStatus = f.status === 'not-run' && !over ? 'pending' : f.status;
+    if (status === s.status && f.skip === s.skip && f.errors === s.errors && f.cleanup === s.cleanup && f.runCondition === s.runCondition) return s;
+    changed = true;
+    const { skip: _s, ...rest } = s;
+    return { ...rest, status, runCondition: f.runCondition, cleanup: f.cleanup, errors: f.errors, ...(f.skip ? { skip: f.skip } : {}) };
+  });
+  return changed ? out : steps;
 }
 
 function line(event: JournalEvent, level: LogLevel, message: string, stepId?: string, source?: string): LogLine {

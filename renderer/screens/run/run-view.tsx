@@ -12,7 +12,9 @@ import { DeploymentStateBadge } from './deployment-state-badge';
 import { LogView } from './log-view';
 import { overallPercent, type RunModel } from './run-model';
 import { StepList } from './step-list';
+import { NotAppliedList } from './not-applied-list';
 import { useNow } from './use-now';
+import { useHostStatus } from '../../api/use-host-status';
 import { ResumeButton } from './resume-button';
 import { StaleLockBar } from './stale-lock-bar';
 
@@ -34,7 +36,9 @@ const ACTIVE: ReadonlySet<string> = new Set(['running', 'awaiting-decision']);
 
 /** The Run screen's content: summary, steps, live log, and the failure and cancel dialogs. */
 export function RunView({ deploymentId, model, version, state, pendingDecision, loadedAt, interactive = true, onReload }: RunViewProps) {
-  const active = state !== null && ACTIVE.has(state);
+  // With the host gone nothing runs here any more: the clock stops instead of counting a dead deployment.
+  const hostDown = useHostStatus() === 'down';
+  const active = !hostDown && state !== null && ACTIVE.has(state);
   const now = useNow(active);
   const [stepFilter, setStepFilter] = useState<string | undefined>(undefined);
   const [decisionHidden, setDecisionHidden] = useState<string | null>(null);
@@ -53,7 +57,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
   const percent = overallPercent(model.steps);
   const decisionStep = pendingDecision ? model.steps.find((s) => s.id === pendingDecision.stepId) : undefined;
   const showDecision = interactive && state === 'awaiting-decision' && pendingDecision !== undefined && decisionHidden !== pendingDecision.stepId + ':' + (decisionStep?.attempt ?? 0);
-  const finished = state !== null && !active && state !== 'interrupted';
+  const finished = state !== null && !ACTIVE.has(state) && state !== 'interrupted';
   const h = model.header;
 
   return (
@@ -92,7 +96,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
           {totalMs === undefined ? '--:--:--' : model.finishedAt ? formatDuration(totalMs) : formatClock(totalMs)}
         </span>
         <div className="run-summary__progress">
-          <ProgressBar label="Overall progress" value={percent} intent={model.outcome === 'succeeded' ? 'success' : model.outcome ? 'error' : undefined} />
+          <ProgressBar label="Overall progress" value={percent} intent={model.outcome === 'succeeded' ? 'success' : model.outcome === 'completed-with-skips' ? 'warning' : model.outcome ? 'error' : undefined} />
         </div>
         <span className="muted small">
           {model.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped').length} of {model.steps.length} steps done
@@ -117,6 +121,8 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
         </MessageBar>
       )}
 
+      <NotAppliedList model={model} />
+
       <div className="run-layout">
         <div className="run-steps">
           <StepList
@@ -133,10 +139,13 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
 
       {showDecision && pendingDecision && (
         <DecisionDialog
+          // A new question (another step, kind or attempt) starts a fresh dialog: the clean-up check asked right after an Abort must not open in "abort" mode.
+          key={`${pendingDecision.stepId}:${pendingDecision.kind ?? 'failure'}:${decisionStep?.attempt ?? 0}`}
           deploymentId={deploymentId}
           pending={pendingDecision}
           stepName={decisionStep?.name ?? pendingDecision.stepId}
           transactional={decisionStep?.transactional}
+          {...(decisionStep ? { step: decisionStep } : {})}
           onHide={() => setDecisionHidden(pendingDecision.stepId + ':' + (decisionStep?.attempt ?? 0))}
         />
       )}

@@ -9,6 +9,8 @@ type Display = StepState['status'] | 'awaiting-decision' | 'awaiting-confirmatio
 
 const DISPLAY: Record<Display, { icon: IconName; label: string }> = {
   pending: { icon: 'circle', label: 'Waiting' },
+  // After a failure or abort a step that never ran is not "waiting": it will not run in this deployment.
+  'not-run': { icon: 'circle', label: 'Not run' },
   running: { icon: 'play', label: 'Running' },
   succeeded: { icon: 'check-circle', label: 'Succeeded' },
   failed: { icon: 'error', label: 'Failed' },
@@ -55,7 +57,7 @@ export function StepList({
         <>
           <ProgressBar
             label={`${step.name} progress`}
-            value={step.status === 'pending' ? 0 : step.status === 'running' ? step.percent : step.status === 'succeeded' ? 100 : (step.percent ?? 100)}
+            value={step.status === 'pending' || step.status === 'not-run' ? 0 : step.status === 'running' ? step.percent : step.status === 'succeeded' ? 100 : (step.percent ?? 100)}
             intent={display === 'failed' || display === 'awaiting-decision' ? 'error' : step.status === 'succeeded' ? 'success' : step.status === 'skipped' || step.status === 'cancelled' || step.status === 'interrupted' ? 'warning' : undefined}
           />
           <div className="stepper__meta">

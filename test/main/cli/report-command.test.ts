@@ -30,7 +30,7 @@ describe('drop-runner report', () => {
     const run = await cli(['report', ID, '--data-dir', dataDir, '--format', 'html,json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Deployment ${ID}: Patient Flow 2.4.0 for St Mary's Hospital — succeeded`);
+    expect(run.stdout).toContain(`Deployment ${ID}: Patient Flow 2.4.0 for St Mary's Hospital — completed-with-skips`);
     expect(run.stdout).toContain(`html  ${join(deploymentDir, `deployment-report-${ID}.html`)}`);
     expect(run.stdout).toContain(`json  ${join(deploymentDir, `deployment-report-${ID}.json`)}`);
     expect(JSON.parse(readFileSync(join(deploymentDir, `deployment-report-${ID}.json`), 'utf8')).summary.skips).toBe(1);
@@ -57,7 +57,7 @@ describe('drop-runner report', () => {
     const run = await cli(['report', ID, '--data-dir', dataDir, '--out', join(dataDir, 'out-json'), '--format', 'json', '--json']);
     expect(run.code).toBe(0);
     const parsed = JSON.parse(run.stdout);
-    expect(parsed).toMatchObject({ deploymentId: ID, outcome: 'succeeded', warnings: [] });
+    expect(parsed).toMatchObject({ deploymentId: ID, outcome: 'completed-with-skips', warnings: [] });
     expect(parsed.files).toHaveLength(1);
   });
 

@@ -73,7 +73,7 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     const id = deploymentIdIn(run.stdout)!;
     expect(story(journalOf(dataDir, id)).at(-1)).toBe('finished succeeded');
     const history = await cli(['history', '--json']);
-    expect(JSON.parse(history.stdout)).toMatchObject([{ deploymentId: id, state: 'succeeded', tenantId: 'st-brigids' }]);
+    expect(JSON.parse(history.stdout)).toMatchObject([{ deploymentId: id, state: 'succeeded', outcome: 'succeeded', tenantId: 'st-brigids' }]);
     for (const secret of ALL_SECRETS) {
       expect(run.stdout + run.stderr).not.toContain(secret);
     }
@@ -134,19 +134,33 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     const abort = await cli(deployArgs('--on-failure', 'abort'));
     expect(abort.code).toBe(1);
     expect(abort.stdout).toContain('error SQL_BATCH_FAILED');
-    expect(story(journalOf(dataDir, deploymentIdIn(abort.stdout)!)).slice(-2)).toEqual(['decision staging-db abort', 'finished aborted']);
+    // The sample drop's last manual check (resume the interface engine) is runCondition always: it still runs, as clean-up.
+    expect(story(journalOf(dataDir, deploymentIdIn(abort.stdout)!)).slice(-5)).toEqual([
+      'decision staging-db abort',
+      'stopped aborted',
+      'start resume-interface-engine#1',
+      'finish resume-interface-engine#1 succeeded',
+      'finished aborted',
+    ]);
+    expect(abort.stdout).toContain('Outcome: aborted');
+    expect(abort.stdout).toMatch(/Not applied:\n {2}- .*\(staging-db\): Failed: SQL_BATCH_FAILED/);
+    expect(abort.stdout).toMatch(/Clean-up steps that ran after the deployment stopped:\n {2}- Confirm the interface engine is running again \(resume-interface-engine\): succeeded/);
 
     const bad = await cli(deployArgs('--on-failure', 'sometimes'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--on-failure "sometimes"');
   });
 
-  it('--on-failure skip: the step is skipped with the recorded reason and the rest runs (exit 0)', async () => {
+  it('--on-failure skip: the step is skipped with the recorded reason and the rest runs (exit 4: not fully applied)', async () => {
     double.server.addResponder({ batch: /CREATE TABLE cdh\.LabResult/i, respond: { error: { number: 1205, message: 'deadlock victim', class: 13 } } });
     const skip = await cli(deployArgs('--on-failure', 'skip'));
-    expect(skip.code).toBe(0);
+    expect(skip.code).toBe(4);
+    expect(skip.stdout).toContain('Outcome: completed-with-skips — Not fully applied (skipped steps)');
+    expect(skip.stdout).toMatch(/Not applied:\n {2}- .*\(staging-db\): Failed, then skipped by the operator — reason: skipped by --on-failure skip \(unattended run\)/);
     const s = story(journalOf(dataDir, deploymentIdIn(skip.stdout)!));
     expect(s).toContain('decision staging-db skip (skipped by --on-failure skip (unattended run))');
+    const history = JSON.parse((await cli(['history', '--json'])).stdout) as Array<{ deploymentId: string; outcome: string }>;
+    expect(history.find((d) => d.deploymentId === deploymentIdIn(skip.stdout))?.outcome).toBe('completed-with-skips');
     expect(s).toContain('finish transforms#1 succeeded');
   });
 
@@ -191,7 +205,14 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     await until(() => readFileSync(path.join(dataDir, 'deployments', firstId, 'journal.jsonl'), 'utf8').includes('"cancel-requested"'));
     release();
     expect(await first.exit).toBe(130);
-    expect(story(journalOf(dataDir, firstId)).slice(-3)).toEqual(['cancel graceful', 'finish staging-db#1 cancelled', 'finished cancelled']);
+    expect(story(journalOf(dataDir, firstId)).slice(-6)).toEqual([
+      'cancel graceful',
+      'finish staging-db#1 cancelled',
+      'stopped cancelled',
+      'start resume-interface-engine#1',
+      'finish resume-interface-engine#1 succeeded',
+      'finished cancelled',
+    ]);
   });
 
   it('a deployment killed (SIGKILL) in the middle of a script step is interrupted; resume completes it without applying any script twice', async () => {

@@ -123,6 +123,8 @@ export function story(events: JournalEvent[]): string[] {
         return [`finished ${e.outcome}`];
       case 'cancel-requested':
         return [`cancel ${e.mode}`];
+      case 'run-stopped':
+        return [`stopped ${e.outcome}`];
       case 'interrupted':
         return [`interrupted ${e.stepId ?? ''}`.trim()];
       case 'deployment-started':

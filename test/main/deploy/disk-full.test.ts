@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JournalWriter } from '../../../main/deploy/journal-file';
+import { JournalWriter } from '../../../main/journal/journal-file';
 import { Redactor } from '../../../main/variables/redactor';
 import { cleanup, scratch } from './deploy-fixture';
 

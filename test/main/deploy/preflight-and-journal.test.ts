@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Drop } from '../../../common/drop-model';
 import { createDeploymentManager } from '../../../main/deploy/deployment-manager';
 import { acquireDeploymentLock, lockPath } from '../../../main/deploy/deployment-lock';
-import { JournalWriter, readJournal } from '../../../main/deploy/journal-file';
+import { JournalWriter, readJournal } from '../../../main/journal/journal-file';
 import { createConfSettingsStore } from '../../../main/platform/settings-store';
 import { Redactor } from '../../../main/variables/redactor';
 import { cleanup, deployWorld, journalOf, scratch, startDeployDouble, story, tenantValues, TENANT, type DeployDouble } from './deploy-fixture';
@@ -188,5 +188,18 @@ describe('change request', () => {
     expect(html).toContain('ClinicalFeeds');
     expect(html).toContain('Ask the St. Brigid');
     for (const secret of ['Sql!Login-7731-x', 'W1ndows!Deploy-5521', 'api-KEY-5c8e21d0']) expect(html).not.toContain(secret);
+    expect(html).toContain('<strong>Preflight:</strong> not run yet');
+  });
+
+  it('made after a preflight, shows that preflight\'s result (not "not run yet")', async () => {
+    const d = await double();
+    const world = await deployWorld(tenantValues(d.server.port), root());
+    const preflight = await world.manager.preflight(world.drop.id, TENANT);
+    const pass = preflight.checks.filter((c) => c.status === 'pass').length;
+    expect(pass).toBeGreaterThan(0);
+    const { html } = await world.manager.changeRequestHtml(world.drop.id, TENANT);
+    expect(html).not.toContain('not run yet');
+    expect(html).toContain(`<strong>Preflight:</strong> ${pass} pass · ${preflight.checks.filter((c) => c.status === 'warn').length} warn · 0 fail`);
+    expect(html).toContain(preflight.checks[0]!.title);
   });
 });

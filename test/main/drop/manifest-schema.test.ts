@@ -23,6 +23,13 @@ describe('drop.json schema', () => {
     expect(readFileSync(committed, 'utf8')).toBe(dropManifestJsonSchemaText());
   });
 
+  it('the sample drop asks to resume the interface engine whatever happened before (runCondition always)', () => {
+    const source = JSON.parse(readFileSync(join(repoRoot(), 'examples', 'sample-drop', 'drop.json'), 'utf8')) as { steps: Array<{ id: string; runCondition?: string }> };
+    const parsed = dropManifestSchema.parse({ ...source, files: [] });
+    expect(parsed.steps.find((s) => s.id === 'resume-interface-engine')?.runCondition).toBe('always');
+    expect(parsed.steps.filter((s) => s.runCondition !== undefined).map((s) => s.id)).toEqual(['resume-interface-engine']);
+  });
+
   it('accepts the sample drop manifest once it has a files list', () => {
     const source = JSON.parse(readFileSync(join(repoRoot(), 'examples', 'sample-drop', 'drop.json'), 'utf8')) as Record<string, unknown>;
     expect(dropManifestSchema.safeParse({ ...source, files: [] }).success).toBe(true);
@@ -38,6 +45,7 @@ describe('drop.json schema', () => {
     ['bad regular expression', { variables: [{ name: 'A', label: 'A', type: 'text', pattern: '([' }] }, 'variables[0].pattern'],
     ['unknown variable type', { variables: [{ name: 'A', label: 'A', type: 'password' }] }, 'variables[0].type'],
     ['no steps', { steps: [] }, 'steps'],
+    ['unknown run condition', { steps: [{ id: 's', name: 'S', type: 'manual-check', runCondition: 'on-error', settings: { instructions: 'x' } }] }, 'steps[0].runCondition'],
     ['unknown step type', { steps: [{ id: 's', name: 'S', type: 'powershell', settings: {} }] }, 'steps[0].type'],
     ['duplicate step id', { steps: [{ id: 's', name: 'A', type: 'manual-check', settings: { instructions: 'x' } }, { id: 's', name: 'B', type: 'manual-check', settings: { instructions: 'y' } }] }, 'steps[1].id'],
     ['unsafe package path', { steps: [{ id: 's', name: 'S', type: 'sql-scripts', package: '../x', settings: { connection: 'c' } }] }, 'steps[0].package'],

@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionTestView, DropView, TrustedPublisherView } from '../../../common/contract';
-import { createKeytarSecretStore } from '../../../main/platform/secret-store';
+import { createKeychainSecretStore } from '../../../main/platform/secret-store';
 import { createService, type Service } from '../../../main/service';
 import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 import { buildSampleDrop, exampleKeyPaths } from '../../support/fixtures/sample-drop';
@@ -47,7 +47,7 @@ describe.skipIf(!keyringAvailable)('connection.test and connection.resolve (serv
   beforeAll(async () => {
     server = await startTdsServer({ logins: [SQL], windowsUsers: [WIN], ntlmDomain: WIN.domain, databases: ['master', 'SSISDB', 'CDH_Staging'], tls: true });
     const zip = await buildSampleDrop({ outDir: work, release: '2.4.0', sign: false });
-    svc = createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    svc = createService({ dataDir, host: 'web', secrets: createKeychainSecretStore(), findChromium: () => null });
     dropId = (await call<{ id: string }>(svc, 'drop.open', { path: zip })).id;
     const where = `127.0.0.1,${server.port}`;
     await call(svc, 'variables.save', {
@@ -118,7 +118,7 @@ describe('trust.add / trust.list / trust.remove (service, a drop signed by a pub
 
   beforeAll(async () => {
     const zip = await buildSampleDrop({ outDir: work, release: '2.4.0' });
-    svc = createService({ dataDir, host: 'web', secrets: createKeytarSecretStore(), findChromium: () => null });
+    svc = createService({ dataDir, host: 'web', secrets: createKeychainSecretStore(), findChromium: () => null });
     dropId = (await call<DropView>(svc, 'drop.open', { path: zip })).id;
   });
   afterAll(async () => {

@@ -354,3 +354,46 @@ describe('deploy-package steps by content, and unsupported steps', () => {
     ]);
   });
 });
+
+/**
+ * Run conditions as Octopus writes them. Source: OctopusDeploy/docs
+ * src/pages/docs/projects/steps/conditions/index.mdx (run condition "only if the previous step failed /
+ * succeeded / always / variable expression"; the documented expressions `#{unless Octopus.Deployment.Error}…`
+ * and `#{if Octopus.Deployment.Error}…`), and the step property Octopus.Step.ConditionVariableExpression as
+ * Octopus's Terraform exports of deployment processes carry it (octopusdeploy_process_step `properties`),
+ * e.g. "#{if Octopus.Deployment.Error}#{if Octopus.Action[…].Output.SmtpConfigured == "True"}true#{/if}#{/if}"
+ * on a "send an email when the deployment has failed" step. Whether Octopus Server writes step properties
+ * into an offline drop's variables file is not confirmed (docs/shared reference §1.5), so a drop without
+ * it keeps the default, which is what the drop's own script does (it stops at the first failure).
+ */
+describe('run conditions from the step variables', () => {
+  const sqlStep = (name: string, expression?: string) => ({
+    name,
+    command: 'run-script' as const,
+    variables: { SqlScript: 'PRINT 1', ConnectionString: 'Server=db01;Database=Reports;User Id=u;Password=p', ...(expression !== undefined ? { 'Octopus.Step.ConditionVariableExpression': expression } : {}) },
+  });
+
+  it('maps the documented forms to success and failure, and names where it came from', async () => {
+    const drop = await importSteps([
+      sqlStep('Plain'),
+      sqlStep('On failure', '#{if Octopus.Deployment.Error}true#{/if}'),
+      sqlStep('On success', '#{unless Octopus.Deployment.Error}true#{/unless}'),
+      sqlStep('Notify on failure', '#{if Octopus.Deployment.Error}#{if Octopus.Action[Check SMTP].Output.SmtpConfigured == "True"}true#{/if}#{/if}'),
+    ]);
+    expect(drop.steps.map((s) => [s.name, s.runCondition ?? 'success'])).toEqual([
+      ['Plain', 'success'],
+      ['On failure', 'failure'],
+      ['On success', 'success'],
+      ['Notify on failure', 'failure'],
+    ]);
+    expect(drop.steps[0]!.runConditionNote).toBeUndefined();
+    expect(drop.steps[1]!.runConditionNote).toBe('Octopus.Step.ConditionVariableExpression = #{if Octopus.Deployment.Error}true#{/if}: runs only when an earlier step failed.');
+    expect(drop.steps[3]!.runConditionNote).toContain('the inner condition "#{if Octopus.Action[Check SMTP].Output.SmtpConfigured == "True"}true#{/if}" is not evaluated offline');
+  });
+
+  it('any other expression is shown, not evaluated: the step runs as the drop script runs it (only after successes)', async () => {
+    const drop = await importSteps([sqlStep('Production only', '#{if Octopus.Environment.Name == "Production"}true#{/if}')]);
+    expect(drop.steps[0]!.runCondition).toBeUndefined();
+    expect(drop.steps[0]!.runConditionNote).toContain('is not evaluated offline; the step runs only while the steps before it succeeded');
+  });
+});

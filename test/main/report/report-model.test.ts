@@ -239,3 +239,32 @@ describe('the machine clock', () => {
     expect([utcOffsetText(60), utcOffsetText(-330), utcOffsetText(0), utcOffsetText(345)]).toEqual(['+01:00', '-05:30', '+00:00', '+05:45']);
   });
 });
+
+describe('buildReportModel — honest outcomes', () => {
+  it('an older journal that recorded "succeeded" after a skip is read as completed-with-skips, with the Not applied list', () => {
+    const m = buildReportModel(failedRetrySkipJournal(), fixed);
+    expect(m.execution.outcome).toBe('completed-with-skips');
+    expect(m.notApplied.map((n) => [n.stepId, n.status, n.why, n.reason, n.by])).toEqual([
+      ['ssis-etl', 'skipped', 'Failed, then skipped by the operator', 'ETL is deployed by the BI team separately (change CHG-1182)', 'Jana de Vries'],
+      ['ssis-env', 'skipped', 'Skipped by the operator', '', null],
+    ]);
+    expect(m.steps.find((s) => s.id === 'ssis-etl')).toMatchObject({ outcome: 'skipped', skipCause: 'after-failure', runCondition: 'success', cleanup: false });
+  });
+
+  it('a successful run has nothing in Not applied and no clean-up', () => {
+    const m = buildReportModel(successfulJournal(), fixed);
+    expect(m.execution.outcome).toBe('succeeded');
+    expect(m.notApplied).toEqual([]);
+    expect(m.cleanup).toEqual([]);
+  });
+
+  it('an interrupted run after a cancel request lists the step that was running and the steps that never ran', () => {
+    const m = buildReportModel(interruptedJournal(), fixed);
+    expect(m.execution.outcome).toBe('incomplete');
+    expect(m.notApplied.map((n) => [n.stepId, n.status])).toEqual([
+      ['ssis-etl', 'running'],
+      ['ssis-env', 'not-run'],
+      ['verify', 'not-run'],
+    ]);
+  });
+});

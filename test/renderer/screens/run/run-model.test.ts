@@ -111,7 +111,7 @@ describe('run model', () => {
   });
 
   it('measures elapsed time for running and finished steps', () => {
-    const step = { id: 's', name: 's', type: 't', status: 'running' as const, attempt: 1, startedAt: '2025-01-01T10:00:00.000Z', warnings: 0, artifacts: [], decisions: [] };
+    const step = { id: 's', name: 's', type: 't', status: 'running' as const, attempt: 1, startedAt: '2025-01-01T10:00:00.000Z', warnings: 0, artifacts: [], decisions: [], runCondition: 'success' as const, cleanup: false, errors: [] };
     expect(stepElapsedMs(step, Date.parse('2025-01-01T10:00:05.000Z'))).toBe(5000);
     expect(stepElapsedMs({ ...step, status: 'succeeded', durationMs: 42 }, 0)).toBe(42);
     expect(stepElapsedMs({ ...step, status: 'pending', startedAt: undefined }, 0)).toBeUndefined();

@@ -12,6 +12,7 @@
  * A crash can tear the last line. Reading sets it aside; opening for append cuts it off first, so
  * the next event starts on a clean line instead of gluing itself to half an old one.
  */
+import { readFile } from 'node:fs/promises';
 import { closeSync, existsSync, fstatSync, statSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../common/errors';
@@ -60,6 +61,36 @@ export function parseJournalText(text: string, path: string): JournalRead {
     }
   }
   return { events, tornTail };
+}
+
+/**
+ * Reads a journal for a report: a torn last line becomes a warning instead of a refusal, because the
+ * report of an interrupted run is exactly what IT needs then. Errors carry the REPORT_ codes the
+ * report command and handlers document.
+ */
+export async function readJournalForReport(path: string): Promise<{ events: JournalEvent[]; warnings: string[] }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError(
+      'REPORT_JOURNAL_NOT_FOUND',
+      code === 'ENOENT' ? `There is no deployment journal at ${path}.` : `The deployment journal ${path} cannot be read (${code ?? String(err)}).`,
+      'Give a deployment id listed under <data>/deployments/ or the path of a journal.jsonl file.',
+      { path, errno: code },
+    );
+  }
+  let read: JournalRead;
+  try {
+    read = parseJournalText(text, path);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'DEPLOY_JOURNAL_INVALID') throw new AppError('REPORT_JOURNAL_INVALID', error.message, 'The journal file is damaged; send it to the vendor.', error.details);
+    throw error;
+  }
+  const lineCount = text.split('\n').length;
+  const warnings = read.tornTail ? [`Line ${lineCount} of ${path} is incomplete (the run was probably interrupted while writing it) and was left out.`] : [];
+  return { events: read.events, warnings };
 }
 
 /** How long log and progress lines may wait for their fsync. */
