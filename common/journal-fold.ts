@@ -89,7 +89,8 @@ export function foldEvent(state: JournalState, e: JournalEvent): JournalState {
   switch (e.type) {
     case 'deployment-started': {
       const previous = new Map(state.steps.map((s) => [s.id, s]));
-      const steps = e.steps.map((s): FoldStep => {
+      // The listing folds journals it has not validated: a start event without its plan lists no steps, not a crash.
+      const steps = (Array.isArray(e.steps) ? e.steps : []).map((s): FoldStep => {
         const base = previous.get(s.id) ?? newStep(s.id, s.name, s.type);
         return { ...base, name: s.name, type: s.type, runCondition: s.runCondition ?? 'success', ...(s.transactional ? { transactional: s.transactional } : {}) };
       });

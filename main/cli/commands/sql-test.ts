@@ -8,6 +8,7 @@ import { AppError, toErrorShape } from '../../../common/errors';
 import { resolveConnectionSettings } from '../../sql/connection-settings';
 import { testSqlConnection, type SqlConnectionTestResult } from '../../sql/connection-test';
 import { EXIT, type CliContext } from '../cli-types';
+import { printFailure } from '../failure';
 
 export const SQL_TEST_USAGE = "drop-runner sql test --connection-stdin [--json]   (e.g. printf '%s' \"$CONN\" | drop-runner sql test --connection-stdin)";
 
@@ -29,16 +30,15 @@ async function readBounded(stream: NodeJS.ReadableStream): Promise<string> {
 /** Exit 0 connected; 2 bad input (no stdin flag, unusable string); 3 the server could not be used. */
 export async function runSqlTest(ctx: CliContext, extra: string[]): Promise<number> {
   const json = ctx.flags.has('json');
-  const fail = (error: unknown, exit: number): number => {
-    const shape = toErrorShape(error);
-    if (json) ctx.stdout(`${JSON.stringify({ ok: false, error: shape }, null, 2)}\n`);
-    ctx.stderr(`error ${shape.code}: ${shape.message}\nhint: ${shape.hint}\n`);
-    return exit;
+  // The exit code comes from the CLI's one table (main/cli/failure.ts): a bad string is 2, a server that
+  // cannot be used (unreachable, login, certificate, database) is 3.
+  const fail = (error: unknown): number => {
+    if (json) ctx.stdout(`${JSON.stringify({ ok: false, error: toErrorShape(error) }, null, 2)}\n`);
+    return printFailure(ctx, error);
   };
   if (extra.length > 0 || !ctx.flags.has('connection-stdin')) {
     return fail(
       new AppError('INVALID_ARGUMENTS', extra.length > 0 ? 'The connection string is not taken from the command line.' : 'Say where the connection string comes from: --connection-stdin.', `Usage: ${SQL_TEST_USAGE}`),
-      EXIT.invalidInput,
     );
   }
   let settings;
@@ -48,13 +48,13 @@ export async function runSqlTest(ctx: CliContext, extra: string[]): Promise<numb
     if (/#\{[^}]*\}/.test(text)) throw new AppError('SQL_SETTINGS_INVALID', 'The connection string still holds #{…} templates.', 'Test the resolved string (the app resolves the drop defaults before testing).');
     settings = resolveConnectionSettings({ connectionString: text });
   } catch (error) {
-    return fail(error, error instanceof AppError ? EXIT.invalidInput : EXIT.failed);
+    return fail(error);
   }
   let result: SqlConnectionTestResult;
   try {
     result = await testSqlConnection(settings);
   } catch (error) {
-    return fail(error, error instanceof AppError ? EXIT.environment : EXIT.failed);
+    return fail(error);
   }
   if (json) {
     ctx.stdout(`${JSON.stringify({ ok: true, result }, null, 2)}\n`);

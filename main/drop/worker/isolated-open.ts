@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Drop } from '../../../common/drop-model';
@@ -39,7 +39,10 @@ export function dropWorkerPath(): string {
     const fromEnv = process.env.DROP_RUNNER_DROP_WORKER;
     return fromEnv ? resolve(fromEnv) : resolve(dirname(here), '../../../dist/main', DROP_WORKER_FILE);
   }
-  return join(dirname(here), DROP_WORKER_FILE).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  // Code splitting (scripts/build.mjs) puts shared modules in dist/main/chunks/; the worker sits beside the entry files.
+  const dir = dirname(here);
+  const bundleDir = basename(dir) === 'chunks' ? dirname(dir) : dir;
+  return join(bundleDir, DROP_WORKER_FILE).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 }
 
 /** The error a stopped open rejects with (the CLI exits 130 on it). */

@@ -173,7 +173,7 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     const unreachable = await cli(deployArgs());
     expect(unreachable.code).toBe(3);
     expect(unreachable.stdout).toMatch(/FAIL .*Connect to 127\.0\.0\.1,\d+ \/ CDH_Staging.*SQL_CONNECT_FAILED/);
-    expect(unreachable.stdout).toContain('hint: Check the server name and port');
+    expect(unreachable.stdout).toContain('hint: Nothing listens on that port');
     expect(unreachable.stderr).toContain('error PREFLIGHT_BLOCKED');
 
     const { InterfaceEngineHost: _dropped, ...missing } = values;

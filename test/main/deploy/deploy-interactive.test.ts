@@ -107,15 +107,19 @@ describe.skipIf(!built || !hasTmux)('deploy at an interactive terminal (tmux)', 
     expect(inAdvance).toEqual(['confirmed in advance by Jana de Vries (deploy --yes)', 'confirmed in advance by Jana de Vries (deploy --yes)']);
   }, 240_000);
 
-  it('an abort at a manual check stops the deployment (exit 1) before the steps after it', async () => {
+  it('an abort at a manual check stops the deployment (exit 1): only the always-run clean-up check asks after it', async () => {
     const s = `${socket}-c`;
     deployInTerminal(s, '--operator', 'Sam Okafor');
     await until(s, /Done\? \[c\]onfirm/);
     type(s, 'a');
+    // The sample drop's last check (resume the interface engine) has runCondition "always": it still asks.
+    await until(s, /Confirm the interface engine is running again ──[\s\S]*Done\? \[c\]onfirm/);
+    type(s, 'c');
     const text = await until(s, /EXIT=\d+/);
     expect(text).toContain('EXIT=1');
     const events = journalOf(dataDir, onlyDeployment()[0]!);
-    expect(events.some((e) => e.type === 'step-started' && e.stepId !== events.find((x) => x.type === 'step-started')!.stepId)).toBe(false);
+    const started = events.filter((e) => e.type === 'step-started').map((e) => (e as { stepId: string }).stepId);
+    expect(started).toEqual([started[0], 'resume-interface-engine']);
     expect(events.at(-1)).toMatchObject({ type: 'deployment-finished', outcome: 'aborted' });
   }, 180_000);
 
