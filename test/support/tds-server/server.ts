@@ -7,6 +7,7 @@ import type { ConnectionInfo, ResponderHandle, ResponderSpec } from './responder
 import { TableEmulator } from './table-emulator';
 import { TdsSession, type SqlLogin } from './tds-session';
 import { appLockResponder } from './app-locks';
+import { createBackupEmulation, type BackupEmulation, type BackupEmulationOptions } from './backup-emulation';
 
 /** Options of startTdsServer. */
 export interface TdsServerOptions {
@@ -30,6 +31,8 @@ export interface TdsServerOptions {
   ntlmDomain?: string;
   /** PRELOGIN encryption answer: 'not-supported' (default) or 'off'. Both keep the connection in clear text. */
   encryption?: 'not-supported' | 'off';
+  /** BACKUP / RESTORE emulation settings (backup-emulation.ts): default path, edition, sizes, denied logins. */
+  backup?: BackupEmulationOptions;
 }
 
 /** A plugin adds responders (and may read server state); e.g. an SSISDB emulation in its own file. */
@@ -48,6 +51,8 @@ export interface TdsServer {
   readonly connections: ConnectionInfo[];
   /** The table emulation (journal tables and the like); see README. */
   readonly tables: TableEmulator;
+  /** BACKUP / RESTORE emulation: files "written", operations answered, and scenario switches (backup-emulation.ts). */
+  readonly backups: BackupEmulation;
   /** Registers a responder; the newest matching responder answers first. */
   addResponder(spec: ResponderSpec): ResponderHandle;
   /** Installs a plugin (calls its install with this server). */
@@ -73,6 +78,8 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
   // Built in, and oldest, so a test's own responder for the same call still wins.
   registry.add(appLockResponder(() => connections));
   const tables = new TableEmulator();
+  const backupEmulation = createBackupEmulation(() => connections, options.backup);
+  for (const spec of backupEmulation.responders) registry.add(spec);
   const sessions = new Set<TdsSession>();
   const sockets = new Set<Socket>();
   const connections: ConnectionInfo[] = [];
@@ -122,6 +129,7 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
     records: recorder.records,
     connections,
     tables,
+    backups: backupEmulation.state,
     addResponder: (spec) => registry.add(spec),
     use: (plugin) => plugin.install(server),
     clearRecords: () => recorder.clear(),
