@@ -178,13 +178,16 @@ async function ensureBackup(ctx: StepContext, deploymentId: string, ledger: Back
   for (let attempt = 1; ; attempt++) {
     let failure: string;
     let session: SqlSession | undefined;
+    let skipKey: string | undefined;
     try {
       session = await openSqlSession(connection);
       const t = await readTarget(ctx, session, connection);
       const key = ledgerKey(deploymentId, connection, t.database);
+      skipKey = key;
       const earlier = ledger.get(key);
       if (earlier) {
-        ctx.emit({ type: 'log', stepId, level: 'info', source: 'backup', message: redact(`${t.database} was already backed up in this deployment (${earlier.disk}); no second backup.`) });
+        const said = earlier.disk ? `${t.database} was already backed up in this deployment (${earlier.disk}); no second backup.` : `${t.database}: the backup was skipped earlier in this deployment; not taken now either (it would hold earlier steps' changes).`;
+        ctx.emit({ type: 'log', stepId, level: 'info', source: 'backup', message: redact(said) });
         return 'ok';
       }
       if (t.database.toLowerCase() === 'tempdb') {
@@ -226,6 +229,7 @@ async function ensureBackup(ctx: StepContext, deploymentId: string, ledger: Back
     const answer = await ctx.confirm({ instructions: `The backup before this step failed, so nothing has been changed: ${text}. Confirm to retry the backup; skip to run the step WITHOUT a backup (give the reason); or abort the deployment.` });
     if (answer.answer === 'abort') return { outcome: 'cancelled', abort: true, by: answer.by };
     if (answer.answer === 'skip') {
+      if (skipKey) ledger.set(skipKey, { database: skipKey.split('|').at(-1)! });
       ctx.emit({ type: 'warning', stepId, message: redact(`The backup before change was skipped by ${answer.by}: ${answer.reason}`) });
       ctx.emit({ type: 'artifact', stepId, artifact: { kind: 'backup', name: '(no backup)', action: 'skipped', detail: redact(`Skipped by ${answer.by} after "${text}": ${answer.reason}`) } });
       return 'ok';
