@@ -47,6 +47,8 @@ export interface RestorePoint {
   folder?: string;
   project?: string;
   objectVersionLsn?: string;
+  /** Catalog folder of the environment (differs from `folder` for absolute references). */
+  environmentFolder?: string;
   deployedAt?: string;
   deployedBy?: string;
   /** Environment variables the step was about to change: previous value (absent when sensitive or new). */
