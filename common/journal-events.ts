@@ -88,6 +88,8 @@ export type JournalEvent =
       /** Names, sources and sensitivity of the values used; secret values are '********'. */
       variables: Array<{ name: string; source: string; sensitive: boolean; value: string }>;
       resumedFrom?: string;
+      /** Set on a rollback's own record: the deployment it rolled back (main/deploy/rollback.ts). */
+      rollbackOf?: string;
     })
   | (Base & { type: 'preflight'; checks: PreflightCheck[] })
   | (Base & { type: 'step-started'; stepId: string; attempt: number })

@@ -10,8 +10,9 @@ import { evalCommand } from './eval';
 import { planCommand } from './plan';
 import { deployCommand } from './deploy';
 import { resumeCommand } from './resume';
+import { rollbackCommand } from './rollback';
 import { historyCommand } from './history';
 import { dropsCommand } from './drops';
 
 /** Every command the CLI knows, in the order `drop-runner help` lists them. */
-export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand, planCommand, deployCommand, resumeCommand, historyCommand, dropsCommand];
+export const commands: CliCommand[] = [tenantCommand, sqlCommand, inspectCommand, packCommand, keygenCommand, trustCommand, reportCommand, evalCommand, planCommand, deployCommand, resumeCommand, rollbackCommand, historyCommand, dropsCommand];
