@@ -78,7 +78,8 @@ export function withBackupBeforeChange(inner: StepExecutor, ledger: BackupLedger
       try {
         session = await openSqlSession(connection);
         const t = await readTarget(ctx, session, connection);
-        const disk = t.folder ? serverPath(t.folder, backupFileName(t.database, 'planned', new Date())) : '<backup folder>';
+        // The real name carries the run's time and deployment id, unknown while planning.
+        const disk = serverPath(t.folder ?? '<backup folder>', `${t.database.replace(/[^A-Za-z0-9_.-]/g, '_')}_DropRunner_<UTC time>_<deployment>.bak`);
         backup = {
           database: t.database,
           folder: t.folder,

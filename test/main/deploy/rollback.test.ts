@@ -84,3 +84,34 @@ describe('rollback', () => {
     expect(bad.stderr).toContain('error INVALID_ARGUMENTS');
   });
 });
+
+describe('back-out plan', () => {
+  it('the change request says what will be backed up where, its size, the SSIS version to return to and the commands; the report names the file, size and verification', async () => {
+    const { double, world, deploymentId } = await deployTwice();
+    // Changed bytes in the catalog again, so the plan redeploys and names the version to return to.
+    const current = double.ssisdb.catalog.projects[0]!.object_version_lsn;
+    double.ssisdb.catalog.projects[0]!.stream = Buffer.from('older bytes');
+    const { html: before } = await world.manager.changeRequestHtml(world.drop.id, TENANT, { preparedBy: 'Jana' });
+    const text = before.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('Back-out plan');
+    expect(text).toMatch(/Database CDH_Staging Backup COPY_ONLY, CHECKSUM, compressed, verified with RESTORE VERIFYONLY … WITH CHECKSUM/);
+    expect(text).toContain('Folder (on the SQL Server machine) C:\\Program Files\\Microsoft SQL Server\\MSSQL16.MSSQLSERVER\\MSSQL\\Backup\\');
+    expect(text).toMatch(/Expected size 2\.5 MB at most/);
+    expect(text).toContain('RESTORE DATABASE [CDH_Staging] FROM DISK');
+    expect(text).toContain(`object_version_lsn ${current}`);
+    expect(text).toMatch(/CDH_Staging is covered by the backup taken before step staging-db ?; no second backup\./);
+    expect(text).toContain('CDH_Staging_DropRunner_&lt;UTC time&gt;_&lt;deployment&gt;.bak');
+
+    const { buildReportModel } = await import('../../../main/report/report-model');
+    const { renderReportHtml } = await import('../../../main/report/render-html');
+    const model = buildReportModel(journalOf(world.dataDir, deploymentId));
+    const [backup] = model.backOut.backups;
+    expect(backup).toMatchObject({ stepId: 'staging-db', database: 'CDH_Staging', verified: true, bytes: 322 * 8192 });
+    expect(model.backOut.ssisVersions[0]).toMatchObject({ stepId: 'ssis-feeds', versionLsn: expect.stringMatching(/^\d+$/) });
+    const after = renderReportHtml(model).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(after).toContain('Back-out plan — what was kept');
+    expect(after).toContain(`File written ${backup!.file}`);
+    expect(after).toContain('Checksum verification RESTORE VERIFYONLY … WITH CHECKSUM: valid');
+    expect(after).toContain(`drop-runner rollback ${deploymentId} --step staging-db`);
+  });
+});
