@@ -24,11 +24,11 @@ export function serverPath(folder: string, file: string): string {
   return folder.endsWith('\\') || folder.endsWith('/') ? `${folder}${file}` : `${folder}${sep}${file}`;
 }
 
-/** <database>_DropRunner_<yyyyMMdd-HHmmss>_<deployment short id>.bak — unique per database and deployment, sortable. */
+/** <database>_DropRunner_<yyyyMMdd-HHmmss>_<deployment id's random tail>.bak — unique per database and deployment, sortable. */
 export function backupFileName(database: string, deploymentId: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const safe = database.replace(/[^A-Za-z0-9_.-]/g, '_');
-  return `${safe}_DropRunner_${stamp}_${deploymentId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}.bak`;
+  return `${safe}_DropRunner_${stamp}_${deploymentId.replace(/[^A-Za-z0-9]/g, '').slice(-6)}.bak`;
 }
 
 export interface BackupStatementOptions {

@@ -31,8 +31,8 @@ describe('verified COPY_ONLY backups on the double', () => {
     expect(env.dataBytes).toBe(1000 * 8192);
     expect(env.volume?.mountPoint).toBe('C:\\');
     expect(sameVolume(env.defaultPath!, env.volume!.mountPoint)).toBe(true);
-    const disk = serverPath(env.defaultPath!, backupFileName('Pharmacy', 'ab12cd34-0000', new Date('2026-12-03T08:00:00Z')));
-    expect(disk).toMatch(/\\Pharmacy_DropRunner_20261203-080000_ab12cd34\.bak$/);
+    const disk = serverPath(env.defaultPath!, backupFileName('Pharmacy', '20261203T080000Z-st-brigids-e8a884', new Date('2026-12-03T08:00:00Z')));
+    expect(disk).toMatch(/\\Pharmacy_DropRunner_20261203-080000_e8a884\.bak$/);
     const messages: SqlServerMessage[] = [];
     const result = await backupAndVerify(s, 'Pharmacy', disk, { compression: env.compression, stats: 25, onMessage: (m) => messages.push(m) });
     expect(messages.filter((m) => m.number === 3211).map((m) => m.message)).toEqual(['25 percent processed.', '50 percent processed.', '75 percent processed.', '100 percent processed.']);
