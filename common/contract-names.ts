@@ -10,6 +10,7 @@ export const REQUEST_NAMES = [
   'operator.get', 'operator.set', 'plan.get', 'plan.changeRequest', 'preflight.run',
   'deploy.start', 'deploy.decide', 'deploy.cancel', 'deploy.resume', 'deploy.journal', 'deploy.history', 'deploy.interrupted',
   'report.preview', 'report.export',
+  'rollback.targets', 'rollback.run',
 ] as const;
 
 export const EVENT_NAMES = ['journal', 'deployment-state', 'menu-command'] as const;

@@ -67,6 +67,9 @@ export const requestSchemas = {
   'deploy.interrupted': z.object({}).strict(),
   'report.preview': z.object({ deploymentId: id }).strict(),
   'report.export': z.object({ deploymentId: id, formats: z.array(z.enum(['html', 'json', 'pdf'])).min(1), outDir: pathString.optional() }).strict(),
+  'rollback.targets': z.object({ deploymentId: id }).strict(),
+  // A database restore replaces the database: the operator types its name, which must match exactly.
+  'rollback.run': z.object({ deploymentId: id, stepId: id, confirmDatabase: z.string().max(128).optional() }).strict(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -244,6 +247,20 @@ export interface RequestResults {
   'deploy.interrupted': DeploymentSummary[];
   'report.preview': { html: string };
   'report.export': { files: ExportedFile[]; warnings: string[] };
+  'rollback.targets': { targets: RollbackTargetView[] };
+  'rollback.run': { rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; detail: string };
+}
+
+/** What a deployment recorded that can be rolled back (main/deploy/rollback.ts). */
+export interface RollbackTargetView {
+  stepId: string;
+  kind: 'database' | 'ssis';
+  /** Database name, or folder/project. */
+  label: string;
+  /** Backup file on the SQL Server machine (database). */
+  disk?: string;
+  /** SSIS catalog version to return to; absent when the project was new. */
+  versionLsn?: string;
 }
 
 export type RequestResult<K extends RequestName> = RequestResults[K];

@@ -8,6 +8,7 @@ import { dropHandlers } from './handlers/drop-handlers';
 import type { EngineContext } from './handlers/engine-context';
 import { storageHandlers } from './handlers/storage-handlers';
 import { reportHandlers } from './handlers/report-handlers';
+import { rollbackHandlers } from './handlers/rollback-handlers';
 import { tenantHandlers } from './handlers/tenant-handlers';
 import { EventHub } from './hosting/event-hub';
 import { appPackage } from './platform/app-version';
@@ -70,6 +71,7 @@ export function createService(options: ServiceOptions): Service {
     ...dropHandlers(ctx),
     ...tenantHandlers(ctx),
     ...reportHandlers(ctx, options.printPdf),
+    ...rollbackHandlers(ctx),
     ...deployHandlers(ctx, deployments),
     ...storageHandlers(ctx, deployments),
   };

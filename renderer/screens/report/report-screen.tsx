@@ -12,6 +12,7 @@ import { ErrorBar, MessageBar } from '../../ui/message-bar';
 import { LoadingBlock } from '../../ui/spinner';
 import { TextInput } from '../../ui/text-input';
 import { normalizePathInput } from '../../format/path-input';
+import { RollbackDialog } from './rollback-dialog';
 
 type Format = ExportedFile['format'];
 const FORMATS: Array<{ id: Format; label: string; hint: string }> = [
@@ -27,6 +28,7 @@ export function ReportScreen({ deploymentId }: { deploymentId: string }) {
   const [formats, setFormats] = useState<ReadonlySet<Format>>(() => new Set<Format>(['html', 'json', 'pdf']));
   const [outDir, setOutDir] = useState('');
   const [result, setResult] = useState<{ files: ExportedFile[]; warnings: string[] } | null>(null);
+  const [rollingBack, setRollingBack] = useState(false);
 
   const run = async (only?: Format) => {
     const chosen = only ? [only] : [...formats];
@@ -48,8 +50,19 @@ export function ReportScreen({ deploymentId }: { deploymentId: string }) {
             Progress
           </Button>
           <Button onClick={() => navigate({ name: 'home' })}>Home</Button>
+          <Button onClick={() => setRollingBack(true)}>Roll back…</Button>
         </div>
       </div>
+      {rollingBack && (
+        <RollbackDialog
+          deploymentId={deploymentId}
+          onClose={() => setRollingBack(false)}
+          onDone={(rollbackId) => {
+            setRollingBack(false);
+            navigate({ name: 'report', deploymentId: rollbackId });
+          }}
+        />
+      )}
 
       <Card title="Export" icon="download" labelledBy="report-export">
         <div className="report-export">
