@@ -115,3 +115,25 @@ describe('back-out plan', () => {
     expect(after).toContain(`drop-runner rollback ${deploymentId} --step staging-db`);
   });
 });
+
+describe('rollback requests (the Report screen)', () => {
+  it('rollback.targets lists what was recorded; rollback.run restores a database only when its exact name is typed', async () => {
+    const { Redactor } = await import('../../../main/variables/redactor');
+    const { rollbackHandlers } = await import('../../../main/handlers/rollback-handlers');
+    const { double, world, deploymentId } = await deployTwice();
+    const settings = { get: () => 'Jana' };
+    const ctx = { dataDir: world.dataDir, drops: world.drops, tenants: world.tenants, settings, redactor: new Redactor() } as unknown as Parameters<typeof rollbackHandlers>[0];
+    const h = rollbackHandlers(ctx);
+    const { targets } = await h['rollback.targets']({ deploymentId });
+    expect(targets.map((t) => [t.kind, t.stepId, t.label])).toEqual([
+      ['ssis', 'ssis-feeds', expect.stringMatching(/^ClinicalDataHub\//)],
+      ['database', 'staging-db', 'CDH_Staging'],
+    ]);
+    const nearMiss = await h['rollback.run']({ deploymentId, stepId: 'staging-db', confirmDatabase: 'cdh_staging' });
+    expect(nearMiss.outcome).toBe('aborted');
+    expect(double.server.backups.operations.some((o) => o.kind === 'restore')).toBe(false);
+    const typed = await h['rollback.run']({ deploymentId, stepId: 'staging-db', confirmDatabase: 'CDH_Staging' });
+    expect(typed).toMatchObject({ outcome: 'succeeded', detail: expect.stringContaining('CDH_Staging: restored') });
+    expect(journalOf(world.dataDir, typed.rollbackId)[0]).toMatchObject({ type: 'deployment-started', rollbackOf: deploymentId, operator: 'Jana' });
+  });
+});
