@@ -97,6 +97,21 @@ describe('backups before change (sample drop on the double)', () => {
     expect(events.some((e) => e.type === 'warning' && e.message.includes('ticket 4411'))).toBe(true);
   });
 
+  it('confirm retries the backup: the second attempt writes and verifies, then the scripts run', async () => {
+    const { double, world } = await openSampleWorld(opened, 'dr-backup-retry');
+    double.server.backups.scenario.failBackup = { error: 3013, osError: 112 };
+    const { deploymentId, pending: p } = await startPastManualCheck(world.manager);
+    expect(p.error.message).toContain('There is not enough space on the disk');
+    const last = nextPending(world.manager);
+    world.manager.decide(deploymentId, 'staging-db', 'confirm', undefined, 'Jana');
+    world.manager.decide(deploymentId, (await last).pending.stepId, 'confirm', undefined, 'Jana');
+    expect((await world.manager.wait(deploymentId)).state).toBe('succeeded');
+    expect(double.server.backups.operations.map((o) => [o.kind, o.ok])).toEqual([['backup', false], ['backup', true], ['verify', true]]);
+    const events = journalOf(world.dataDir, deploymentId);
+    expect(artifacts(events, 'backup')).toEqual([expect.objectContaining({ action: 'written and verified' })]);
+    expect(logs(events, 'staging-db')).toEqual(expect.arrayContaining(['10 percent processed.', '30 percent processed.', expect.stringMatching(/^The backup before change failed: BACKUP_FAILED: 3203/)]));
+  });
+
   it('abort after a failed verification: the deployment is aborted and no script ran', async () => {
     const { double, world } = await openSampleWorld(opened, 'dr-backup-abort');
     double.server.backups.scenario.failVerify = true;
@@ -115,6 +130,24 @@ describe('one backup per database per deployment', () => {
   afterEach(async () => {
     await server?.close();
     if (root) cleanup(root);
+  });
+
+  it('preflight: BACKUP DATABASE denied fails, too little free space on the backup volume warns', async () => {
+    server = await startTdsServer({ logins: [SQL_LOGIN], backup: { deniedBackup: [SQL_LOGIN.user], pages: { Wards: 1_000_000 }, volume: { mountPoint: 'D:\\', totalBytes: 10 * 2 ** 30, availableBytes: 2 * 2 ** 30 } } });
+    root = scratch('dr-backup-preflight');
+    const conn = `Server=127.0.0.1,${server.port};Database=Wards;User Id=${SQL_LOGIN.user};Password=${SQL_LOGIN.password};Encrypt=False`;
+    const world = await stepWorld(root, { 'one/001.sql': 'SELECT 1;\n' }, {
+      variables: [{ name: 'Conn', label: 'Connection', type: 'connection-string', required: true, sensitive: true }],
+      steps: [{ id: 'first', name: 'First', type: 'sql-scripts', package: 'one', settings: { connection: '#{Conn}', backupFolder: 'D:\\Backups' } }],
+    }, { Conn: conn });
+    try {
+      const preflight = await world.manager.preflight(world.drop.id, STEP_TENANT);
+      expect(preflight.checks.find((c) => c.id === 'first:backup-permission')).toMatchObject({ status: 'fail', hint: expect.stringContaining('db_backupoperator') });
+      expect(preflight.checks.find((c) => c.id === 'first:backup-space')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/holds at most 7812\.5 MB; D:\\ has 2048\.0 MB free/) });
+      expect(preflight.blocked).toBe(true);
+    } finally {
+      await world.manager.close();
+    }
   });
 
   it('two sql-scripts steps on the same database: one BACKUP, the second step logs that it was already backed up', async () => {
