@@ -12,6 +12,7 @@ export const REQUEST_NAMES = [
   'deploy.interruptedScript', 'deploy.lockStatus', 'deploy.unlock',
   'report.preview', 'report.export',
   'connection.test', 'connection.resolve', 'trust.list', 'trust.add', 'trust.remove',
+  'rollback.targets', 'rollback.run',
 ] as const;
 
 export const EVENT_NAMES = ['journal', 'deployment-state', 'menu-command', 'report-progress'] as const;

@@ -102,6 +102,9 @@ export const requestSchemas = {
     .object({ dropId: id, name: z.string().trim().min(1).max(200), publicKeyPem: z.string().min(1).max(16384), confirmedFingerprint: z.string().min(1).max(200) })
     .strict(),
   'trust.remove': z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/) }).strict(),
+  'rollback.targets': z.object({ deploymentId: id }).strict(),
+  // A database restore replaces the database: the operator types its name, which must match exactly.
+  'rollback.run': z.object({ deploymentId: id, stepId: id, confirmDatabase: z.string().max(128).optional() }).strict(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -329,6 +332,8 @@ export interface RequestResults {
   'trust.list': TrustedPublisherView[];
   'trust.add': { publisher: TrustedPublisherView; drop: DropView };
   'trust.remove': { ok: true };
+  'rollback.targets': { targets: RollbackTargetView[] };
+  'rollback.run': { rollbackId: string; outcome: 'succeeded' | 'failed' | 'aborted'; detail: string };
 }
 
 /** What Test connection reports (no password anywhere). */
@@ -348,6 +353,18 @@ export interface TrustedPublisherView {
   name: string;
   keyId: string;
   added: string;
+}
+
+/** What a deployment recorded that can be rolled back (main/deploy/rollback.ts). */
+export interface RollbackTargetView {
+  stepId: string;
+  kind: 'database' | 'ssis';
+  /** Database name, or folder/project. */
+  label: string;
+  /** Backup file on the SQL Server machine (database). */
+  disk?: string;
+  /** SSIS catalog version to return to; absent when the project was new. */
+  versionLsn?: string;
 }
 
 export type RequestResult<K extends RequestName> = RequestResults[K];

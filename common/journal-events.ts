@@ -37,7 +37,7 @@ export interface PreflightCheck {
 
 /** What a step applied, for the report: scripts with hashes, SSIS objects, variables changed (names only). */
 export interface StepArtifact {
-  kind: 'script' | 'ssis-folder' | 'ssis-project' | 'ssis-environment' | 'ssis-variable' | 'ssis-reference' | 'ssis-parameter' | 'dacpac' | 'output-variable' | 'other';
+  kind: 'script' | 'ssis-folder' | 'ssis-project' | 'ssis-environment' | 'ssis-variable' | 'ssis-reference' | 'ssis-parameter' | 'dacpac' | 'output-variable' | 'backup' | 'ssis-rollback-point' | 'rollback' | 'other';
   name: string;
   /** e.g. 'applied', 'skipped (already applied)', 'created', 'updated', 'unchanged', 'drift'. */
   action: string;
@@ -45,6 +45,32 @@ export interface StepArtifact {
   detail?: string;
   /** SSISDB catalog.operations id returned by catalog.deploy_project etc.; text because it is a bigint. */
   operationId?: string;
+  /** What `drop-runner rollback` needs to undo this step (kinds 'backup' and 'ssis-rollback-point'); never a secret. */
+  restore?: RestorePoint;
+}
+
+/**
+ * How to go back: a verified backup file of a database, or the SSIS project version and the
+ * environment variable values that were there before the deployment changed them.
+ */
+export interface RestorePoint {
+  /** Server as the connection named it, and the database ('backup'). */
+  server?: string;
+  database?: string;
+  /** Backup file on the SQL Server machine ('backup'). */
+  disk?: string;
+  bytes?: number;
+  verified?: boolean;
+  /** SSIS catalog folder and project, and catalog.object_versions.object_version_lsn (text: bigint). */
+  folder?: string;
+  project?: string;
+  objectVersionLsn?: string;
+  /** Catalog folder of the environment (differs from `folder` for absolute references). */
+  environmentFolder?: string;
+  deployedAt?: string;
+  deployedBy?: string;
+  /** Environment variables the step was about to change: previous value (absent when sensitive or new). */
+  variables?: Array<{ environment: string; name: string; existed: boolean; sensitive: boolean; type?: string; value?: string }>;
 }
 
 interface Base {
@@ -83,6 +109,8 @@ export type JournalEvent =
       /** Set when the target was the simulated SQL Server of `npm run demo`: what the report's header says about it. */
       simulatedServer?: string;
       resumedFrom?: string;
+      /** Set on a rollback's own record: the deployment it rolled back (main/deploy/rollback.ts). */
+      rollbackOf?: string;
     })
   | (Base & { type: 'preflight'; checks: PreflightCheck[] })
   | (Base & { type: 'step-started'; stepId: string; attempt: number })

@@ -8,6 +8,7 @@ import { dropHandlers } from './handlers/drop-handlers';
 import type { EngineContext } from './handlers/engine-context';
 import { storageHandlers } from './handlers/storage-handlers';
 import { reportHandlers } from './handlers/report-handlers';
+import { rollbackHandlers } from './handlers/rollback-handlers';
 import { tenantHandlers } from './handlers/tenant-handlers';
 import { connectionHandlers } from './handlers/connection-handlers';
 import { trustHandlers } from './handlers/trust-handlers';
@@ -79,6 +80,7 @@ export function createService(options: ServiceOptions): Service {
     ...dropHandlers(ctx),
     ...tenantHandlers(ctx),
     ...reportHandlers(ctx, options.printPdf),
+    ...rollbackHandlers(ctx),
     ...deployHandlers(ctx, deployments),
     ...storageHandlers(ctx, deployments),
     ...connectionHandlers(ctx),

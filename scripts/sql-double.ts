@@ -43,7 +43,7 @@ const portText = flags.get('port')?.at(-1) ?? '0';
 const port = Number(portText);
 if (!Number.isInteger(port) || port < 0 || port > 65535) usageError(`--port ${portText} is not a TCP port`, 'Use a number from 0 to 65535 (0 picks a free port).');
 
-let scenario: Scenario = { options: {}, tables: [] };
+let scenario: Scenario = { options: {}, tables: [], backupScenario: {} };
 const scenarioFile = flags.get('scenario')?.at(-1);
 if (scenarioFile) {
   let json: unknown;
@@ -86,6 +86,7 @@ for (const t of scenario.tables) {
   server.tables.create(t.name, t.columns);
   for (const row of t.rows) server.tables.insert(t.name, row);
 }
+Object.assign(server.backups.scenario, scenario.backupScenario);
 if (flags.has('ssisdb')) server.use(createSsisdbEmulation());
 // CREATE/DROP DATABASE, THROW, WAITFOR and PRINT, so `npm run test:real` can be pointed at this double.
 server.use(kitStatements());

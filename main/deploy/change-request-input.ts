@@ -38,6 +38,9 @@ export function toChangeRequestInput(facts: ChangeRequestFacts): ChangeRequestIn
       ...(d?.scriptsAlreadyApplied ? { scriptsAlreadyApplied: d.scriptsAlreadyApplied } : {}),
       ...(d?.ssisChanges ? { ssisChanges: d.ssisChanges } : {}),
       ...(instructions ? { instructions } : {}),
+      ...(d?.backup ? { backup: d.backup } : {}),
+      ...((s.type === 'sql-scripts' || s.type === 'dacpac') && s.settings.backup === 'none' ? { backupOff: true } : {}),
+      ...(d?.ssisVersion ? { ssisVersion: d.ssisVersion } : {}),
       ...(warnings.length ? { warnings } : {}),
     };
   });

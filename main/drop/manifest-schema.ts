@@ -45,6 +45,9 @@ export const variableTemplateSchema = z
   .describe('A value the tenant (hospital) supplies; the tenant profile remembers it.');
 
 const connection = text(500).describe('Connection string or #{Variable} reference.');
+// Steps that change a database take a verified COPY_ONLY backup first unless the drop says otherwise.
+const backup = z.enum(['before', 'none']).optional().describe('"before" (default): a verified COPY_ONLY backup of the database before the step\'s first change, once per database per deployment; "none": no backup.');
+const backupFolder = text(1000).optional().describe('Folder on the SQL Server machine for that backup; may contain #{…}. Default: the tenant value DropRunner.BackupFolder, else the instance default backup path.');
 
 export const sqlScriptsSettingsSchema = z.strictObject({
   connection,
@@ -62,6 +65,8 @@ export const sqlScriptsSettingsSchema = z.strictObject({
     .describe('sqlcmd $(Name) variables; values may contain #{…}.'),
   continueOnError: z.boolean().optional().describe('A batch the server refuses becomes a warning and the next batch runs; default false.'),
   commandTimeoutSeconds: z.number().int().min(0).max(86_400).optional().describe('Longest a batch may run, in seconds; 0 (default) waits as long as it takes.'),
+  backup,
+  backupFolder,
 });
 
 const SSIS_TYPES = ['Boolean', 'Byte', 'DateTime', 'Decimal', 'Double', 'Int16', 'Int32', 'Int64', 'SByte', 'Single', 'String', 'UInt32', 'UInt64'] as const;
@@ -114,6 +119,8 @@ export const dacpacSettingsSchema = z.strictObject({
   dacpac: relativePath.describe('The .dacpac file, relative to the step package folder.'),
   variables: sqlcmdVariables.describe('SQLCMD variables passed to SqlPackage as /v:Name=value; values may contain #{…}.'),
   profile: relativePath.optional().describe('A publish profile (.publish.xml), relative to the step package folder.'),
+  backup,
+  backupFolder,
 });
 
 const SCRIPT_SYNTAXES = ['powershell', 'pwsh', 'cmd', 'bash'];

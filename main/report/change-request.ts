@@ -8,6 +8,7 @@ import { AppError } from '../../common/errors';
 import type { PreflightCheck } from '../../common/journal-events';
 import { badge, documentShell, esc, factTable, formatTime, mono } from './html-kit';
 import { MASK } from './report-model';
+import { renderBackOutBefore, type PlannedBackup, type PlannedSsisVersion } from './back-out-plan';
 
 export interface ChangeRequestStep {
   id: string;
@@ -31,6 +32,12 @@ export interface ChangeRequestStep {
   /** For manual steps: what the engineer will do or check. */
   instructions?: string;
   warnings?: string[];
+  /** The verified backup the step takes before its first change (back-out plan). */
+  backup?: PlannedBackup;
+  /** The drop turned the backup off for this step. */
+  backupOff?: boolean;
+  /** The SSIS version the catalog can return to. */
+  ssisVersion?: PlannedSsisVersion;
 }
 
 export interface ChangeRequestInput {
@@ -148,6 +155,7 @@ ${cell('Environment', esc(plan.tenant.environment))}${cell('Planned window', pla
         }</td></tr>`,
     )
     .join('');
+  const backOut = renderBackOutBefore(plan.steps, num());
   const variables = `<section aria-labelledby="vars-h"><h2 id="vars-h">${num()}. Variables to be used</h2><p>Sensitive values are never shown; they appear as <span class="mono">${MASK}</span>.</p>${
     plan.variables.length
       ? `<table><caption class="visually-hidden">Variables</caption><thead><tr><th scope="col" style="width:30%">Name</th><th scope="col" style="width:18%">Source</th><th scope="col" style="width:10%">Sensitive</th><th scope="col">Value</th></tr></thead><tbody>${varRows}</tbody></table>`
@@ -175,7 +183,7 @@ ${cell('Environment', esc(plan.tenant.environment))}${cell('Planned window', pla
     runningHeader: `Change request · ${plan.drop.project.name} ${plan.drop.release.version} · ${plan.tenant.name}`,
     runningFooter: 'For approval before deployment',
     body: `<main><header class="doc-header"><div class="doc-kicker">Drop Runner · Change request for approval before deployment</div><h1>${esc(title)}</h1><div class="doc-sub">Environment <strong>${esc(plan.tenant.environment)}</strong> · Prepared ${esc(formatTime(preparedAt))}</div></header>
-${summary}${identity}${overview}${details}${variables}${preflight}${approval}${footer}</main>`,
+${summary}${identity}${overview}${details}${backOut}${variables}${preflight}${approval}${footer}</main>`,
   });
 }
 

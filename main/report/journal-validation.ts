@@ -28,6 +28,8 @@ const artifactSchema = z.object({
   sha256: z.string().optional(),
   detail: z.string().optional(),
   operationId: z.union([z.string(), z.number()]).transform(String).optional(),
+  // Rollback data (backup file, SSIS version, previous variable values): kept loose, read by the rollback command.
+  restore: z.record(z.string(), z.unknown()).optional(),
 });
 
 const schemas: Record<JournalEvent['type'], z.ZodType> = {

@@ -17,6 +17,7 @@ import {
 } from './html-kit';
 import type { DeploymentReport, ReportDecisionEvent, ReportStep } from './report-model';
 import { renderTimelineSvg } from './timeline-svg';
+import { renderBackOutAfter } from './back-out-plan';
 
 export interface RenderHtmlOptions {
   /**
@@ -51,6 +52,7 @@ export function renderReportHtml(model: DeploymentReport, opts: RenderHtmlOption
     stepDetails(model, num()),
     variablesSection(model, num()),
     decisionsSection(model, num()),
+    model.backOut && model.backOut.backups.length + model.backOut.skippedBackups.length + model.backOut.ssisVersions.length > 0 ? renderBackOutAfter(model.backOut, model.deploymentId, num()) : '',
     model.notes.length > 0 ? notesSection(model, num()) : '',
     signOffSection(num()),
     logAppendix(model, opts.maxLogLines),

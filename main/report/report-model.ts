@@ -14,6 +14,7 @@ import type {
 import { foldJournal, notApplied, runOutcome, type FoldStep } from '../../common/journal-fold';
 import type { SkipCause } from '../../common/journal-events';
 import { validateJournal } from './journal-validation';
+import { buildBackOut, type ReportBackOut } from './back-out-plan';
 
 export const REPORT_KIND = 'drop-runner.deployment-report' as const;
 export const REPORT_SCHEMA_VERSION = 1 as const;
@@ -226,6 +227,10 @@ export interface DeploymentReport {
   /** Things the reader should know about the journal itself (masked leaks, unknown events, inconsistencies). */
   notes: string[];
   journal: { events: number; firstSeq: number; lastSeq: number; firstAt: string; lastAt: string };
+  /** Backups written and SSIS versions recorded before the changes (back-out-plan.ts). */
+  backOut: ReportBackOut;
+  /** Set when this record is a rollback: the deployment it rolled back. */
+  rollbackOf: string | null;
 }
 
 export interface BuildReportOptions {
@@ -512,6 +517,8 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
     log,
     notes,
     journal: { events: events.length, firstSeq: started.seq, lastSeq: last.seq, firstAt: started.at, lastAt: last.at },
+    backOut: buildBackOut(events),
+    rollbackOf: (started as { rollbackOf?: string }).rollbackOf ?? null,
   };
   // Defence in depth: a secret that leaked into the journal's variable list has probably leaked into
   // log lines or error messages too, so it is scrubbed from every string of the finished model.

@@ -207,6 +207,33 @@ export const deploymentReportSchema = z
       .describe('The deployment log (redacted), the appendix of the report.'),
     notes: z.array(z.string()).describe('Facts about the journal itself the reader should know.'),
     journal: z.object({ events: z.number().int(), firstSeq: z.number().int(), lastSeq: z.number().int(), firstAt: iso, lastAt: iso }),
+    backOut: z
+      .object({
+        backups: z.array(
+          z.object({
+            stepId: z.string(),
+            database: z.string(),
+            file: z.string().describe('The backup file on the SQL Server machine.'),
+            bytes: z.number().nullable().describe('Pages written × 8 KB, as the server reported; null when unknown.'),
+            verified: z.boolean().describe('RESTORE VERIFYONLY … WITH CHECKSUM passed.'),
+            detail: z.string(),
+            restore: z.array(z.string()).describe('The T-SQL that restores it, in order.'),
+          }),
+        ),
+        skippedBackups: z.array(z.object({ stepId: z.string(), detail: z.string().describe('Who skipped it and why.') })),
+        ssisVersions: z.array(
+          z.object({
+            stepId: z.string(),
+            project: z.string().describe('folder/project'),
+            versionLsn: z.string().nullable().describe('catalog.object_versions.object_version_lsn before the deployment; null when the project was new.'),
+            deployedAt: iso.nullable(),
+            deployedBy: z.string().nullable(),
+            variables: z.array(z.object({ name: z.string(), sensitive: z.boolean(), existed: z.boolean() })),
+          }),
+        ),
+      })
+      .describe('Backups written and SSIS versions recorded before the changes: the back-out plan.'),
+    rollbackOf: z.string().nullable().describe('For a rollback record: the deployment it rolled back.'),
   })
   .meta({
     title: 'Drop Runner deployment report',

@@ -25,6 +25,7 @@ import {
 import { readFolder, readParameters, readProject, readReferences, ssisdbExists } from './catalog-queries';
 import { watchOperation, type OperationOutcome } from './operation-monitor';
 import { toTypedValue } from './ssis-data-types';
+import { ssisRollbackPoint } from './ssis-rollback';
 import { catalogError, ssisdbMissing } from './ssis-errors';
 import { createSsisEventSink, type SsisEventSink } from './ssis-events';
 import { diffBindings, diffProject, diffReference, diffVariables, findParameter, planIsUpToDate, type SsisPlan } from './ssis-plan-model';
@@ -83,6 +84,9 @@ export async function runSsisStep(options: SsisStepOptions): Promise<RunSsisStep
       validate: s.validate,
     };
     plan = { ...partial, upToDate: planIsUpToDate(partial) };
+    // Before anything changes: what `drop-runner rollback` needs to go back (ssis-rollback.ts).
+    const rollbackPoint = ssisRollbackPoint(s.folder, s.environmentFolder, s.environment, plan, seen, redact);
+    if (rollbackPoint) sink.artifact(rollbackPoint);
 
     await ensureFolder(ctx, s.folder, folder?.folder_id);
     if (s.environmentFolder !== s.folder) await ensureFolder(ctx, s.environmentFolder, environmentFolder?.folder_id);

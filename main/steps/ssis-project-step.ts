@@ -68,7 +68,20 @@ export const ssisProjectExecutor: StepExecutor = {
       summary: plan.upToDate ? `SSIS project ${plan.project.name} is up to date on ${plan.server}.` : `${changing} SSIS catalog change${changing === 1 ? '' : 's'} on ${plan.server} (folder ${plan.folder.name}).`,
       items,
       transactional: TRANSACTIONAL,
-      detail: { ssisChanges: changes },
+      detail: {
+        ssisChanges: changes,
+        ...(plan.project.action !== 'unchanged'
+          ? {
+              ssisVersion: {
+                folder: plan.folder.name,
+                project: plan.project.name,
+                ...(plan.project.deployed?.versionLsn ? { versionLsn: plan.project.deployed.versionLsn } : {}),
+                ...(plan.project.deployed?.lastDeployedTime ? { deployedAt: plan.project.deployed.lastDeployedTime } : {}),
+                ...(plan.project.deployed?.deployedBy ? { deployedBy: plan.project.deployed.deployedBy } : {}),
+              },
+            }
+          : {}),
+      },
     };
   },
 

@@ -77,6 +77,10 @@ export interface StepPlanDetail {
   ssisChanges?: Array<{ kind: 'folder' | 'project' | 'environment' | 'variable' | 'reference' | 'parameter'; name: string; action: string; detail?: string }>;
   instructions?: string;
   warnings?: string[];
+  /** The backup before change this step will take (main/steps/backup/): for the back-out plan. */
+  backup?: { database: string; folder: string | null; expectedBytes: number | null; compression: boolean; verify: string; restore: string[]; note?: string };
+  /** The SSIS project version the catalog holds now (what a rollback returns to). */
+  ssisVersion?: { folder: string; project: string; versionLsn?: string; deployedAt?: string; deployedBy?: string };
 }
 
 /** How a run ended when it did not throw; a failure is an AppError thrown by `run`. */

@@ -9,6 +9,7 @@ import { scriptExecutor } from './script/script-step';
 import { sqlScriptsExecutor } from './sql-scripts-step';
 import { ssisProjectExecutor } from './ssis-project-step';
 import type { StepExecutor } from './step-executor';
+import { withBackupBeforeChange } from './backup/backup-before-change';
 
 /** A lookup of executors by step type. */
 export interface StepRegistry {
@@ -18,7 +19,8 @@ export interface StepRegistry {
 
 /** The built-in executors: sql-scripts, ssis-project, dacpac, script, manual-check. */
 export function builtInExecutors(): StepExecutor[] {
-  return [sqlScriptsExecutor, ssisProjectExecutor, dacpacExecutor, scriptExecutor, manualCheckExecutor];
+  // Steps that change a database take a verified backup first (backup: "before", the default).
+  return [withBackupBeforeChange(sqlScriptsExecutor), ssisProjectExecutor, withBackupBeforeChange(dacpacExecutor), scriptExecutor, manualCheckExecutor];
 }
 
 /** Builds a registry; later executors for the same type replace earlier ones. */

@@ -24,6 +24,7 @@ export const commandEntries: CommandEntry[] = [
   { name: 'plan', load: async () => (await import('./plan')).planCommand },
   { name: 'deploy', load: async () => (await import('./deploy')).deployCommand },
   { name: 'resume', load: async () => (await import('./resume')).resumeCommand },
+  { name: 'rollback', load: async () => (await import('./rollback')).rollbackCommand },
   { name: 'history', load: async () => (await import('./history')).historyCommand },
   { name: 'unlock', load: async () => (await import('./unlock')).unlockCommand },
   { name: 'drops', load: async () => (await import('./drops')).dropsCommand },

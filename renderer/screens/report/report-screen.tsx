@@ -14,6 +14,7 @@ import { ErrorBar, MessageBar } from '../../ui/message-bar';
 import { LoadingBlock } from '../../ui/spinner';
 import { TextInput } from '../../ui/text-input';
 import { normalizePathInput } from '../../format/path-input';
+import { RollbackDialog } from './rollback-dialog';
 
 type Format = ExportedFile['format'];
 const FORMATS: Array<{ id: Format; label: string; hint: string }> = [
@@ -34,6 +35,7 @@ export function ReportScreen({ deploymentId }: { deploymentId: string }) {
   const [downloadError, setDownloadError] = useState<ErrorShape | null>(null);
   useEffect(() => getApi().on('report-progress', (p) => (p.deploymentId === deploymentId ? setProgress(p) : undefined)), [deploymentId]);
   const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+  const [rollingBack, setRollingBack] = useState(false);
 
   const run = async (only?: Format) => {
     const chosen = only ? [only] : [...formats];
@@ -58,8 +60,19 @@ export function ReportScreen({ deploymentId }: { deploymentId: string }) {
             Progress
           </Button>
           <Button onClick={() => navigate({ name: 'home' })}>Home</Button>
+          <Button onClick={() => setRollingBack(true)}>Roll back…</Button>
         </div>
       </div>
+      {rollingBack && (
+        <RollbackDialog
+          deploymentId={deploymentId}
+          onClose={() => setRollingBack(false)}
+          onDone={(rollbackId) => {
+            setRollingBack(false);
+            navigate({ name: 'report', deploymentId: rollbackId });
+          }}
+        />
+      )}
 
       <Card title="Export" icon="download" labelledBy="report-export">
         <div className="report-export">

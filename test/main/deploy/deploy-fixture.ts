@@ -44,7 +44,7 @@ export async function startDeployDouble(ssisdb: SsisdbOptions = {}, recordFile?:
   const server = await startTdsServer({ windowsUsers: [WIN], logins, ntlmDomain: WIN.domain, tls: true, ...(recordFile ? { recordFile } : {}) });
   const emulation = createSsisdbEmulation({ deployPolls: 0, validationPolls: 1, ...ssisdb });
   server.use(emulation);
-  server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/AS (p\d+)/g)].map((m) => [m[1]!, 1]))] }) });
+  server.addResponder({ name: 'permissions', sql: /HAS_PERMS_BY_NAME/i, respond: (req) => ({ rows: [Object.fromEntries([...(req.text ?? '').matchAll(/\bAS \[?(\w+)\]?/g)].map((m) => [m[1]!, 1]))] }) });
   return { server, ssisdb: emulation };
 }
 

@@ -5,7 +5,7 @@
  * secret value. Also `npm run demo -- --headless` as a newcomer would run it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +84,13 @@ describe('npm run demo -- --headless', () => {
     for (const s of demoSecrets) expect(run.stdout + run.stderr).not.toContain(s);
     expect(filesContaining(dataDir, demoSecrets)).toEqual([]);
     expect(filesContaining(reportDir, demoSecrets)).toEqual([]);
+    // Backups before change are on by default: the report names the verified backup file.
+    const reportJson = readdirSync(reportDir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.json'))!;
+    const report = JSON.parse(readFileSync(path.join(reportDir, reportJson), 'utf8')) as { backOut: { backups: Array<{ database: string; file: string; verified: boolean }> } };
+    expect(report.backOut.backups).toEqual([expect.objectContaining({ database: 'CDH_Staging', verified: true, file: expect.stringMatching(/CDH_Staging_DropRunner_\d{8}-\d{6}_\w+\.bak$/) })]);
+    const html = readFileSync(path.join(reportDir, reportJson.replace(/\.json$/, '.html')), 'utf8');
+    expect(html).toContain('Back-out plan');
+    expect(html).toContain(report.backOut.backups[0]!.file.replace(/\\/g, '\\'));
   });
 
   it('without --data-dir, removes its own data folder and the sample zip folder when it ends, leaving only the report asked for', async () => {

@@ -80,7 +80,8 @@ describe('dacpac step', () => {
   const files = { 'db/Staging.dacpac': dacpacBytes() };
   const overrides = {
     variables: [{ name: 'Conn', label: 'Connection', type: 'connection-string', required: true, sensitive: false }],
-    steps: [{ id: 'schema', name: 'Publish the schema', type: 'dacpac', package: 'db', settings: { connection: '#{Conn}', dacpac: 'Staging.dacpac', variables: { Env: 'Prod' } } }],
+    // The target port is closed (SqlPackage is a stand-in), so no backup before change: test/main/steps/backup-before-change.test.ts covers it.
+    steps: [{ id: 'schema', name: 'Publish the schema', type: 'dacpac', package: 'db', settings: { connection: '#{Conn}', dacpac: 'Staging.dacpac', variables: { Env: 'Prod' }, backup: 'none' } }],
   };
   const conn = `Server=127.0.0.1,1;Database=Staging;User Id=deploy;Password=${SECRET};Encrypt=False`;
 

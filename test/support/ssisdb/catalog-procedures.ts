@@ -113,15 +113,19 @@ function endOperation(op: EmulatedOperation, status: number): void {
 }
 
 /** Stores a deployed project; parameters that survive with the same type keep their server values (as SSISDB does). */
-function storeProject(ctx: ProcedureContext, folderId: number, stream: Buffer, ispac: ReturnType<typeof readEmulatedIspac>): EmulatedProject {
+function storeProject(ctx: ProcedureContext, folderId: number, stream: Buffer, ispac: ReturnType<typeof readEmulatedIspac>, restoredLsn?: number): EmulatedProject {
   const c = ctx.catalog;
   const now = new Date();
   let project = c.projects.find((p) => p.folder_id === folderId && p.name.toLowerCase() === ispac.projectName.toLowerCase());
   if (project) {
-    Object.assign(project, { stream: Buffer.from(stream), description: ispac.description, deployed_by_name: ctx.caller.name, last_deployed_time: now, object_version_lsn: project.object_version_lsn + 1, packages: ispac.packages });
+    // object_version_lsn is catalog-wide (unique across projects, not sequential per project).
+    Object.assign(project, { stream: Buffer.from(stream), description: ispac.description, deployed_by_name: ctx.caller.name, last_deployed_time: now, object_version_lsn: restoredLsn ?? c.nextId('lsn'), packages: ispac.packages });
   } else {
     project = { project_id: c.nextId('project'), folder_id: folderId, name: ispac.projectName, description: ispac.description, stream: Buffer.from(stream), deployed_by_name: ctx.caller.name, last_deployed_time: now, created_time: now, object_version_lsn: c.nextId('lsn'), packages: ispac.packages };
     c.projects.push(project);
+  }
+  if (restoredLsn === undefined) {
+    c.versions.push({ object_version_lsn: project.object_version_lsn, object_id: project.project_id, object_type: 20, object_name: project.name, description: project.description, created_by: ctx.caller.name, created_time: now, restored_by: null, last_restored_time: null, stream: Buffer.from(stream) });
   }
   const projectId = project.project_id;
   const old = c.parameters.filter((p) => p.project_id === projectId);
@@ -140,10 +144,11 @@ function storeProject(ctx: ProcedureContext, folderId: number, stream: Buffer, i
       sensitive: ip.sensitive,
       description: ip.description,
       design_default_value: ip.designDefault,
-      default_value: before?.default_value ?? null,
-      value_type: before?.value_type ?? 'V',
-      value_set: before?.value_set ?? false,
-      referenced_variable_name: before?.referenced_variable_name ?? null,
+      // A restore assigns every parameter its default value (documented); a deploy keeps server values.
+      default_value: restoredLsn === undefined ? (before?.default_value ?? null) : null,
+      value_type: restoredLsn === undefined ? (before?.value_type ?? 'V') : 'V',
+      value_set: restoredLsn === undefined ? (before?.value_set ?? false) : false,
+      referenced_variable_name: restoredLsn === undefined ? (before?.referenced_variable_name ?? null) : null,
     };
     c.parameters.push(param);
   }
@@ -214,6 +219,35 @@ const getProject: Handler = (ctx, call) => {
   const project = visibleProject(ctx, call.text('@folder_name')!, call.text('@project_name')!);
   if (!project) return projectMissing(call, call.text('@project_name')!);
   return { resultSets: [{ columns: [{ name: '', type: 'varbinary(max)' }], rows: [[project.stream]] }] };
+};
+
+/**
+ * catalog.restore_project: back to an earlier version from catalog.object_versions. Documented:
+ * READ and MODIFY on the project (or ssis_admin), errors when the project or the version does not
+ * exist or the version belongs to another project, parameters reset to their defaults, environment
+ * references unchanged, and the project's bytes returned as a varbinary(max) result set.
+ */
+const restoreProject: Handler = (ctx, call) => {
+  const missing = requireArgs(call, ['@folder_name', '@project_name', '@object_version_lsn']);
+  if (missing) return missing;
+  const folderName = call.text('@folder_name')!;
+  const projectName = call.text('@project_name')!;
+  const lsn = Number(call.value('@object_version_lsn'));
+  const folder = visibleFolder(ctx, folderName);
+  if (!folder) return folderMissing(call, folderName);
+  const project = ctx.catalog.project(folderName, projectName);
+  if (!project) return projectMissing(call, projectName);
+  const version = ctx.catalog.versions.find((v) => v.object_version_lsn === lsn);
+  if (!version || version.object_id !== project.project_id) {
+    return call.error(SsisdbError.PROJECT_VERSION_NOT_FOUND, `The project version '${lsn}' does not exist or does not match the project '${projectName}'.`);
+  }
+  const op = newOperation(ctx, 106, 20, project.project_id, projectName);
+  storeProject(ctx, folder.folder_id, version.stream, readEmulatedIspac(version.stream), lsn);
+  version.restored_by = ctx.caller.name;
+  version.last_restored_time = new Date();
+  ctx.catalog.message(op.operation_id, 70, `The project '${projectName}' has been restored to version ${lsn}.`);
+  endOperation(op, 7);
+  return { resultSets: [{ columns: [{ name: '', type: 'varbinary(max)' }], rows: [[version.stream]] }] };
 };
 
 const createEnvironment: Handler = (ctx, call) => {
@@ -462,6 +496,7 @@ export const CATALOG_PROCEDURES: Record<string, Handler> = {
   create_folder: createFolder,
   deploy_project: deployProject,
   get_project: getProject,
+  restore_project: restoreProject,
   create_environment: createEnvironment,
   create_environment_variable: createEnvironmentVariable,
   set_environment_variable_value: setEnvironmentVariableValue,

@@ -34,6 +34,20 @@ export interface EmulatedProject {
   packages: string[];
 }
 
+/** One row of catalog.object_versions: every deployment of a project keeps its bytes (restore_project uses them). */
+export interface EmulatedObjectVersion {
+  object_version_lsn: number;
+  object_id: number;
+  object_type: 20;
+  object_name: string;
+  description: string;
+  created_by: string;
+  created_time: Date;
+  restored_by: string | null;
+  last_restored_time: Date | null;
+  stream: Buffer;
+}
+
 export interface EmulatedParameter {
   parameter_id: number;
   project_id: number;
@@ -110,6 +124,7 @@ export interface EmulatedMessage {
 export class EmulatedCatalog {
   folders: EmulatedFolder[] = [];
   projects: EmulatedProject[] = [];
+  versions: EmulatedObjectVersion[] = [];
   parameters: EmulatedParameter[] = [];
   environments: EmulatedEnvironment[] = [];
   variables: EmulatedVariable[] = [];

@@ -48,6 +48,31 @@ export const CATALOG_VIEWS: Record<string, ViewDefinition> = {
         .filter((p) => c.canSeeFolder(p.folder_id))
         .map((p) => ({ project_id: p.project_id, folder_id: p.folder_id, name: p.name, description: p.description, deployed_by_name: p.deployed_by_name, last_deployed_time: p.last_deployed_time, created_time: p.created_time, object_version_lsn: p.object_version_lsn })),
   },
+  object_versions: {
+    columns: {
+      object_version_lsn: 'bigint',
+      object_id: 'bigint',
+      object_type: 'smallint',
+      object_name: 'nvarchar(128)',
+      description: 'nvarchar(1024)',
+      created_by: 'nvarchar(128)',
+      created_time: 'datetimeoffset(7)',
+      restored_by: 'nvarchar(128)',
+      last_restored_time: 'datetimeoffset(7)',
+    },
+    // Row-level security as for projects: versions of projects in folders the caller cannot see are absent.
+    rows: (c) =>
+      c.catalog.versions
+        .filter((v) => {
+          const p = c.catalog.projects.find((x) => x.project_id === v.object_id);
+          return p !== undefined && c.canSeeFolder(p.folder_id);
+        })
+        .map((v) => {
+          const { stream, ...row } = v;
+          void stream;
+          return row;
+        }),
+  },
   environments: {
     columns: { environment_id: 'bigint', name: 'nvarchar(128)', folder_id: 'bigint', description: 'nvarchar(1024)' },
     rows: (c) => c.catalog.environments.filter((e) => c.canSeeFolder(e.folder_id)).map((e) => ({ ...e })),

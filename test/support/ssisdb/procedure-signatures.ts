@@ -31,6 +31,7 @@ export const CATALOG_SIGNATURES: Record<string, ParamSignature[]> = {
   create_folder: [nv('@folder_name'), big('@folder_id', true, true)],
   deploy_project: [nv('@folder_name'), nv('@project_name'), { name: '@project_stream', family: 'varbinary', length: -1, required: true }, big('@operation_id', false, true)],
   get_project: [nv('@folder_name'), nv('@project_name')],
+  restore_project: [nv('@folder_name'), nv('@project_name'), big('@object_version_lsn')],
   create_environment: [nv('@folder_name'), nv('@environment_name'), nv('@environment_description', 1024, false)],
   create_environment_variable: [nv('@folder_name'), nv('@environment_name'), nv('@variable_name'), nv('@data_type'), bit('@sensitive'), variant('@value'), nv('@description', 1024, false)],
   set_environment_variable_value: [nv('@folder_name'), nv('@environment_name'), nv('@variable_name'), variant('@value')],

@@ -206,3 +206,41 @@ describe('deleting catalog objects (the conformance kit cleans up this way)', ()
     expect((await rejection(text(pool, { folder_name: 'Gone' }).execute('SSISDB.catalog.delete_folder'))).number).toBe(27104);
   });
 });
+
+describe('SSISDB emulation: project versions (catalog.object_versions, catalog.restore_project)', () => {
+  const V2 = buildIspac({ projectName: 'Feeds', version: { major: 2, minor: 0, build: 0 }, projectParameters: [{ name: 'Batch', dataType: 9, required: true }], packages: [{ name: 'Load.dtsx' }, { name: 'Extra.dtsx' }] });
+  const restore = (pool: sql.ConnectionPool, lsn: number | string, project = 'Feeds') =>
+    pool.request().input('folder_name', sql.NVarChar(128), 'F').input('project_name', sql.NVarChar(128), project).input('object_version_lsn', sql.BigInt, lsn).execute('SSISDB.catalog.restore_project');
+
+  it('keeps every deployment as a version and restores an earlier one (bytes back, parameters to defaults, version marked restored)', async () => {
+    const pool = await connect();
+    await setUpProject(pool);
+    const first = (await pool.request().query('SELECT object_version_lsn FROM SSISDB.catalog.projects')).recordset[0].object_version_lsn as string;
+    await pool.request().input('folder_name', sql.NVarChar(128), 'F').input('project_name', sql.NVarChar(128), 'Feeds').input('project_stream', sql.VarBinary(sql.MAX), V2).output('operation_id', sql.BigInt).execute('SSISDB.catalog.deploy_project');
+    const versions = (await pool.request().query('SELECT object_version_lsn, object_id, object_type, object_name, created_by, restored_by FROM SSISDB.catalog.object_versions ORDER BY object_version_lsn')).recordset;
+    expect(versions).toHaveLength(2);
+    expect(versions[0]).toMatchObject({ object_version_lsn: first, object_type: 20, object_name: 'Feeds', created_by: 'HOSPITAL\\deployer', restored_by: null });
+    expect(ssisdb.catalog.projects[0]!.packages).toContain('Extra.dtsx');
+    ssisdb.catalog.parameters[0]!.value_set = true;
+    const r = await restore(pool, first);
+    expect(r.returnValue).toBe(0);
+    expect(Buffer.compare(r.recordset[0][''] as Buffer, ISPAC)).toBe(0);
+    expect(ssisdb.catalog.projects[0]).toMatchObject({ object_version_lsn: Number(first), packages: ['Load.dtsx'] });
+    expect(ssisdb.catalog.parameters[0]!.value_set).toBe(false);
+    const after = (await pool.request().input('lsn', sql.BigInt, first).query('SELECT restored_by, last_restored_time FROM SSISDB.catalog.object_versions WHERE object_version_lsn = @lsn')).recordset[0];
+    expect(after.restored_by).toBe('HOSPITAL\\deployer');
+    expect(after.last_restored_time).toBeInstanceOf(Date);
+    expect(ssisdb.catalog.operations.at(-1)).toMatchObject({ operation_type: 106, status: 7 });
+  });
+
+  it('documented errors: unknown version, a version of another project, unknown project, SQL login, missing argument', async () => {
+    const pool = await connect();
+    await setUpProject(pool);
+    expect((await rejection(restore(pool, 999))).number).toBe(27194);
+    expect((await rejection(restore(pool, 1, 'Other'))).number).toBe(27109);
+    const sa = await connect('sql');
+    expect((await rejection(restore(sa, 1))).number).toBe(27123);
+    const noLsn = await rejection(pool.request().input('folder_name', sql.NVarChar(128), 'F').input('project_name', sql.NVarChar(128), 'Feeds').execute('SSISDB.catalog.restore_project'));
+    expect(noLsn.number).toBe(201);
+  });
+});

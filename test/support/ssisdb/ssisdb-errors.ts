@@ -23,6 +23,8 @@ export const SsisdbError = {
   REFERENCE_EXISTS: 27192,
   INVALID_NAME: 27199,
   DEPLOY_FAILED: 27203,
+  /** restore_project: "the project version does not exist or does not match the project name" (documented condition; the number is the double's choice). */
+  PROJECT_VERSION_NOT_FOUND: 27194,
 } as const;
 
 /** An ERROR token spec for a catalog procedure. */

@@ -18,3 +18,4 @@ export type {
 export type { TableEmulator, TableColumnInput, EmulatedTable } from './table-emulator';
 export type { SqlValue } from './value-codec';
 export type { RpcParam } from './rpc-parser';
+export type { BackupEmulation, BackupEmulationOptions, BackupOperation, BackupScenario, EmulatedBackupFile } from './backup-emulation';

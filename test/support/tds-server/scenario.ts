@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BackupEmulationOptions, BackupScenario } from './backup-emulation';
 import type { TdsServerOptions } from './server';
 import type { ResponderSpec, ResponseSpec, TextMatcher } from './responder-types';
 import type { TableColumnInput } from './table-emulator';
@@ -37,6 +38,17 @@ const scenarioSchema = z.object({
   database: z.string().optional(),
   databases: z.array(z.string()).optional(),
   serverName: z.string().optional(),
+  // BACKUP / RESTORE emulation (backup-emulation.ts); failBackup makes the first BACKUP fail (3201 or 3013).
+  backup: z
+    .strictObject({
+      defaultBackupPath: z.string().nullable().optional(),
+      edition: z.string().optional(),
+      pages: z.record(z.string(), z.number().int().positive()).optional(),
+      deniedBackup: z.array(z.string()).optional(),
+      failBackup: z.strictObject({ error: z.union([z.literal(3201), z.literal(3013)]), osError: z.number().int().optional() }).optional(),
+      failVerify: z.boolean().optional(),
+    })
+    .optional(),
   responders: z
     .array(
       z.object({
@@ -65,8 +77,19 @@ export type ScenarioJson = z.infer<typeof scenarioSchema>;
 
 /** A scenario turned into server options plus tables to seed. */
 export interface Scenario {
-  options: Pick<TdsServerOptions, 'logins' | 'windowsUsers' | 'database' | 'databases' | 'serverName' | 'responders'>;
+  options: Pick<TdsServerOptions, 'logins' | 'windowsUsers' | 'database' | 'databases' | 'serverName' | 'responders' | 'backup'>;
+  /** Failures to arm on the backup emulation once the server runs (`server.backups.scenario`). */
+  backupScenario: BackupScenario;
   tables: Array<{ name: string; columns: TableColumnInput[]; rows: Array<Record<string, SqlValue>> }>;
+}
+
+function backupOptions(b: NonNullable<ScenarioJson['backup']>): BackupEmulationOptions {
+  return {
+    ...(b.defaultBackupPath !== undefined ? { defaultBackupPath: b.defaultBackupPath } : {}),
+    ...(b.edition ? { edition: b.edition } : {}),
+    ...(b.pages ? { pages: b.pages } : {}),
+    ...(b.deniedBackup ? { deniedBackup: b.deniedBackup } : {}),
+  };
 }
 
 function value(v: unknown): SqlValue {
@@ -114,8 +137,10 @@ export function parseScenario(json: unknown): Scenario {
       ...(s.database ? { database: s.database } : {}),
       ...(s.databases ? { databases: s.databases } : {}),
       ...(s.serverName ? { serverName: s.serverName } : {}),
+      ...(s.backup ? { backup: backupOptions(s.backup) } : {}),
       responders,
     },
+    backupScenario: { ...(s.backup?.failBackup ? { failBackup: { error: s.backup.failBackup.error, ...(s.backup.failBackup.osError !== undefined ? { osError: s.backup.failBackup.osError } : {}) } } : {}), ...(s.backup?.failVerify ? { failVerify: true } : {}) },
     tables: (s.tables ?? []).map((t) => ({
       name: t.name,
       columns: t.columns.map((c) => ({ ...c, ...(c.default !== undefined ? { default: c.default === 'now' ? 'now' : value(c.default) } : {}) }) as TableColumnInput),

@@ -10,6 +10,7 @@ import { TdsSession, type SqlLogin } from './tds-session';
 import { appLockResponder } from './app-locks';
 import { createSelfSignedCertificate } from './self-signed-cert';
 import { TdsTransport, type TlsIdentity } from './tls-transport';
+import { createBackupEmulation, type BackupEmulation, type BackupEmulationOptions } from './backup-emulation';
 
 /** Options of startTdsServer. */
 export interface TdsServerOptions {
@@ -39,6 +40,8 @@ export interface TdsServerOptions {
    * ENCRYPT_REQ and refuses a clear-text login. TDS 8 ('strict') clients are served either way.
    */
   tls?: boolean | 'on' | 'required' | (TlsIdentity & { policy?: 'on' | 'required' });
+  /** BACKUP / RESTORE emulation settings (backup-emulation.ts): default path, edition, sizes, denied logins. */
+  backup?: BackupEmulationOptions;
 }
 
 /** A plugin adds responders (and may read server state); e.g. an SSISDB emulation in its own file. */
@@ -61,6 +64,8 @@ export interface TdsServer {
   readonly certificatePem: string | undefined;
   /** Its SHA-256 fingerprint (AA:BB:…). */
   readonly certificateFingerprint: string | undefined;
+  /** BACKUP / RESTORE emulation: files "written", operations answered, and scenario switches (backup-emulation.ts). */
+  readonly backups: BackupEmulation;
   /** Registers a responder; the newest matching responder answers first. */
   addResponder(spec: ResponderSpec): ResponderHandle;
   /** Installs a plugin (calls its install with this server). */
@@ -90,6 +95,8 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
   const identity: TlsIdentity | undefined = made ?? (typeof tlsOption === 'object' ? tlsOption : undefined);
   const tlsPolicy = tlsOption === undefined ? undefined : typeof tlsOption === 'object' ? (tlsOption.policy ?? 'on') : tlsOption;
   const tables = new TableEmulator();
+  const backupEmulation = createBackupEmulation(() => connections, options.backup);
+  for (const spec of backupEmulation.responders) registry.add(spec);
   const sessions = new Set<TdsSession>();
   const sockets = new Set<Socket>();
   const connections: ConnectionInfo[] = [];
@@ -146,6 +153,7 @@ export async function startTdsServer(options: TdsServerOptions = {}): Promise<Td
     tables,
     certificatePem: identity?.certPem,
     certificateFingerprint: identity ? new X509Certificate(identity.certPem).fingerprint256 : undefined,
+    backups: backupEmulation.state,
     addResponder: (spec) => registry.add(spec),
     use: (plugin) => plugin.install(server),
     clearRecords: () => recorder.clear(),
