@@ -117,7 +117,11 @@ describe('backups before change (sample drop on the double)', () => {
     double.server.backups.scenario.failVerify = true;
     const { deploymentId, pending: p } = await startPastManualCheck(world.manager);
     expect(p.error.message).toContain('3189');
+    // After the abort, the sample drop's always-run clean-up check (resume the interface engine) still asks.
+    const cleanup = nextPending(world.manager);
     world.manager.decide(deploymentId, 'staging-db', 'abort', undefined, 'Jana');
+    expect((await cleanup).pending).toMatchObject({ stepId: 'resume-interface-engine', kind: 'confirm' });
+    world.manager.decide(deploymentId, 'resume-interface-engine', 'confirm', undefined, 'Jana');
     expect((await world.manager.wait(deploymentId)).state).toBe('aborted');
     expect(story(journalOf(world.dataDir, deploymentId)).at(-1)).toBe('finished aborted');
     expect(double.server.records.some((r) => r.kind === 'rpc' && /SchemaVersions/i.test(r.sql ?? ''))).toBe(false);

@@ -162,10 +162,10 @@ describe('manual-check step through the pending-decision mechanism (the UI path)
     });
     const { deploymentId } = await world.manager.start({ dropId: world.drop.id, tenantId: TENANT, operator: 'Jana' });
     await waiting;
-    expect((await world.manager.wait(deploymentId)).state).toBe('succeeded');
+    expect((await world.manager.wait(deploymentId)).state).toBe('completed-with-skips');
     expect(seen).toEqual(['pause:confirm:Pause the feed on ie01.', 'resume:confirm:Resume the feed on ie01.']);
     const events = journalOf(world.dataDir, deploymentId);
-    expect(story(events)).toEqual(['started', 'start pause#1', 'finish pause#1 succeeded', 'start resume#1', 'decision resume skip (feed owner resumes it tomorrow)', 'finish resume#1 skipped', 'finished succeeded']);
+    expect(story(events)).toEqual(['started', 'start pause#1', 'finish pause#1 succeeded', 'start resume#1', 'decision resume skip (feed owner resumes it tomorrow)', 'finish resume#1 skipped', 'finished completed-with-skips']);
     expect(events.find((e) => e.type === 'artifact')).toMatchObject({ stepId: 'pause', artifact: { action: 'confirmed', detail: 'by Jana' } });
   });
 });

@@ -295,7 +295,8 @@ export function createBackupEmulation(connections: () => readonly ConnectionInfo
     { name: 'backup: RESTORE VERIFYONLY', sql: /^\s*RESTORE\s+VERIFYONLY\b/i, respond: verify },
     { name: 'backup: RESTORE DATABASE', sql: /^\s*RESTORE\s+DATABASE\b/i, respond: restore },
     { name: 'backup: ALTER DATABASE SET SINGLE_USER/MULTI_USER', sql: /^\s*ALTER\s+DATABASE\b[\s\S]*\bSET\s+(SINGLE|MULTI)_USER\b/i, respond: setUser },
-    { name: 'backup: SERVERPROPERTY', sql: /\bSERVERPROPERTY\s*\(/i, respond: property },
+    // Only the backup paths' query: other SERVERPROPERTY reads (Test connection's who-am-I) belong to the statement engine.
+    { name: 'backup: SERVERPROPERTY', sql: /\bSERVERPROPERTY\s*\(\s*N?'InstanceDefault\w*Path'/i, respond: property },
     {
       // The data files' size (sys.master_files.size is in 8 KB pages) and their volume (sys.dm_os_volume_stats).
       name: 'backup: sys.master_files / sys.dm_os_volume_stats',
