@@ -34,9 +34,21 @@ export const serveCommand: CliCommand = {
     const host = await startWebHost({ service, dataDir: ctx.dataDir, port });
     ctx.stdout(`Drop Runner browser host listening. Open this URL in a browser on this machine:\n${host.url}\n`);
     await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      let stoppingSince = 0;
+      const onSignal = () => {
+        if (stoppingSince === 0) {
+          stoppingSince = Date.now();
+          resolve();
+          return;
+        }
+        // conf's atomic writer (when-exit) re-raises the first signal at once: that echo must not end the
+        // process before an open in progress is stopped and its temp folder removed. A second signal from
+        // the operator, later, ends it at once.
+        if (Date.now() - stoppingSince > 300) process.exit(130);
+      };
+      // Kept for the whole shutdown (not `once`), so the echo finds a listener instead of the default action.
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
     });
     // The service first: an open in progress is stopped at once (its worker ends, its temp folder goes)
     // instead of the host waiting for its reply.

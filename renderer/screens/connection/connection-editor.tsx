@@ -229,6 +229,8 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
             aria-label="Raw connection string"
             data-testid="raw-connection"
             type={showPassword ? 'text' : 'password'}
+            // Where a value that is not sent to the page lives, in the same words as the other secrets.
+            placeholder={hiddenDefault ? "•••••••• the drop's default (not in the keychain) — type to replace" : undefined}
             spellCheck={false}
             autoComplete="off"
             value={text}
