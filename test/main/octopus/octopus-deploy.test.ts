@@ -136,11 +136,14 @@ describe.each(variants)('Octopus drop (%s): open, plan, preflight, deploy on the
     expect(plan.problems).toEqual([]);
     const [ssisPlan, migrationsPlan, reportsPlan] = plan.steps;
     expect(ssisPlan!.dryRun.error).toBeUndefined();
+    // Backups before change are the default for every step that changes a database, imported ones too (issue 15).
     expect(migrationsPlan!.dryRun.items.map((i) => [i.label, i.action])).toEqual([
+      ['Backup of Meridian', 'will back up first (COPY_ONLY, verified)'],
       ['scripts/001_create.sql', 'will run'],
       ['scripts/002_seed.sql', 'will run'],
     ]);
     expect(reportsPlan!.dryRun.items.map((i) => [i.label, i.action])).toEqual([
+      ['Backup of Reports', 'will back up first (COPY_ONLY, verified)'],
       ['reports/010_views.sql', 'will run (every deployment)'],
       ['reports/post.sql', 'will run (every deployment)'],
     ]);
@@ -306,7 +309,7 @@ describe('the hospital drop\'s "Execute SQL Script Files" step with Windows auth
     );
     const plan = await w.manager.plan(drop.id, TENANT);
     expect(plan.problems).toEqual([]);
-    expect(plan.steps[0]!.dryRun.items.map((i) => i.label)).toEqual(['reports/010_views.sql', 'reports/post.sql']);
+    expect(plan.steps[0]!.dryRun.items.map((i) => i.label)).toEqual(['Backup of Reports', 'reports/010_views.sql', 'reports/post.sql']);
 
     const run = await w.manager.start({ dropId: drop.id, tenantId: TENANT, operator: 'Ola', onFailure: { kind: 'fail' } });
     expect((await w.manager.wait(run.deploymentId)).state).toBe('succeeded');
@@ -346,7 +349,7 @@ describe('an Octopus "SQL - Execute Script" step with inline SQL', () => {
 
     const plan = await w.manager.plan(drop.id, TENANT);
     expect(plan.problems).toEqual([]);
-    expect(plan.steps[0]!.dryRun.items.map((i) => [i.label, i.action])).toEqual([['Grant readers (inline SQL)', 'will run (every deployment)']]);
+    expect(plan.steps[0]!.dryRun.items.map((i) => [i.label, i.action])).toEqual([['Backup of Reports', 'will back up first (COPY_ONLY, verified)'], ['Grant readers (inline SQL)', 'will run (every deployment)']]);
     for (let run = 1; run <= 2; run++) {
       const started = await w.manager.start({ dropId: drop.id, tenantId: TENANT, operator: 'Ola', onFailure: { kind: 'fail' } });
       expect((await w.manager.wait(started.deploymentId)).state).toBe('succeeded');
