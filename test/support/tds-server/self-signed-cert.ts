@@ -34,8 +34,13 @@ const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
 const bool = (v: boolean) => tlv(0x01, Buffer.from([v ? 0xff : 0]));
 
 function integer(bytes: Buffer): Buffer {
-  // DER integers are signed: a leading 1 bit needs a zero byte in front to stay positive.
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  // DER integers are minimal: leading zero bytes go (a random serial starts with one 1 time in 256, and
+  // OpenSSL then refuses the certificate with "illegal padding")...
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const minimal = bytes.subarray(start);
+  // ...and signed: a leading 1 bit needs a zero byte in front to stay positive.
+  return tlv(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {
