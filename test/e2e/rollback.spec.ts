@@ -34,7 +34,7 @@ test.describe(`back-out plan and roll back on the ${HOST.kind} host`, () => {
     writeFileSync(varFile, Object.entries(values).filter(([n]) => !secretNames.includes(n)).map(([n, v]) => `${n}=${v}`).join('\n'));
     expect((await cli(['tenant', 'set', TENANT, ...secretNames.map((n) => `${n}=${values[n]}`), '--secret'])).code).toBe(0);
     expect((await cli(['plan', zip, '--var-file', varFile, '--remember'])).code).toBe(0);
-    const run = await cli(['deploy', zip, '--yes']);
+    const run = await cli(['deploy', zip, '--yes', '--operator', 'Jana Novak']);
     expect(run.code, run.stderr).toBe(0);
     deploymentId = /deployment (\S+)/.exec(run.stdout)![1]!;
     const first = journalOf(host.dataDir, deploymentId)[0]!;
