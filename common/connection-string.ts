@@ -62,6 +62,11 @@ const SYNONYMS: Record<string, string> = {
   authentication: 'auth',
 };
 
+/** The canonical name of a connection-string keyword ('data source' → 'server'), undefined for keywords we do not interpret. */
+export function canonicalKeyword(key: string): string | undefined {
+  return Object.hasOwn(SYNONYMS, key.trim().toLowerCase()) ? SYNONYMS[key.trim().toLowerCase()] : undefined;
+}
+
 /** Writes one value so it reads back unchanged: quoted (with `""` for `"`) when it holds `;`, quotes, `=` or edge spaces. */
 export function quoteConnectionValue(value: string): string {
   return /[;"'=]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;

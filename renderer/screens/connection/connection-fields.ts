@@ -5,7 +5,7 @@
  * string without touching a field gives back the same pairs ("Advanced: raw connection string"
  * round-trips). It uses the engine's own parser (common/connection-string.ts).
  */
-import { connectionStringEntries, joinConnectionString, type ConnectionStringEntry } from '../../../common/connection-string';
+import { canonicalKeyword, connectionStringEntries, joinConnectionString, type ConnectionStringEntry } from '../../../common/connection-string';
 
 export type AuthMethod = 'sql' | 'windows-account' | 'windows-integrated';
 export type EncryptChoice = 'mandatory' | 'optional' | 'strict';
@@ -22,26 +22,19 @@ export interface ConnectionFields {
   trustServerCertificate: boolean;
 }
 
-const ROLE_BY_KEY: Record<string, keyof ConnectionFields | 'integrated'> = {
+// The keyword synonyms live in common/connection-string.ts; the editor only names the field each one fills.
+const ROLE_BY_CANONICAL: Record<string, keyof ConnectionFields | 'integrated'> = {
   server: 'server',
-  'data source': 'server',
-  address: 'server',
-  addr: 'server',
-  'network address': 'server',
   database: 'database',
-  'initial catalog': 'database',
-  'user id': 'user',
-  userid: 'user',
-  uid: 'user',
   user: 'user',
-  'user name': 'user',
   password: 'password',
-  pwd: 'password',
-  'integrated security': 'integrated',
-  trusted_connection: 'integrated',
+  integrated: 'integrated',
   encrypt: 'encrypt',
-  trustservercertificate: 'trustServerCertificate',
-  'trust server certificate': 'trustServerCertificate',
+  trust: 'trustServerCertificate',
+};
+const roleOf = (key: string): keyof ConnectionFields | 'integrated' | undefined => {
+  const canonical = canonicalKeyword(key);
+  return canonical === undefined ? undefined : ROLE_BY_CANONICAL[canonical];
 };
 
 /** Keywords written for fields the string did not have yet (the spelling SSMS and ADO.NET use). */
@@ -62,7 +55,7 @@ export function readConnectionFields(text: string): ConnectionFields {
   const entries = text.trim() ? connectionStringEntries(text) : [];
   const get = (role: string): string | undefined => {
     let found: string | undefined;
-    for (const e of entries) if (ROLE_BY_KEY[e.key] === role) found = e.value;
+    for (const e of entries) if (roleOf(e.key) === role) found = e.value;
     return found;
   };
   const user = get('user') ?? '';
@@ -111,12 +104,12 @@ export function writeConnectionFields(fields: ConnectionFields, previousText: st
     entries = [];
   }
   const before = readConnectionFields(joinConnectionString(entries.map((e) => [e.name, e.value])));
-  const hadKey = (role: string) => entries.some((e) => ROLE_BY_KEY[e.key] === role);
+  const hadKey = (role: string) => entries.some((e) => roleOf(e.key) === role);
   const values = wanted(fields, before, hadKey);
   const out: Array<[string, string]> = [];
   const written = new Set<string>();
   for (const e of entries) {
-    const role = ROLE_BY_KEY[e.key];
+    const role = roleOf(e.key);
     if (!role) {
       out.push([e.name, e.value]);
       continue;
