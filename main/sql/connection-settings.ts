@@ -8,6 +8,7 @@ import type { config as MssqlConfig } from 'mssql';
 import type { ConnectionConfiguration } from 'tedious';
 import { AppError } from '../../common/errors';
 import { parseConnectionString } from '../../common/connection-string';
+import { integratedAuthUnavailable } from './sql-driver';
 
 export type EncryptMode = 'strict' | 'mandatory' | 'optional';
 
@@ -81,13 +82,17 @@ export function resolveConnectionSettings(fields: SqlConnectionFields): SqlConne
 
   if (!user && authentication === 'windows' && fromString?.integrated) {
     // Integrated Security=SSPI / Trusted_Connection=yes: the signed-in Windows user, with no password
-    // to send. tedious cannot borrow the Windows session's token (see docs/operations.md, "Connections").
-    throw new AppError(
-      'SQL_INTEGRATED_AUTH_UNAVAILABLE',
-      'The connection uses Windows integrated authentication (Integrated Security=SSPI: the signed-in Windows user), which Drop Runner cannot use on this machine.',
-      'Choose "Windows account" in the connection editor and give the account as DOMAIN\\user with its password (NTLM), or use a SQL login. SSISDB accepts the Windows account method.',
-      { reason: 'integrated-unavailable' },
-    );
+    // to send. tedious cannot borrow the Windows session's token; only msnodesqlv8 on Windows can
+    // (main/sql/sql-driver.ts). Off Windows the reason is final; on Windows the session layer does
+    // not yet open msnodesqlv8 sessions, so the refusal says so rather than pretending it is missing.
+    throw process.platform === 'win32'
+      ? new AppError(
+          'SQL_INTEGRATED_AUTH_UNAVAILABLE',
+          'The connection uses Windows integrated authentication (Integrated Security=SSPI: the signed-in Windows user), which this version of Drop Runner does not open yet.',
+          'Choose "Windows account" in the connection editor and give the account as DOMAIN\\user with its password (NTLM), or use a SQL login. SSISDB accepts the Windows account method.',
+          { reason: 'integrated-not-wired' },
+        )
+      : integratedAuthUnavailable('not-windows');
   }
   if (!user) throw invalid('no user is given', authentication === 'windows' ? 'Give the Windows account as DOMAIN\\user with its password.' : 'Give the SQL login name and password.');
   if (authentication === 'windows' && !domain) {
