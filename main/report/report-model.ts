@@ -11,15 +11,18 @@ import type {
   StepArtifact,
   StepOutcome,
 } from '../../common/journal-events';
-import { foldJournal, notApplied, runOutcome, type FoldStep } from '../../common/journal-fold';
+import { foldJournal, notApplied, runOutcome } from '../../common/journal-fold';
 import type { SkipCause } from '../../common/journal-events';
 import { validateJournal } from './journal-validation';
 import { buildBackOut, type ReportBackOut } from './back-out-plan';
+import { walkJournal } from './report-journal-walk';
+import { finishStep, timelineBars } from './report-steps';
+import { scrubLeaked } from './report-variables';
 
 export const REPORT_KIND = 'drop-runner.deployment-report' as const;
 export const REPORT_SCHEMA_VERSION = 1 as const;
-/** What every sensitive value looks like in a report, whatever the journal held. */
-export const MASK = '********';
+/** Re-exported so callers keep importing it from the model (report-mask.ts says why it has its own file). */
+export { MASK } from './report-mask';
 
 /** 'incomplete' means the journal has no deployment-finished: the run was interrupted or is still going. */
 export type ReportOutcome = DeploymentOutcome | 'incomplete';
@@ -166,14 +169,6 @@ export interface ReportVariable {
   decision?: 'keep-previous' | 'use-new';
 }
 
-/** 'interrupted-script': the operator's choice, on resume, for a script without a transaction that a crash left part-way. */
-const INTERRUPTED_CHOICE_TEXT = {
-  continue: 'continue from the batch in flight',
-  rerun: 'run the whole script again',
-  skip: 'skip the rest of the script',
-  abort: 'abort the deployment',
-} as const;
-
 export type ReportEventKind = 'retry' | 'skip' | 'abort' | 'cancel-requested' | 'interrupted' | 'resumed' | 'interrupted-script';
 
 /** An interruption or an operator decision, in journal order. */
@@ -241,9 +236,6 @@ export interface BuildReportOptions {
 
 type Started = Extract<JournalEvent, { type: 'deployment-started' }>;
 
-/** Shorter secrets would mangle ordinary words if scrubbed from free text; they are still masked where declared. */
-const MIN_SCRUB_LENGTH = 4;
-
 /** Builds the report model from a deployment journal; throws REPORT_JOURNAL_INVALID for an empty or foreign journal. */
 export function buildReportModel(input: readonly JournalEvent[], opts: BuildReportOptions = {}): DeploymentReport {
   const { events, notes } = validateJournal(input);
@@ -255,185 +247,16 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
     | Extract<JournalEvent, { type: 'deployment-finished' }>
     | undefined;
 
-  // Steps in plan order; a later deployment-started (a resume in the same journal) may add steps.
-  const steps = new Map<string, ReportStep>();
-  const addStep = (s: { id: string; name: string; type: string; transactional?: string }): ReportStep => {
-    let step = steps.get(s.id);
-    if (!step) {
-      step = {
-        index: steps.size + 1,
-        id: s.id,
-        name: s.name,
-        type: s.type,
-        transactional: s.transactional ?? null,
-        outcome: 'not-run',
-        attempts: [],
-        durationMs: null,
-        startedAt: null,
-        finishedAt: null,
-        artifacts: [],
-        applied: { scripts: [], ssisFolders: [], ssisProjects: [], ssisOperationIds: [], environmentVariables: [] },
-        warnings: [],
-        errors: [],
-        skipReason: null,
-        skippedBy: null,
-        skipCause: null,
-        runCondition: 'success',
-        cleanup: false,
-      };
-      steps.set(s.id, step);
-    }
-    return step;
-  };
-  started.steps.forEach(addStep);
-  const unknownSteps = new Set<string>();
-  const stepFor = (id: string): ReportStep => {
-    const known = steps.get(id);
-    if (known) return known;
-    unknownSteps.add(id);
-    return addStep({ id, name: id, type: 'unknown' });
-  };
-
-  const variables = new Map<string, ReportVariable>();
-  const leaked = new Set<string>();
-  const leakedNames: string[] = [];
-  const takeVariables = (list: Started['variables']): void => {
-    for (const v of list) {
-      if (v.sensitive && v.value !== MASK && v.value !== '') {
-        leaked.add(v.value);
-        leakedNames.push(v.name);
-      }
-      variables.set(v.name, { name: v.name, source: v.source, sensitive: v.sensitive, value: v.sensitive ? MASK : v.value, ...(v.decision ? { decision: v.decision } : {}) });
-    }
-  };
-  takeVariables(started.variables);
-
-  let preflight: ReportPreflight | null = null;
-  let preflightRuns = 0;
-  const decisions: ReportDecisionEvent[] = [];
-  const warnings: Array<{ at: string; message: string }> = [];
-  const log: ReportLogLine[] = [];
-  const openAttempts = new Map<string, ReportAttempt>();
-  const decision = (
-    kind: ReportEventKind,
-    e: JournalEvent,
-    fields: { stepId?: string | undefined; by?: string; reason?: string | undefined; detail?: string },
-  ): void => {
-    decisions.push({
-      kind,
-      at: e.at,
-      offsetMs: offset(e.at),
-      stepId: fields.stepId ?? null,
-      stepName: fields.stepId ? stepFor(fields.stepId).name : null,
-      by: fields.by ?? null,
-      reason: fields.reason ?? null,
-      detail: fields.detail ?? null,
-    });
-  };
-
-  for (const e of events.slice(1)) {
-    switch (e.type) {
-      case 'deployment-started':
-        e.steps.forEach(addStep);
-        takeVariables(e.variables);
-        if (e.deploymentId !== started.deploymentId || e.drop.release.version !== started.drop.release.version) {
-          notes.push(`A resumed session at seq ${e.seq} names deployment ${e.deploymentId} release ${e.drop.release.version}; this report keeps the identity of the first session.`);
-        }
-        decision('resumed', e, { by: e.operator, detail: `Resumed on ${e.machine} by ${e.operator}` });
-        break;
-      case 'preflight':
-        preflightRuns++;
-        preflight = { at: e.at, runs: preflightRuns, checks: e.checks.map((c) => ({ ...c })) };
-        break;
-      case 'step-started': {
-        const step = stepFor(e.stepId);
-        const attempt: ReportAttempt = { attempt: e.attempt, startedAt: e.at, finishedAt: null, outcome: 'incomplete', durationMs: null, error: null };
-        step.attempts.push(attempt);
-        step.startedAt ??= e.at;
-        openAttempts.set(e.stepId, attempt);
-        break;
-      }
-      case 'step-finished': {
-        const step = stepFor(e.stepId);
-        let attempt = openAttempts.get(e.stepId);
-        if (!attempt || attempt.attempt !== e.attempt) {
-          // A skip decided before the step ever ran is journalled as a finish without a start.
-          attempt = { attempt: e.attempt, startedAt: e.at, finishedAt: null, outcome: 'incomplete', durationMs: null, error: null };
-          step.attempts.push(attempt);
-        }
-        openAttempts.delete(e.stepId);
-        attempt.finishedAt = e.at;
-        attempt.outcome = e.outcome;
-        attempt.durationMs = e.durationMs;
-        if (e.error) {
-          attempt.error = { ...e.error };
-          step.errors.push({ at: e.at, attempt: e.attempt, ...e.error });
-        }
-        step.finishedAt = e.at;
-        break;
-      }
-      case 'artifact': {
-        const a = e.artifact;
-        stepFor(e.stepId).artifacts.push({
-          kind: a.kind,
-          name: a.name,
-          action: a.action,
-          sha256: a.sha256 ?? null,
-          detail: a.detail ?? null,
-          operationId: a.operationId ?? operationIdFromDetail(a.detail),
-          at: e.at,
-        });
-        break;
-      }
-      case 'warning':
-        if (e.stepId) stepFor(e.stepId).warnings.push({ at: e.at, message: e.message });
-        else warnings.push({ at: e.at, message: e.message });
-        break;
-      case 'log':
-        log.push({
-          seq: e.seq,
-          at: e.at,
-          offsetMs: offset(e.at),
-          level: e.level,
-          stepId: e.stepId ?? null,
-          source: e.source ?? null,
-          message: e.message,
-        });
-        break;
-      case 'decision':
-        decision(e.decision, e, { stepId: e.stepId, by: e.by, reason: e.reason });
-        stepFor(e.stepId);
-        break;
-      case 'cancel-requested':
-        decision('cancel-requested', e, { by: e.by, detail: e.mode === 'graceful' ? 'Graceful: stop after the current item' : 'Immediate' });
-        break;
-      case 'interrupted':
-        decision('interrupted', e, {
-          stepId: e.stepId,
-          detail: `${e.note} (detected ${e.detectedAt}; last journal entry before it: seq ${e.lastSeq})`,
-        });
-        break;
-      case 'interrupted-script': {
-        const applied = e.appliedBatches === 0 ? 'no batch known applied' : `batches 1–${e.appliedBatches} of ${e.of} known applied`;
-        const flight = e.inFlightBatch ? `, batch ${e.inFlightBatch} in flight when it stopped` : '';
-        decision('interrupted-script', e, { stepId: e.stepId, by: e.by, reason: e.reason, detail: `${e.script}: ${applied}${flight}; chosen: ${INTERRUPTED_CHOICE_TEXT[e.choice]}` });
-        break;
-      }
-      case 'progress':
-      case 'script-started':
-      case 'batch-committed':
-      case 'run-stopped':
-      case 'deployment-finished':
-        break;
-    }
-  }
+  // The sections are gathered in one pass (report-journal-walk.ts); each has its builder in its own file.
+  const { stepBook, variableBook, preflight, decisions, warnings, log } = walkJournal(events, offset, notes);
+  const steps = stepBook.steps;
 
   // Step outcomes and the deployment's come from the one fold (common/journal-fold.ts), as on the Run screen.
   const fold = foldJournal(events);
   const folded = new Map(fold.steps.map((s) => [s.id, s]));
   for (const step of steps.values()) finishStep(step, folded.get(step.id));
-  if (unknownSteps.size > 0) {
-    notes.push(`The journal has events for steps not in the plan: ${[...unknownSteps].join(', ')}.`);
+  if (stepBook.unknown.size > 0) {
+    notes.push(`The journal has events for steps not in the plan: ${[...stepBook.unknown].join(', ')}.`);
   }
   if (finished?.outcome === 'succeeded' && [...steps.values()].some((s) => s.outcome === 'failed' || s.outcome === 'incomplete')) {
     notes.push('The journal records the deployment as succeeded although a step did not finish successfully; check the step details.');
@@ -441,9 +264,9 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
   if (finished && finished !== last) {
     notes.push(`The journal continues after deployment-finished (seq ${finished.seq}); the later events are listed but the outcome is the recorded one.`);
   }
-  if (leakedNames.length > 0) {
+  if (variableBook.leakedNames.length > 0) {
     notes.push(
-      `The journal held a clear-text value for the sensitive variable(s) ${[...new Set(leakedNames)].join(', ')}. The value is masked everywhere in this report; report the journal to the vendor as a redaction defect.`,
+      `The journal held a clear-text value for the sensitive variable(s) ${[...new Set(variableBook.leakedNames)].join(', ')}. The value is masked everywhere in this report; report the journal to the vendor as a redaction defect.`,
     );
   }
 
@@ -510,7 +333,7 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
     notApplied: notApplied(fold).map((n) => ({ stepId: n.id, name: n.name, status: n.status, why: n.why, reason: n.reason ?? null, by: n.by ?? null })),
     cleanup: stepList.filter((s) => s.cleanup).map((s) => ({ stepId: s.id, name: s.name, outcome: s.outcome })),
     timeline: { totalMs: Math.max(offset(last.at), finished?.durationMs ?? 0, ...bars.map((b) => b.endMs)), bars },
-    variables: [...variables.values()],
+    variables: [...variableBook.variables.values()],
     ...(started.simulatedServer ? { simulatedServer: started.simulatedServer } : {}),
     decisions,
     warnings,
@@ -522,65 +345,12 @@ export function buildReportModel(input: readonly JournalEvent[], opts: BuildRepo
   };
   // Defence in depth: a secret that leaked into the journal's variable list has probably leaked into
   // log lines or error messages too, so it is scrubbed from every string of the finished model.
-  return leaked.size > 0 ? scrubStrings(report, [...leaked].filter((v) => v.length >= MIN_SCRUB_LENGTH)) : report;
+  return variableBook.leaked.size > 0 ? scrubLeaked(report, variableBook.leaked) : report;
 }
 
 /** The report's word for a run without a current deployment-finished is 'incomplete' (it may still be running). */
 function outcomeOf(outcome: ReturnType<typeof runOutcome>): ReportOutcome {
   return outcome === 'interrupted' ? 'incomplete' : outcome;
-}
-
-function finishStep(step: ReportStep, folded: FoldStep | undefined): void {
-  const durations = step.attempts.map((a) => a.durationMs).filter((d): d is number => d !== null);
-  step.durationMs = durations.length > 0 ? durations.reduce((a, b) => a + b, 0) : null;
-  const status = folded?.status ?? 'not-run';
-  step.outcome = status === 'running' || status === 'interrupted' ? 'incomplete' : status;
-  step.skipReason = folded?.skip?.reason || null;
-  step.skippedBy = folded?.skip?.by ?? null;
-  step.skipCause = status === 'skipped' ? (folded?.skip?.cause ?? null) : null;
-  step.runCondition = folded?.runCondition ?? 'success';
-  step.cleanup = folded?.cleanup ?? false;
-
-  for (const a of step.artifacts) {
-    if (a.kind === 'script') step.applied.scripts.push({ name: a.name, sha256: a.sha256, action: a.action });
-    if (a.kind === 'ssis-folder') pushUnique(step.applied.ssisFolders, a.name);
-    if (a.kind === 'ssis-project') pushUnique(step.applied.ssisProjects, a.name);
-    if (a.kind === 'ssis-variable') pushUnique(step.applied.environmentVariables, a.name);
-    if (a.operationId) pushUnique(step.applied.ssisOperationIds, a.operationId);
-  }
-}
-
-function timelineBars(steps: ReportStep[], offset: (at: string) => number, lastMs: number): ReportTimelineBar[] {
-  const bars: ReportTimelineBar[] = [];
-  for (const step of steps) {
-    for (const a of step.attempts) {
-      const startMs = offset(a.startedAt);
-      const endMs = a.finishedAt ? Math.max(startMs, offset(a.finishedAt)) : Math.max(startMs, lastMs);
-      bars.push({ stepId: step.id, attempt: a.attempt, startMs, endMs, finished: a.finishedAt !== null, outcome: a.outcome });
-    }
-  }
-  return bars;
-}
-
-function pushUnique(list: string[], value: string): void {
-  if (!list.includes(value)) list.push(value);
-}
-
-/** Older SSIS executors wrote the catalog operation id only into the artifact's detail text. */
-function operationIdFromDetail(detail: string | undefined): string | null {
-  const match = detail?.match(/operation(?:[ _]?id)?\s*[:=#]?\s*(\d+)/i);
-  return match?.[1] ?? null;
-}
-
-function scrubStrings<T>(value: T, secrets: string[]): T {
-  if (secrets.length === 0) return value;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return secrets.reduce((s, secret) => s.split(secret).join(MASK), v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
 }
 
 /** +01:00, -05:30, +00:00. */

@@ -7,15 +7,14 @@
  * without keeping them, and the run reads it again batch by batch, refusing a file that changed in
  * between (SQL_SCRIPT_CHANGED), so memory follows the largest batch, not the largest script.
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '../../common/errors';
 import type { JournalEventInput, StepArtifact } from '../../common/journal-events';
-import { locateBatchLine, type SqlBatch } from './batch-splitter';
-import { openSqlSession, SqlRequestFailure, type SqlServerMessage, type SqlSession, type SqlSessionOptions } from './connect';
+import { openSqlSession, SqlRequestFailure, type SqlSession, type SqlSessionOptions } from './connect';
 import type { SqlConnectionSettings } from './connection-settings';
 import { ensureJournalTable, parseJournalTableName, readJournal, recordScript } from './journal-table';
 import { takeScriptsLock } from './scripts-lock';
-import { hashFile, scanSqlFile, streamSqlFile, type SplitFileOptions } from './script-file';
+import { sendScriptBatches } from './script-batch-loop';
+import { hashSelected, planScripts, plannedLine } from './script-plan';
 import { selectScripts, type ScriptSelectionSettings, type SelectedScript } from './script-selection';
 
 export type TransactionMode = 'per-script' | 'step' | 'none';
@@ -97,12 +96,6 @@ export interface RunSqlScriptsResult {
   journalTableCreated: boolean;
 }
 
-interface PreparedScript extends PlannedScript {
-  script: SelectedScript;
-  /** Each iteration reads the script again (streamSqlFile), checked against what the plan read. */
-  batches: Iterable<SqlBatch>;
-}
-
 /** Runs (or, with dryRun, plans) a sql-scripts step on one dedicated connection; throws AppError on failure. */
 export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunSqlScriptsResult> {
   const redact = options.redact ?? ((s: string) => s);
@@ -119,7 +112,7 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
   const inline = options.inline;
   if (!inline && !options.packageRoot) throw new AppError('SQL_SETTINGS_INVALID', `Step ${stepId} has neither a package folder with scripts nor inline SQL.`, 'Give the step a package with .sql files.', { stepId });
   const selected: SelectedScript[] = inline ? [{ name: inline.name, path: inline.name, runAlways: true }] : selectScripts(options.packageRoot!, settings);
-  const files = selected.map((script) => ({ script, sha256: inline ? createHash('sha256').update(inline.text, 'utf8').digest('hex') : hashScript(script) }));
+  const files = selected.map((script) => hashSelected(script, inline));
 
   let session: SqlSession | undefined;
   const cancelGraceful = () => options.cancel?.graceful?.aborted === true || options.cancel?.immediate?.aborted === true;
@@ -140,19 +133,8 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
     const journal = await readJournal(session, journalName);
     const applied = new Map(journal.entries.map((e) => [e.scriptName.toLowerCase(), e]));
 
-    // Decide, then split everything that will run before sending anything.
-    const plan: PreparedScript[] = [];
-    for (const f of files) {
-      const previous = applied.get(f.script.name.toLowerCase());
-      let action: PlannedAction;
-      if (f.script.runAlways) action = 'run-always';
-      else if (!previous) action = 'apply';
-      else if (previous.contentHash && previous.contentHash.toLowerCase() !== f.sha256) action = 'skip-drift';
-      else action = 'skip-applied';
-      const { batches, batchCount } =
-        action === 'apply' || action === 'run-always' ? prepareBatches(f, inline, options, (message) => emit({ type: 'warning', stepId, message: redact(message) })) : { batches: [], batchCount: 0 };
-      plan.push({ name: f.script.name, action, sha256: f.sha256, batchCount, script: f.script, batches });
-    }
+    // Decide, then split everything that will run before sending anything (script-plan.ts).
+    const plan = planScripts(files, applied, options, (message) => emit({ type: 'warning', stepId, message: redact(message) }));
     const publicPlan = plan.map(({ name, action, sha256, batchCount }) => ({ name, action, sha256, batchCount }));
     planSoFar = publicPlan;
 
@@ -166,9 +148,7 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
     }
 
     if (options.dryRun) {
-      for (const p of publicPlan) {
-        log('info', `${p.action === 'apply' ? 'would apply' : p.action === 'run-always' ? 'would run (always)' : p.action === 'skip-drift' ? 'skipped (changed since applied)' : 'skipped (already applied)'}: ${p.name}${p.batchCount ? ` (${p.batchCount} batches)` : ''}`);
-      }
+      for (const p of publicPlan) log('info', plannedLine(p));
       if (!journal.exists) log('info', `The journal table ${journalName.quoted} does not exist yet; every script is pending.`);
       return { outcome: 'succeeded', plan: publicPlan, ran: [], journalTableCreated: false };
     }
@@ -185,7 +165,8 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
 
     const toRun = plan.filter((p) => p.action === 'apply' || p.action === 'run-always');
     const totalBatches = toRun.reduce((n, p) => n + p.batchCount, 0) || 1;
-    let doneBatches = 0;
+    // Shared with the batch loop (script-batch-loop.ts), which advances it batch by batch.
+    const progress = { done: 0, total: totalBatches };
     const ran: string[] = [];
     ranSoFar = ran;
     const pendingArtifacts: StepArtifact[] = [];
@@ -202,7 +183,7 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
         // The operator dealt with the rest by hand: nothing is sent and nothing recorded in the journal table.
         log('warn', `Skipping the rest of ${p.name} as chosen on resume (batches 1–${resume.appliedBatches} of ${p.batchCount} were applied before the interruption).`);
         emit({ type: 'artifact', stepId, artifact: artifact(p, 'skipped after interruption', `batches 1–${resume.appliedBatches} of ${p.batchCount} applied before the crash; reason: ${resume.reason ?? ''}`) });
-        doneBatches += p.batchCount;
+        progress.done += p.batchCount;
         continue;
       }
       const skipFirst = resume?.choice === 'continue' ? Math.min(resume.appliedBatches, p.batchCount) : 0;
@@ -210,38 +191,8 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       if (mode === 'per-script') await s.beginTransaction();
       // Without a transaction every batch commits on its own: the journal records each, so a crash leaves a known position.
       if (mode === 'none') emit({ type: 'script-started', stepId, script: p.name, batches: p.batchCount, sha256: p.sha256 });
-      let sent = 0;
-      for (const batch of p.batches) {
-        for (let r = 0; r < batch.repeat; r++) {
-          if (cancelGraceful()) return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
-          sent++;
-          if (sent <= skipFirst) {
-            emit({ type: 'batch-committed', stepId, script: p.name, batch: sent, of: p.batchCount, file: batch.file, line: batch.firstLine });
-            doneBatches++;
-            continue;
-          }
-          emit({ type: 'progress', stepId, percent: Math.floor((doneBatches * 100) / totalBatches), item: `${p.name} — batch ${sent}/${p.batchCount}` });
-          try {
-            await s.batch(batch.text);
-          } catch (error) {
-            if (!(error instanceof SqlRequestFailure)) throw error;
-            if (error.cancelled) return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
-            const failure = batchError(error, p.name, batch, redact);
-            if ((batch.onError === 'ignore' || settings.continueOnError) && error.driverCode === 'EREQUEST') {
-              const why = batch.onError === 'ignore' ? 'the script says :on error ignore' : 'the step continues on errors (ContinueOnError)';
-              emit({ type: 'warning', stepId, message: `${failure.message} (ignored: ${why})` });
-            } else {
-              if (mode !== 'none' && s.isOpen && s.inTransaction) {
-                await s.rollback().catch(() => undefined);
-                log('warn', `Rolled back ${mode === 'step' ? 'the step\'s transaction' : `${p.name}`}.`);
-              }
-              throw failure;
-            }
-          }
-          if (mode === 'none') emit({ type: 'batch-committed', stepId, script: p.name, batch: sent, of: p.batchCount, file: batch.file, line: batch.firstLine });
-          doneBatches++;
-        }
-      }
+      const loop = { session: s, mode, stepId, settings, emit, log, redact, cancelRequested: cancelGraceful, progress };
+      if ((await sendScriptBatches(loop, p, skipFirst)) === 'cancelled') return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
       const durationMs = Date.now() - started;
       if (mode !== 'none' && !s.inTransaction) {
         throw new AppError(
@@ -307,77 +258,3 @@ function artifact(p: PlannedScript, action: string, detail?: string): StepArtifa
   return { kind: 'script', name: p.name, action, sha256: p.sha256, ...(detail ? { detail } : {}) };
 }
 
-/**
- * The batches of a script that will run: split once now, without keeping them, for the count and so
- * that every splitting error is raised before anything is sent; split again, streamed, when sent.
- */
-function prepareBatches(
-  f: { script: SelectedScript; sha256: string },
-  inline: RunSqlScriptsOptions['inline'],
-  options: RunSqlScriptsOptions,
-  warn: (message: string) => void,
-): { batches: Iterable<SqlBatch>; batchCount: number } {
-  if (inline) return { batches: inlineBatches(inline), batchCount: inline.text.trim() === '' ? 0 : 1 };
-  const split: SplitFileOptions = { packageRoot: options.packageRoot!, displayName: f.script.name, ...(options.variables ? { variables: options.variables } : {}) };
-  const scan = scanSqlFile(f.script.path, split);
-  if (scan.sha256 !== f.sha256) {
-    throw new AppError('SQL_SCRIPT_CHANGED', `${f.script.name} changed on disk while the step was being planned.`, 'Nothing may edit the drop while it deploys; retry the step.', { script: f.script.name });
-  }
-  for (const w of scan.warnings) warn(`${w.file} line ${w.line}: ${w.message}`);
-  const file = f.script.path;
-  return { batchCount: scan.batchCount, batches: { [Symbol.iterator]: () => streamSqlFile(file, { ...split, expect: scan }) } };
-}
-
-/** Inline SQL as the one batch it is sent as; a blank script sends nothing. */
-function inlineBatches(inline: { name: string; text: string }): SqlBatch[] {
-  if (inline.text.trim() === '') return [];
-  const lines = inline.text.split(/\r?\n/);
-  return [{ index: 1, text: inline.text, file: inline.name, firstLine: 1, lastFile: inline.name, lastLine: lines.length, repeat: 1, onError: 'exit', lineMap: [{ textLine: 1, file: inline.name, line: 1 }] }];
-}
-
-function hashScript(script: SelectedScript): string {
-  try {
-    return hashFile(script.path);
-  } catch (error) {
-    const errno = error instanceof AppError ? error.details?.errno : (error as NodeJS.ErrnoException).code;
-    throw new AppError('SQL_SCRIPT_UNREADABLE', `The script ${script.name} cannot be read (${typeof errno === 'string' ? errno : 'error'}).`, 'Check that the drop was extracted completely.', { script: script.name });
-  }
-}
-
-/** SQL_BATCH_FAILED naming the file, batch, file line, and the server's number/class/state/message. */
-function batchError(error: SqlRequestFailure, scriptName: string, batch: SqlBatch, redact: (s: string) => string): AppError {
-  const first: SqlServerMessage | undefined = error.errors[0];
-  if (!first) {
-    return new AppError(
-      'SQL_BATCH_FAILED',
-      redact(`${scriptName} batch ${batch.index} (lines ${batch.firstLine}-${batch.lastLine}) failed: ${error.message}`),
-      error.driverCode === 'ETIMEOUT' ? 'The batch ran longer than the step\'s command timeout; raise or remove the timeout.' : 'The connection failed while the batch ran; check the server and retry the step.',
-      { file: scriptName, batch: batch.index, line: batch.firstLine, driverCode: error.driverCode },
-    );
-  }
-  // Inside a called procedure the server's line is the procedure's, not the batch's.
-  const inProcedure = Boolean(first.procName);
-  const where = inProcedure ? { file: batch.file, line: batch.firstLine } : locateBatchLine(batch, Math.max(1, first.lineNumber));
-  const message = redact(
-    `${where.file} line ${where.line} (batch ${batch.index}): Msg ${first.number}, Level ${first.class}, State ${first.state}${inProcedure ? `, Procedure ${first.procName}, Line ${first.lineNumber}` : ''}: ${first.message}`,
-  );
-  return new AppError('SQL_BATCH_FAILED', message, hintFor(first), {
-    file: where.file,
-    script: scriptName,
-    batch: batch.index,
-    line: where.line,
-    number: first.number,
-    class: first.class,
-    state: first.state,
-    ...(first.procName ? { procedure: first.procName } : {}),
-    ...(error.errors.length > 1 ? { more: error.errors.slice(1).map((e) => ({ number: e.number, class: e.class, state: e.state, line: e.lineNumber, message: redact(e.message) })) } : {}),
-  });
-}
-
-function hintFor(e: SqlServerMessage): string {
-  if (e.number === 208) return 'An object the script uses does not exist: check that earlier scripts ran and that the step targets the right database.';
-  if (e.number === 229 || e.number === 262 || e.number === 297 || e.number === 300) return 'The login lacks a permission the script needs; ask hospital IT for the rights listed in the release notes.';
-  if (e.number === 1205) return 'The batch was chosen as a deadlock victim; retry the step.';
-  if (e.number === 574 || e.number === 226) return 'This statement cannot run inside a transaction; set the step\'s transaction mode to "none".';
-  return 'Fix the script or the database state, then retry the step; the script\'s changes were rolled back unless the transaction mode is "none".';
-}
