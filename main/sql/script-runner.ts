@@ -14,6 +14,7 @@ import type { SqlConnectionSettings } from './connection-settings';
 import { ensureJournalTable, parseJournalTableName, readJournal, recordScript } from './journal-table';
 import { takeScriptsLock } from './scripts-lock';
 import { sendScriptBatches } from './script-batch-loop';
+import { transactionStrategy } from './script-transaction';
 import { hashSelected, planScripts, plannedLine } from './script-plan';
 import { selectScripts, type ScriptSelectionSettings, type SelectedScript } from './script-selection';
 
@@ -169,10 +170,12 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
     const progress = { done: 0, total: totalBatches };
     const ran: string[] = [];
     ranSoFar = ran;
-    const pendingArtifacts: StepArtifact[] = [];
     const s = session;
+    // When to BEGIN and COMMIT, and when an applied script may be reported (script-transaction.ts).
+    const tx = transactionStrategy(mode, s);
+    const report = (a: StepArtifact) => emit({ type: 'artifact', stepId, artifact: a });
 
-    if (mode === 'step' && toRun.length > 0) await s.beginTransaction();
+    await tx.beginStep(toRun.length);
     for (const p of toRun) {
       if (cancelGraceful()) return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
       currentScript = p.name;
@@ -188,38 +191,24 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       }
       const skipFirst = resume?.choice === 'continue' ? Math.min(resume.appliedBatches, p.batchCount) : 0;
       if (resume) log('info', resume.choice === 'continue' ? `Continuing ${p.name} at batch ${skipFirst + 1} of ${p.batchCount}: batches 1–${skipFirst} were applied before the interruption.` : `Running ${p.name} again from its first batch, as chosen on resume.`);
-      if (mode === 'per-script') await s.beginTransaction();
+      await tx.beginScript();
       // Without a transaction every batch commits on its own: the journal records each, so a crash leaves a known position.
       if (mode === 'none') emit({ type: 'script-started', stepId, script: p.name, batches: p.batchCount, sha256: p.sha256 });
       const loop = { session: s, mode, stepId, settings, emit, log, redact, cancelRequested: cancelGraceful, progress };
       if ((await sendScriptBatches(loop, p, skipFirst)) === 'cancelled') return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
       const durationMs = Date.now() - started;
-      if (mode !== 'none' && !s.inTransaction) {
-        throw new AppError(
-          'SQL_TRANSACTION_LOST',
-          `${p.name} ended the ${mode === 'step' ? "step's" : "script's"} transaction itself (a COMMIT or ROLLBACK inside the script), so its changes cannot be applied atomically.`,
-          'Remove the transaction control from the script, or set the step\'s transaction mode to "none".',
-          { script: p.name },
-        );
-      }
+      tx.checkScriptKept(p.name);
       if (p.action === 'apply') {
         await recordScript(s, journalName, { scriptName: p.name, contentHash: p.sha256, release: options.release ?? null, durationMs, applied: new Date() });
       }
-      if (mode === 'per-script') await s.commit();
+      await tx.commitScript();
       ran.push(p.name);
       const done = artifact(p, p.action === 'apply' ? 'applied' : 'ran (always)');
       // In step mode nothing is applied until the final COMMIT, so the report must not claim it earlier.
-      if (mode === 'step') pendingArtifacts.push(done);
-      else emit({ type: 'artifact', stepId, artifact: done });
+      tx.applied(done, report);
       log('info', `${p.name} done in ${durationMs} ms${mode === 'step' ? " (commits with the step's transaction)" : ''}.`);
     }
-    if (mode === 'step' && toRun.length > 0) {
-      if (!s.inTransaction) {
-        throw new AppError('SQL_TRANSACTION_LOST', "A script ended the step's transaction itself (a COMMIT or ROLLBACK inside a script).", 'Remove the transaction control from the scripts, or set the transaction mode to "none".');
-      }
-      await s.commit();
-      for (const a of pendingArtifacts) emit({ type: 'artifact', stepId, artifact: a });
-    }
+    await tx.commitStep(toRun.length, report);
     currentScript = '';
     emit({ type: 'progress', stepId, percent: 100, item: `${toRun.length} script${toRun.length === 1 ? '' : 's'} run` });
     return { outcome: 'succeeded', plan: publicPlan, ran, journalTableCreated: !journal.exists };
