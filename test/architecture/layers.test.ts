@@ -77,3 +77,16 @@ describe('no folder imports itself in a circle', () => {
     expect(findCycles(folderGraph(scratch, ['nest']))).toEqual([]);
   });
 });
+
+describe('functions stay short enough to read', () => {
+  it('lint refuses a function over 150 lines in main/ and common/, and allows one of 150', async () => {
+    const body = (lines: number) => `export function long(): number {\n  let n = 0;\n${'  n += 1;\n'.repeat(lines - 4)}  return n;\n}\n`;
+    const rule = async (file: string, code: string) => {
+      const [result] = await eslint.lintText(code, { filePath: join(repoRoot, file) });
+      return (result?.messages ?? []).filter((m) => m.ruleId === 'max-lines-per-function').length;
+    };
+    expect(await rule('main/deploy/length-probe.ts', body(151))).toBe(1);
+    expect(await rule('common/length-probe.ts', body(151))).toBe(1);
+    expect(await rule('main/deploy/length-probe.ts', body(150))).toBe(0);
+  });
+});
