@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { StepType } from '../../common/drop-model';
 import { VARIABLE_TYPES, RUN_CONDITIONS } from '../../common/drop-model';
 import { checkEntryName, windowsKey } from './entry-name';
 import { DEFAULT_DROP_LIMITS } from './limits';
@@ -156,6 +157,12 @@ export const stepSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...stepBase, type: z.literal('script'), package: relativePath.optional(), settings: scriptSettingsSchema }),
   z.strictObject({ ...stepBase, type: z.literal('manual-check'), package: relativePath.optional(), settings: manualCheckSettingsSchema }),
 ]);
+
+// Every step type of common/drop-model.ts has exactly one schema above: adding a type to STEP_TYPES
+// without its settings schema (or a schema for a type that does not exist) stops the build here.
+type SchemaStepType = z.infer<typeof stepSchema>['type'];
+const everyStepTypeHasASchema: [SchemaStepType] extends [StepType] ? ([StepType] extends [SchemaStepType] ? true : never) : never = true;
+void everyStepTypeHasASchema;
 
 export const fileEntrySchema = z.strictObject({
   path: relativePath.describe('Relative to the zip root, forward slashes.'),

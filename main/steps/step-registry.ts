@@ -17,10 +17,22 @@ export interface StepRegistry {
   types(): StepType[];
 }
 
+/**
+ * The built-in executor of every step type. Typed as a record over StepType (common/drop-model.ts), so a
+ * type added to STEP_TYPES does not compile until it has an executor here (main/steps/README.md).
+ */
+const BUILT_IN: { [T in StepType]: StepExecutor & { type: T } } = {
+  // Steps that change a database take a verified backup first (backup: "before", the default).
+  'sql-scripts': withBackupBeforeChange(sqlScriptsExecutor) as StepExecutor & { type: 'sql-scripts' },
+  'ssis-project': ssisProjectExecutor as StepExecutor & { type: 'ssis-project' },
+  dacpac: withBackupBeforeChange(dacpacExecutor) as StepExecutor & { type: 'dacpac' },
+  script: scriptExecutor as StepExecutor & { type: 'script' },
+  'manual-check': manualCheckExecutor as StepExecutor & { type: 'manual-check' },
+};
+
 /** The built-in executors: sql-scripts, ssis-project, dacpac, script, manual-check. */
 export function builtInExecutors(): StepExecutor[] {
-  // Steps that change a database take a verified backup first (backup: "before", the default).
-  return [withBackupBeforeChange(sqlScriptsExecutor), ssisProjectExecutor, withBackupBeforeChange(dacpacExecutor), scriptExecutor, manualCheckExecutor];
+  return Object.values(BUILT_IN);
 }
 
 /** Builds a registry; later executors for the same type replace earlier ones. */
