@@ -51,15 +51,15 @@ export interface DeploymentInputs {
 
 const OUTPUT_REFERENCE = /^Octopus\.Action\[.*\]\.Output\./i;
 
-/** Adds every secret form a value can take: the value itself and a password inside a connection string. */
-function registerSecret(redactor: Redactor, value: string): void {
+/**
+ * The one place that decides what the Redactor learns about a value: a sensitive value in full, the password
+ * inside anything that reads as a connection string (whatever the variable is marked), and the forms a
+ * filter derived from a secret (ToUpper, ToBase64, a prefix). Every registration in this file goes through it.
+ */
+function learnSecrets(redactor: Redactor, value: string | undefined, how: { sensitive?: boolean; derived?: readonly string[] } = {}): void {
+  redactor.addAll(how.derived ?? []);
   if (!value) return;
-  redactor.add(value);
-  addConnectionPassword(redactor, value);
-}
-
-/** A connection string's password is a secret whatever the variable holding it is marked. */
-function addConnectionPassword(redactor: Redactor, value: string): void {
+  if (how.sensitive) redactor.add(value);
   if (!/password|pwd/i.test(value)) return;
   try {
     const password = parseConnectionString(value).password;
@@ -90,16 +90,16 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
   // Baked values first (unscoped ones win over step-scoped), then the tenant's: typed > remembered > baked > default.
   for (const b of [...drop.baked.filter((x) => x.step !== undefined), ...drop.baked.filter((x) => x.step === undefined)]) {
     dictionary.set(b.name, b.value, { sensitive: b.sensitive });
-    if (b.sensitive) registerSecret(redactor, b.value);
+    learnSecrets(redactor, b.value, { sensitive: b.sensitive });
   }
   const required = new Set(drop.variables.filter((t) => t.required).map((t) => t.name));
   for (const v of values) {
     // A required value nobody gave stays undefined, so every setting that uses it names it as missing.
     if (v.source === 'none' && v.value === '' && required.has(v.name)) continue;
     dictionary.set(v.name, v.value, { sensitive: v.sensitive });
-    if (v.sensitive) registerSecret(redactor, v.value);
+    if (v.sensitive) learnSecrets(redactor, v.value, { sensitive: true });
   }
-  for (const v of values) addConnectionPassword(redactor, v.value);
+  for (const v of values) learnSecrets(redactor, v.value);
   // Connection-string variables built from other variables quote what they substitute (see connection-template).
   const evaluation = { connectionStrings: new Set(drop.variables.filter((t) => t.type === 'connection-string').map((t) => t.name)) };
 
@@ -107,11 +107,9 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     const out = new Map<string, string>();
     for (const [name, r] of resolveAll(dictionary, evaluation)) {
       out.set(name, r.value);
-      // A secret a filter transformed (ToUpper, ToBase64, a prefix) is masked in the form produced.
-      redactor.addAll(r.derivedSecrets ?? []);
-      // A value built from secrets (a connection string from #{SqlPassword}) is as secret as they are.
-      if (r.sensitive) registerSecret(redactor, r.value);
-      else addConnectionPassword(redactor, r.value);
+      // A value built from secrets (a connection string from #{SqlPassword}) is as secret as they are, and a
+      // secret a filter transformed is masked in the form produced.
+      learnSecrets(redactor, r.value, { sensitive: r.sensitive, derived: r.derivedSecrets ?? [] });
     }
     return out;
   };
@@ -151,7 +149,7 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
         // Connection strings are evaluated pair by pair so a password holding ';' or '"' is quoted, not split:
         // the step's `connection`, and connection strings handed on (an SSIS environment variable's value).
         const r = path === 'connection' || looksLikeConnectionTemplate(value) ? evaluateConnectionTemplate(value, evaluateText) : evaluateText(value);
-        redactor.addAll(r.derivedSecrets ?? []);
+        learnSecrets(redactor, undefined, { derived: r.derivedSecrets ?? [] });
         const missing = r.missing.filter((m) => !OUTPUT_REFERENCE.test(m));
         if (missing.length > 0) {
           stepProblems.push({
@@ -163,7 +161,7 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
           });
         }
         for (const e of r.errors) stepProblems.push({ ...e, message: `Step ${step.id}, setting ${path}: ${redactor.redact(e.message)}`, stepId: step.id });
-        if (r.text !== value) addConnectionPassword(redactor, r.text);
+        if (r.text !== value) learnSecrets(redactor, r.text);
         return r.text;
       }
       if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}[${i}]`));
@@ -172,7 +170,7 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     };
     const settings = walk(step.settings, '') as Record<string, unknown>;
     // A `connection` setting written out in clear (not through a variable) still hides its password.
-    if (typeof settings.connection === 'string') addConnectionPassword(redactor, settings.connection);
+    if (typeof settings.connection === 'string') learnSecrets(redactor, settings.connection);
     return { settings, problems: stepProblems };
   };
 
@@ -187,7 +185,7 @@ export async function prepareInputs(drop: Drop, tenantId: string, tenants: Tenan
     settingsFor,
     evaluatedValues,
     addOutput(name, value, sensitive) {
-      if (sensitive) registerSecret(redactor, value);
+      learnSecrets(redactor, value, { sensitive });
       dictionary.set(name, value, { sensitive });
     },
     shownVariables() {
