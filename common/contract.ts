@@ -338,13 +338,19 @@ export interface RequestResults {
 
 /** What Test connection reports (no password anywhere). */
 export interface ConnectionTestView {
+  /** Host, instance/port, database and who, as in logs (no password). */
   target: string;
   serverName: string;
+  /** SERVERPROPERTY('ProductVersion'), e.g. 16.0.1000.6. */
   productVersion: string;
+  /** SUSER_SNAME(): who the server thinks we are (DOMAIN\user for Windows logins). */
   login: string;
   database: string;
+  /** CONNECTIONPROPERTY('auth_scheme'): SQL, NTLM or KERBEROS. */
   authScheme: string;
+  /** True when the session travels inside TLS (TDS 7.x negotiated, or TDS 8 strict). */
   encrypted: boolean;
+  /** TLS protocol when known, e.g. TLSv1.2. */
   tlsProtocol?: string;
 }
 

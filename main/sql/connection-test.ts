@@ -5,27 +5,13 @@
  * the Preflight screen and `drop-runner sql test` all give the same hint. Nothing here ever puts
  * the password into a result or an error: the target is described by describeSqlTarget.
  */
+import type { ConnectionTestView } from '../../common/contract';
 import { AppError } from '../../common/errors';
 import { openSqlSession, type ConnectFailureReason } from './connect';
 import { describeSqlTarget, type SqlConnectionSettings } from './connection-settings';
 
-/** What a successful test reports. */
-export interface SqlConnectionTestResult {
-  /** Host, instance/port, database and who, as in logs (no password). */
-  target: string;
-  serverName: string;
-  /** SERVERPROPERTY('ProductVersion'), e.g. 16.0.1000.6. */
-  productVersion: string;
-  /** SUSER_SNAME(): who the server thinks we are (DOMAIN\user for Windows logins). */
-  login: string;
-  database: string;
-  /** CONNECTIONPROPERTY('auth_scheme'): SQL, NTLM or KERBEROS. */
-  authScheme: string;
-  /** True when the session travels inside TLS (TDS 7.x negotiated, or TDS 8 strict). */
-  encrypted: boolean;
-  /** TLS protocol when known, e.g. TLSv1.2. */
-  tlsProtocol?: string;
-}
+/** What a successful test reports: the contract's view (common/contract.ts), which the UI shows as is. */
+export type SqlConnectionTestResult = ConnectionTestView;
 
 // Standard T-SQL that needs no permission beyond a login: CONNECTIONPROPERTY reads the own session
 // (sys.dm_exec_connections would need VIEW SERVER STATE, which a deployment login may not have).

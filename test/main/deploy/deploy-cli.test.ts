@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runDropRunner } from '../../support/run-cli';
 import { repoRoot } from '../../support/browser-host';
-import { ALL_SECRETS, cleanup, filesContaining, journalOf, sampleDropZip, scratch, startDeployDouble, story, tenantValues, type DeployDouble } from './deploy-fixture';
+import { ALL_SECRETS, filesContaining, journalOf, sampleDropZip, startDeployDouble, story, tenantValues, type DeployDouble, closeCliWorld, openCliWorld, type CliWorld } from './deploy-fixture';
 
 const built = existsSync(path.join(repoRoot, 'dist', 'main', 'cli.js'));
 const skipReason = 'SKIPPED: dist/main/cli.js is missing — run `npm run build` first (npm test does)';
@@ -23,17 +23,12 @@ let zip: string;
 beforeAll(async () => {
   zip = await sampleDropZip();
 });
+let world: CliWorld;
 beforeEach(async () => {
-  double = await startDeployDouble();
-  root = scratch('dr-cli');
-  dataDir = path.join(root, 'data');
-  varFile = path.join(root, 'values.json');
-  writeFileSync(varFile, JSON.stringify(tenantValues(double.server.port)));
+  world = await openCliWorld('dr-cli');
+  ({ double, root, dataDir, varFile } = world);
 });
-afterEach(async () => {
-  await double.server.close();
-  cleanup(root);
-});
+afterEach(() => closeCliWorld(world));
 
 const cli = (args: string[], timeoutMs = 120_000) => runDropRunner([...args, '--data-dir', dataDir], { timeoutMs });
 

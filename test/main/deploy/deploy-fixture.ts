@@ -4,7 +4,7 @@
  * Secrets are given as "entered" values (not remembered), so these tests need no keychain; the
  * keychain round trip has its own test under scripts/with-keyring.sh.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Drop } from '../../../common/drop-model';
 import type { JournalEvent } from '../../../common/journal-events';
@@ -163,4 +163,27 @@ export async function openSampleWorld(opened: OpenedForTest, prefix: string): Pr
 /** Removes a scratch folder. */
 export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** What a built-CLI test gets per test: a TDS double, a scratch folder, its data folder and a values file for --var-file. */
+export interface CliWorld {
+  double: DeployDouble;
+  root: string;
+  dataDir: string;
+  varFile: string;
+}
+
+/** Starts the double and writes the sample tenant's values for it (the set-up the CLI deploy tests share). */
+export async function openCliWorld(prefix: string): Promise<CliWorld> {
+  const double = await startDeployDouble();
+  const root = scratch(prefix);
+  const varFile = path.join(root, 'values.json');
+  writeFileSync(varFile, JSON.stringify(tenantValues(double.server.port)));
+  return { double, root, dataDir: path.join(root, 'data'), varFile };
+}
+
+/** Stops the double and removes the scratch folder. */
+export async function closeCliWorld(world: CliWorld): Promise<void> {
+  await world.double.server.close();
+  cleanup(world.root);
 }

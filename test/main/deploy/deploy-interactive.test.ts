@@ -6,11 +6,11 @@
  * Needs the built CLI and tmux; skips visibly without them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../support/browser-host';
-import { cleanup, journalOf, sampleDropZip, scratch, startDeployDouble, tenantValues, type DeployDouble } from './deploy-fixture';
+import { journalOf, sampleDropZip, closeCliWorld, openCliWorld, type CliWorld } from './deploy-fixture';
 
 const built = existsSync(path.join(repoRoot, 'dist', 'main', 'cli.js'));
 const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
@@ -31,8 +31,6 @@ async function until(session: string, what: RegExp, timeoutMs = 90_000): Promise
   }
 }
 
-let double: DeployDouble;
-let root: string;
 let dataDir: string;
 let varFile: string;
 let zip: string;
@@ -40,17 +38,14 @@ let zip: string;
 beforeAll(async () => {
   zip = await sampleDropZip();
 });
+let world: CliWorld;
 beforeEach(async () => {
-  double = await startDeployDouble();
-  root = scratch('dr-cli-tty');
-  dataDir = path.join(root, 'data');
-  varFile = path.join(root, 'values.json');
-  writeFileSync(varFile, JSON.stringify(tenantValues(double.server.port)));
+  world = await openCliWorld('dr-cli-tty');
+  ({ dataDir, varFile } = world);
 });
 afterEach(async () => {
   tmux('kill-server');
-  await double.server.close();
-  cleanup(root);
+  await closeCliWorld(world);
 });
 
 /** Starts `drop-runner deploy …` in a fresh tmux session; the pane stays open after the command to read its exit code. */

@@ -5,14 +5,14 @@
  * Needs `npm run build` (npm test builds first).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../../common/journal-events';
 import { repoRoot } from '../../support/browser-host';
 import { buildNoTransactionDrop } from '../../support/fixtures/no-transaction-drop';
 import { runDropRunner } from '../../support/run-cli';
-import { ALL_SECRETS, cleanup, filesContaining, journalOf, scratch, startDeployDouble, story, tenantValues, type DeployDouble } from './deploy-fixture';
+import { ALL_SECRETS, cleanup, filesContaining, journalOf, scratch, story, type DeployDouble, closeCliWorld, openCliWorld, type CliWorld } from './deploy-fixture';
 
 const built = existsSync(path.join(repoRoot, 'dist', 'main', 'cli.js'));
 const hasScript = existsSync('/usr/bin/script');
@@ -29,17 +29,12 @@ beforeAll(async () => {
   if (built) zip = await buildNoTransactionDrop(zipRoot);
 });
 afterAll(() => cleanup(zipRoot));
+let world: CliWorld;
 beforeEach(async () => {
-  double = await startDeployDouble();
-  root = scratch('dr-interrupted');
-  dataDir = path.join(root, 'data');
-  varFile = path.join(root, 'values.json');
-  writeFileSync(varFile, JSON.stringify(tenantValues(double.server.port)));
+  world = await openCliWorld('dr-interrupted');
+  ({ double, root, dataDir, varFile } = world);
 });
-afterEach(async () => {
-  await double.server.close();
-  cleanup(root);
-});
+afterEach(() => closeCliWorld(world));
 
 const cli = (args: string[]) => runDropRunner([...args, '--data-dir', dataDir], { timeoutMs: 120_000 });
 const batchesLike = (re: RegExp) => double.server.recordsOf('batch').filter((b) => re.test(b.text)).length;
