@@ -77,6 +77,14 @@ export function joinConnectionString(pairs: Iterable<[string, string]>): string 
   return [...pairs].map(([key, value]) => `${key.replace(/=/g, '==')}=${quoteConnectionValue(value)}`).join(';');
 }
 
+/**
+ * For display of a string that does not parse (mid-edit, an unterminated quote): everything after the
+ * first Password=/Pwd= is replaced by `mask`, since where that value ends cannot be known.
+ */
+export function maskUnparsedPassword(text: string, mask: string): string {
+  return text.replace(/((?:^|;)\s*(?:password|pwd)\s*=).*$/is, `$1${mask}`);
+}
+
 /** One `Keyword=Value` of a connection string: `key` normalised (lower case, single spaces), `name` as written. */
 export interface ConnectionStringEntry {
   key: string;

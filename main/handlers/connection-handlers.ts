@@ -1,5 +1,5 @@
 import type { ContractHandlers } from '../../common/contract';
-import { connectionStringEntries, joinConnectionString } from '../../common/connection-string';
+import { connectionStringEntries, joinConnectionString, maskUnparsedPassword } from '../../common/connection-string';
 import { AppError } from '../../common/errors';
 import { prepareInputs, type DeploymentInputs } from '../deploy/deployment-inputs';
 import { resolveConnectionSettings } from '../sql/connection-settings';
@@ -74,7 +74,9 @@ export function connectionHandlers(ctx: EngineContext): ConnectionHandlers {
       } catch {
         const r = evaluateTemplate(inputs, value);
         for (const m of r.missing) missing.add(m);
-        shown = r.text;
+        // Not a connection string as typed (mid-edit, or a whole #{…} reference): a typed password is in
+        // no redactor yet, so it is masked by position.
+        shown = maskUnparsedPassword(r.text, MASK);
       }
       return { text: ctx.redactor.redact(inputs.redactor.redact(shown)), missing: [...missing] };
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../common/errors';
-import { describeConnection, parseConnectionString } from '../../common/connection-string';
+import { describeConnection, maskUnparsedPassword, parseConnectionString } from '../../common/connection-string';
 
 describe('parseConnectionString', () => {
   it('reads a SQL login connection string with synonyms', () => {
@@ -49,5 +49,17 @@ describe('parseConnectionString', () => {
   it('describes a connection without the password', () => {
     const s = parseConnectionString('Server=db01\\A;Database=H;User Id=sa;Password=TopSecret1');
     expect(describeConnection(s)).toBe('db01\\A / H (SQL login sa)');
+  });
+});
+
+describe('maskUnparsedPassword', () => {
+  it('masks from the first Password= or Pwd= to the end, whatever the case and spacing', () => {
+    expect(maskUnparsedPassword('Server=a;Password=p;q;Encrypt=True;Applica', '***')).toBe('Server=a;Password=***');
+    expect(maskUnparsedPassword('Server=a; PWD = "p;q;Applica', '***')).toBe('Server=a; PWD =***');
+    expect(maskUnparsedPassword('password=secret', '***')).toBe('password=***');
+  });
+  it('leaves a string without a password keyword alone (a key merely ending in "password" is not one)', () => {
+    expect(maskUnparsedPassword('Server=a;Database=b;Applica', '***')).toBe('Server=a;Database=b;Applica');
+    expect(maskUnparsedPassword('Server=a;OldPassword=b', '***')).toBe('Server=a;OldPassword=b');
   });
 });

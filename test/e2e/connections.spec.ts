@@ -117,6 +117,24 @@ test.describe(`connections and publisher trust on the ${HOST.kind} host`, () => 
     await expect(raw).toHaveAttribute('type', 'password');
     await expect(raw).toHaveValue(`Server=#{SsisServer};Database=SSISDB;User Id=${WIN.domain}\\${WIN.user};Password=${WIN.password};TrustServerCertificate=True`);
 
+    // Mid-edit (a keyword typed, its "=" not yet): the fields stay, frozen at the last string that read
+    // correctly, and the parse error waits for a pause, tied to the raw field; finishing the keyword thaws them.
+    const fieldset = editor.getByRole('group', { name: 'Connection fields' });
+    await raw.press('End');
+    await raw.pressSequentially(';Applica');
+    await expect(fieldset).toHaveAttribute('disabled', '');
+    await expect(editor.getByLabel('Windows account')).toBeDisabled();
+    await expect(editor.getByLabel('Windows account')).toHaveValue(`${WIN.domain}\\${WIN.user}`);
+    await expect(raw).toHaveAttribute('aria-invalid', 'true');
+    await expect(editor.locator(`[id="${await raw.getAttribute('aria-describedby')}"]`)).toContainText('The fields above show the last string that read correctly');
+    await expect(editor.getByRole('button', { name: 'Test connection' })).toBeDisabled();
+    await expect(page.locator('body')).not.toContainText(WIN.password);
+    await raw.pressSequentially('tion Name=Drop Runner');
+    await expect(fieldset).not.toHaveAttribute('disabled', '');
+    await expect(editor.getByLabel('Windows account')).toBeEnabled();
+    await expect(raw).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(raw).toHaveValue(`Server=#{SsisServer};Database=SSISDB;User Id=${WIN.domain}\\${WIN.user};Password=${WIN.password};TrustServerCertificate=True;Application Name=Drop Runner`);
+
     await editor.getByRole('button', { name: 'Test connection' }).click();
     const result = editor.getByTestId('connection-test-result');
     await expect(result).toContainText(`as ${WIN.domain}\\${WIN.user}, database SSISDB, NTLM authentication, encrypted (TLSv1.2)`, { timeout: 30_000 });

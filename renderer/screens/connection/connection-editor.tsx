@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { VariableItem } from '../../../common/contract';
+import { maskUnparsedPassword } from '../../../common/connection-string';
 import type { ErrorShape } from '../../../common/errors';
 import { getApi } from '../../api/client';
 import { useRoute } from '../../router/use-route';
@@ -7,6 +8,7 @@ import { Button, IconButton } from '../../ui/button';
 import { Checkbox } from '../../ui/checkbox';
 import { MessageBar } from '../../ui/message-bar';
 import { Select } from '../../ui/select';
+import { TypedInput } from '../../ui/typed-input';
 import { fieldsProblem, readConnectionFields, writeConnectionFields, type AuthMethod, type ConnectionFields, type EncryptChoice } from './connection-fields';
 import { TestConnection } from './test-connection';
 
@@ -33,14 +35,17 @@ const ENCRYPT_OPTIONS: Array<{ value: EncryptChoice; label: string }> = [
 ];
 const MASK = '********';
 
-/** The connection string with the password shown as ********, for the masked raw view. */
-function masked(text: string, fields: ConnectionFields | null): string {
-  if (!fields?.password) return text;
-  try {
-    return writeConnectionFields({ ...fields, password: MASK }, text);
-  } catch {
-    return text;
+/** The connection string with the password shown as ********, for the masked raw view (also mid-edit, when it does not parse). */
+function masked(text: string, fields: ConnectionFields | null, parses: boolean): string {
+  if (parses && fields) {
+    if (!fields.password) return text;
+    try {
+      return writeConnectionFields({ ...fields, password: MASK }, text);
+    } catch {
+      // Falls through to masking by position.
+    }
   }
+  return maskUnparsedPassword(text, MASK);
 }
 
 /** A drop default with #{…} evaluated by the engine, for display under the fields (password masked). */
@@ -70,6 +75,20 @@ function useResolved(template: string, where: { dropId: string; tenantId: string
   return resolved;
 }
 
+/** `value` once it has stayed the same for `ms` (null at once): for messages that should wait for a pause in typing. */
+function useSettled(value: string | null, ms: number): string | null {
+  const [settled, setSettled] = useState<string | null>(null);
+  useEffect(() => {
+    if (value === null) {
+      setSettled(null);
+      return;
+    }
+    const timer = window.setTimeout(() => setSettled(value), ms);
+    return () => window.clearTimeout(timer);
+  }, [value, ms]);
+  return value === null ? null : settled;
+}
+
 /**
  * The structured editor for a connection-string variable: Server, Database, Authentication, Encrypt
  * and Trust server certificate, a masked password with reveal, the raw string under "Advanced", what
@@ -96,14 +115,22 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
       return { fields: null, error: (error as Error).message };
     }
   }, [text]);
+  // While the raw string is mid-edit (a keyword typed, its "=" not yet), the form keeps showing the last
+  // string that parsed, frozen, instead of being torn down and rebuilt at every key; the parse error
+  // waits for a pause in typing and is tied to the raw field rather than announced as an alert per key.
+  const [lastParsed, setLastParsed] = useState<ConnectionFields | null>(parsed.fields);
+  if (parsed.fields && parsed.fields !== lastParsed) setLastParsed(parsed.fields);
+  const parseError = useSettled(parsed.error, 600);
   // "SQL login" and "Windows account" read alike until a DOMAIN\user is typed: the choice made in the
   // drop-down is kept here so the form does not jump back while the account is still empty.
   const [chosenAuth, setChosenAuth] = useState<AuthMethod | null>(null);
-  const fields = parsed.fields && chosenAuth && chosenAuth !== 'windows-integrated' && parsed.fields.auth !== 'windows-integrated' ? { ...parsed.fields, auth: chosenAuth } : parsed.fields;
+  const frozen = !parsed.fields && lastParsed !== null;
+  const shownFields = parsed.fields ?? lastParsed;
+  const fields = shownFields && chosenAuth && chosenAuth !== 'windows-integrated' && shownFields.auth !== 'windows-integrated' ? { ...shownFields, auth: chosenAuth } : shownFields;
   const resolved = useResolved(lockedInKeychain ? '' : text, where);
 
   const set = (patch: Partial<ConnectionFields>, timeStamp: number) => {
-    if (!fields) return;
+    if (!fields || frozen) return;
     if (patch.auth) setChosenAuth(patch.auth);
     onChange(writeConnectionFields({ ...fields, ...patch }, text), timeStamp);
   };
@@ -145,7 +172,9 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
     );
   }
 
-  const problem = fields && !hiddenDefault ? fieldsProblem(fields) : null;
+  const problem = fields && !frozen && !hiddenDefault ? fieldsProblem(fields) : null;
+  const rawErrorId = `${id}-raw-error`;
+  const rawError = frozen ? parseError : null;
   return (
     <div className="conn-editor" data-testid="connection-editor" aria-describedby={describedBy}>
       {hiddenDefault && (
@@ -154,27 +183,27 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
         </MessageBar>
       )}
       {fields ? (
-        <div className="conn-editor__grid">
+        <fieldset className="conn-editor__grid" disabled={frozen} aria-label="Connection fields">
           <label htmlFor={`${id}-server`}>Server</label>
-          <input id={id ? `${id}-server` : undefined} className="input input--mono" spellCheck={false} autoComplete="off" placeholder="host, host\instance or host,port" value={fields.server} onChange={(e) => set({ server: e.target.value }, e.timeStamp)} />
+          <TypedInput id={id ? `${id}-server` : undefined} className="input input--mono" spellCheck={false} autoComplete="off" placeholder="host, host\instance or host,port" value={fields.server} onValue={(v, t) => set({ server: v }, t)} />
           <label htmlFor={`${id}-database`}>Database</label>
-          <input id={`${id}-database`} className="input input--mono" spellCheck={false} autoComplete="off" placeholder="the login's default" value={fields.database} onChange={(e) => set({ database: e.target.value }, e.timeStamp)} />
+          <TypedInput id={`${id}-database`} className="input input--mono" spellCheck={false} autoComplete="off" placeholder="the login's default" value={fields.database} onValue={(v, t) => set({ database: v }, t)} />
           <label htmlFor={`${id}-auth`}>Authentication</label>
           <Select id={`${id}-auth`} value={fields.auth} options={AUTH_OPTIONS} onChange={(e) => set({ auth: e.target.value as AuthMethod }, e.timeStamp)} />
           {fields.auth !== 'windows-integrated' && (
             <>
               <label htmlFor={`${id}-user`}>{fields.auth === 'sql' ? 'Login' : 'Windows account'}</label>
-              <input id={`${id}-user`} className="input input--mono" spellCheck={false} autoComplete="off" placeholder={fields.auth === 'sql' ? 'login name' : 'DOMAIN\\user'} value={fields.user} onChange={(e) => set({ user: e.target.value }, e.timeStamp)} />
+              <TypedInput id={`${id}-user`} className="input input--mono" spellCheck={false} autoComplete="off" placeholder={fields.auth === 'sql' ? 'login name' : 'DOMAIN\\user'} value={fields.user} onValue={(v, t) => set({ user: v }, t)} />
               <label htmlFor={`${id}-password`}>Password</label>
               <div className="input-group">
-                <input
+                <TypedInput
                   id={`${id}-password`}
                   className="input input--mono"
                   type={showPassword ? 'text' : 'password'}
                   spellCheck={false}
                   autoComplete="off"
                   value={fields.password}
-                  onChange={(e) => set({ password: e.target.value }, e.timeStamp)}
+                  onValue={(v, t) => set({ password: v }, t)}
                 />
                 <IconButton appearance="secondary" icon={showPassword ? 'eye-off' : 'eye'} label={showPassword ? 'Hide password' : 'Show password'} aria-pressed={showPassword} onClick={togglePassword} />
               </div>
@@ -189,7 +218,7 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
             disabled={fields.encrypt === 'strict'}
             onChange={(e) => set({ trustServerCertificate: e.target.checked }, e.timeStamp)}
           />
-        </div>
+        </fieldset>
       ) : (
         <MessageBar intent="error" title="Not a connection string yet">
           {parsed.error} Fix it under “Advanced: raw connection string”.
@@ -214,7 +243,7 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
       {resolved && (
         <p className="small conn-editor__resolved">
           Resolves to{' '}
-          <code title={`Template: ${masked(text, fields)}`} data-testid="connection-resolved">
+          <code title={`Template: ${masked(text, fields, parsed.fields !== null)}`} data-testid="connection-resolved">
             {resolved.text}
           </code>
           {resolved.missing.length > 0 && <span className="muted"> (no value yet: {resolved.missing.join(', ')})</span>}
@@ -224,7 +253,7 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
         <summary>Advanced: raw connection string</summary>
         {/* One line, masked like the password it holds, revealed by the same Show password control. */}
         <div className="input-group">
-          <input
+          <TypedInput
             className="input input--mono"
             aria-label="Raw connection string"
             data-testid="raw-connection"
@@ -234,15 +263,22 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
             spellCheck={false}
             autoComplete="off"
             value={text}
-            onChange={(e) => {
+            aria-invalid={rawError ? true : undefined}
+            aria-describedby={rawError ? rawErrorId : undefined}
+            onValue={(v, t) => {
               setChosenAuth(null);
-              onChange(e.target.value, e.timeStamp);
+              onChange(v, t);
             }}
           />
           <IconButton appearance="secondary" icon={showPassword ? 'eye-off' : 'eye'} label={showPassword ? 'Hide raw connection string' : 'Show raw connection string'} aria-pressed={showPassword} onClick={togglePassword} />
         </div>
+        {rawError && (
+          <p id={rawErrorId} className="field__error">
+            {rawError} The fields above show the last string that read correctly until this one does.
+          </p>
+        )}
       </details>
-      <TestConnection params={testParams} disabled={!where || !fields || Boolean(problem)} />
+      <TestConnection params={testParams} disabled={!where || !fields || frozen || Boolean(problem)} />
     </div>
   );
 }

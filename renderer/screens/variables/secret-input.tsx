@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ErrorShape } from '../../../common/errors';
 import { IconButton } from '../../ui/button';
+import { TypedInput } from '../../ui/typed-input';
 
 /** How long a revealed secret stays visible before it is hidden (and dropped from memory) again. */
 const REVEAL_MS = 30_000;
@@ -63,7 +64,7 @@ export function SecretInput({ id, describedBy, invalid, draftValue, hasStoredVal
 
   return (
     <div className="input-group">
-      <input
+      <TypedInput
         id={id}
         className="input input--mono"
         type={visible ? 'text' : 'password'}
@@ -73,10 +74,10 @@ export function SecretInput({ id, describedBy, invalid, draftValue, hasStoredVal
         aria-invalid={invalid || undefined}
         value={value}
         placeholder={hasStoredValue ? `•••••••• ${storedWhere} — type to replace` : 'Not set'}
-        onChange={(e) => {
+        onValue={(typed, timeStamp) => {
           // Typing over a revealed value turns it into an entered value; the revealed copy is dropped.
           if (revealed !== null) setRevealed(null);
-          onChange(e.target.value, e.timeStamp);
+          onChange(typed, timeStamp);
         }}
       />
       <IconButton

@@ -1,5 +1,6 @@
 import type { VariableItem } from '../../../common/contract';
 import { Select } from '../../ui/select';
+import { TypedInput, TypedTextArea } from '../../ui/typed-input';
 
 export interface VariableInputProps {
   item: VariableItem;
@@ -24,12 +25,12 @@ export function VariableInput({ item, id, describedBy, invalid, value, onChange 
     case 'choice':
       return <Select {...common} value={value} placeholder="Choose…" options={(item.choices ?? []).map((c) => ({ value: c, label: c }))} onChange={(e) => onChange(e.target.value, e.timeStamp)} />;
     case 'multiline':
-      return <textarea {...common} className="textarea" rows={3} value={value} spellCheck={false} onChange={(e) => onChange(e.target.value, e.timeStamp)} />;
+      return <TypedTextArea {...common} className="textarea" rows={3} value={value} spellCheck={false} onValue={onChange} />;
     case 'number':
-      return <input {...common} className="input input--mono" type="text" inputMode="decimal" value={value} onChange={(e) => onChange(e.target.value, e.timeStamp)} />;
+      return <TypedInput {...common} className="input input--mono" type="text" inputMode="decimal" value={value} onValue={onChange} />;
     case 'connection-string':
-      return <input {...common} className="input input--mono" type="text" spellCheck={false} autoComplete="off" value={value} onChange={(e) => onChange(e.target.value, e.timeStamp)} />;
+      return <TypedInput {...common} className="input input--mono" type="text" spellCheck={false} autoComplete="off" value={value} onValue={onChange} />;
     default:
-      return <input {...common} className="input" type="text" spellCheck={false} autoComplete="off" value={value} onChange={(e) => onChange(e.target.value, e.timeStamp)} />;
+      return <TypedInput {...common} className="input" type="text" spellCheck={false} autoComplete="off" value={value} onValue={onChange} />;
   }
 }

@@ -107,6 +107,17 @@ describe.skipIf(!keyringAvailable)('connection.test and connection.resolve (serv
     expect(shown.text).toBe(`Server=127.0.0.1,${server.port};Database=CDH_Staging;User Id=${SQL.user};Password=********;Encrypt=True`);
     expect(shown.missing).toEqual([]);
   });
+
+  it('connection.resolve of a string mid-edit (a keyword without "=") still masks a password typed just now', async () => {
+    const typed = 'Typed-Now!9931;x';
+    const shown = await call<{ text: string; missing: string[] }>(svc, 'connection.resolve', {
+      dropId,
+      tenantId,
+      value: `Server=#{SqlServer};User Id=SBRH\\svc;Password=${typed};TrustServerCertificate=True;Applica`,
+    });
+    expect(shown.text).toBe(`Server=127.0.0.1,${server.port};User Id=SBRH\\svc;Password=********`);
+    expect(shown.text).not.toContain('Typed-Now');
+  });
 });
 
 describe('trust.add / trust.list / trust.remove (service, a drop signed by a publisher not trusted yet)', () => {
