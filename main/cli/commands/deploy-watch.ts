@@ -13,6 +13,7 @@ import { exportReport } from '../../report/export-report';
 import { EXIT, type CliContext } from '../cli-types';
 import type { DeployEngine } from './deploy-engine';
 import { printFailure } from '../failure';
+import { operatorSignalCounter } from '../operator-signals';
 import { deploymentPrinter } from './deploy-progress';
 
 /** The exit code of a finished deployment: 0 only for a success, 4 for a release not fully applied. */
@@ -48,14 +49,11 @@ export async function watchDeployment(ctx: CliContext, engine: DeployEngine, beg
   });
   let deploymentId: string | undefined;
   let interrupts = 0;
-  let lastInterrupt = 0;
+  const nextSignal = operatorSignalCounter();
   const onSigint = () => {
-    // conf's atomic writer (when-exit) re-raises the first SIGINT it sees; that echo arrives within
-    // milliseconds and must not count as the operator's second Ctrl+C.
-    const now = Date.now();
-    if (now - lastInterrupt < 300) return;
-    lastInterrupt = now;
-    interrupts++;
+    const n = nextSignal();
+    if (n === 0) return;
+    interrupts = n;
     if (!deploymentId) return;
     try {
       engine.manager.cancel(deploymentId, interrupts === 1 ? 'graceful' : 'immediate');

@@ -3,6 +3,7 @@ import { createKeychainSecretStore } from '../../platform/secret-store';
 import { startWebHost } from '../../web/web-host';
 import { EXIT, type CliCommand } from '../cli-types';
 import { printFailure } from '../failure';
+import { operatorSignalCounter } from '../operator-signals';
 
 /** `drop-runner serve`: the browser host — the UI and the engine on 127.0.0.1 with a per-launch token. */
 export const serveCommand: CliCommand = {
@@ -34,17 +35,13 @@ export const serveCommand: CliCommand = {
     const host = await startWebHost({ service, dataDir: ctx.dataDir, port });
     ctx.stdout(`Drop Runner browser host listening. Open this URL in a browser on this machine:\n${host.url}\n`);
     await new Promise<void>((resolve) => {
-      let stoppingSince = 0;
+      const nextSignal = operatorSignalCounter();
       const onSignal = () => {
-        if (stoppingSince === 0) {
-          stoppingSince = Date.now();
-          resolve();
-          return;
-        }
-        // conf's atomic writer (when-exit) re-raises the first signal at once: that echo must not end the
-        // process before an open in progress is stopped and its temp folder removed. A second signal from
-        // the operator, later, ends it at once.
-        if (Date.now() - stoppingSince > 300) process.exit(130);
+        // The first stops the host; an echo of it must not end the process before an open in progress is
+        // stopped and its temp folder removed; a second signal from the operator ends it at once.
+        const n = nextSignal();
+        if (n === 1) resolve();
+        else if (n > 1) process.exit(130);
       };
       // Kept for the whole shutdown (not `once`), so the echo finds a listener instead of the default action.
       process.on('SIGINT', onSignal);
