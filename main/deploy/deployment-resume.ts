@@ -6,7 +6,7 @@
  * answer is required, journaled, and given to that step (or ends the deployment as aborted).
  */
 import { AppError } from '../../common/errors';
-import type { JournalEvent } from '../../common/journal-events';
+import type { JournalEvent, RestorePoint } from '../../common/journal-events';
 import { finishedStepIds, foldJournal, unfinishedStepId } from '../../common/journal-fold';
 import { JournalWriter, readJournal } from '../journal/journal-file';
 import type { FailurePolicy } from './decision-bridge';
@@ -106,6 +106,7 @@ export async function resumeDeployment(ctx: ManagerContext, deploymentId: string
       attempts,
       journalState: foldJournal([...events, interrupted, restarted, preflightEvent, ...(choiceEvent ? [choiceEvent] : [])]),
       skipUnsupported: record.skipUnsupported,
+      earlierBackups: journaledBackups(events),
       onFailure: opts.onFailure ?? { kind: 'ask' },
       confirmManualChecks: opts.confirmManualChecks ?? false,
       ...(cut && answer && answer.choice !== 'abort'
@@ -154,4 +155,11 @@ function abortOnResume(
   journal.close();
   args.lock.release();
   ctx.emit('deployment-state', { deploymentId, state: 'aborted' });
+}
+
+/** The backups before change (taken or skipped) the journal holds, so the resumed run does not take them again. */
+function journaledBackups(events: readonly JournalEvent[]): RestorePoint[] {
+  const out: RestorePoint[] = [];
+  for (const e of events) if (e.type === 'artifact' && e.artifact.kind === 'backup' && e.artifact.restore?.database) out.push(e.artifact.restore);
+  return out;
 }

@@ -32,6 +32,7 @@ export interface LaunchArgs {
   onFailure: FailurePolicy;
   confirmManualChecks: boolean;
   resumeScript?: RunSpec['resumeScript'];
+  earlierBackups?: RunSpec['earlierBackups'];
 }
 
 /** Starts the runner for a prepared deployment and tracks it until it ends. */
@@ -74,6 +75,7 @@ export function launchRun(ctx: ManagerContext, args: LaunchArgs): ActiveRun {
         graceful,
         immediate,
         ...(args.resumeScript ? { resumeScript: args.resumeScript } : {}),
+        ...(args.earlierBackups ? { earlierBackups: args.earlierBackups } : {}),
         hooks: {
           append,
           // The waiting state is set where the operator is asked (with the decision's kind); the runner only says when work goes on.

@@ -46,6 +46,8 @@ export interface RunSpec {
   hooks: RunHooks;
   /** A resume's answer for a script the crash left part-way; given to that step's first attempt in this session only. */
   resumeScript?: { stepId: string } & NonNullable<StepContext['resumeScript']>;
+  /** Backups before change journaled by earlier sessions of this deployment (a resume); see StepContext. */
+  earlierBackups?: StepContext['earlierBackups'];
 }
 
 type Stop = 'failed' | 'aborted' | 'cancelled';
@@ -188,6 +190,7 @@ async function runOneStep(spec: RunSpec, step: DropStep, mode: StepMode): Promis
           },
           setOutputVariable: (name, value, sensitive) => inputs.addOutput(name, value, sensitive),
           ...resumeScriptFor(spec, step.id, attempt === firstAttemptHere),
+          ...(spec.earlierBackups?.length ? { earlierBackups: spec.earlierBackups } : {}),
         },
       );
       result = await executor.run(ctx);

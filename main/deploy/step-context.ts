@@ -24,7 +24,7 @@ export async function buildStepContext(
   tools: StepTools,
   emit: (event: JournalEventInput) => void,
   signals: StepSignals = quietSignals(),
-  extra: Partial<Pick<StepContext, 'deploymentId' | 'confirm' | 'setOutputVariable' | 'resumeScript'>> = {},
+  extra: Partial<Pick<StepContext, 'deploymentId' | 'confirm' | 'setOutputVariable' | 'resumeScript' | 'earlierBackups'>> = {},
 ): Promise<StepContext> {
   const values = inputs.evaluatedValues();
   const sensitiveNames = new Set(inputs.dictionary.list().filter((e) => e.sensitive).map((e) => e.name.toLowerCase()));

@@ -5,7 +5,7 @@
  */
 import type { DryRunItem } from '../../common/contract';
 import type { DropStep, StepType } from '../../common/drop-model';
-import type { JournalEventInput, PreflightCheck } from '../../common/journal-events';
+import type { JournalEventInput, PreflightCheck, RestorePoint } from '../../common/journal-events';
 import type { Redactor } from '../variables/redactor';
 
 /** The operator's answer to a manual check (or to any confirmation a step asks for). */
@@ -58,6 +58,12 @@ export interface StepContext {
    * part-way (main/deploy/interrupted-script.ts). Only the sql-scripts executor reads it.
    */
   resumeScript?: { script: string; choice: 'continue' | 'rerun' | 'skip'; appliedBatches: number; reason?: string };
+  /**
+   * Backups before change (taken, or skipped: no `disk`) that an earlier session of this deployment
+   * journaled. After a resume in a new process a database is not backed up again: that copy would
+   * already hold the earlier steps' changes, and the back-out plan must point at the first one.
+   */
+  earlierBackups?: readonly RestorePoint[];
 }
 
 /** An executor's dry-run answer, shown in the plan and in the change request. */

@@ -5,7 +5,7 @@
  * concern. A failed or unverifiable backup never lets the step's own work start: the operator retries
  * it, skips it with a reason (journaled, so the report shows it), or aborts.
  */
-import type { PreflightCheck } from '../../../common/journal-events';
+import type { PreflightCheck, RestorePoint } from '../../../common/journal-events';
 import { AppError, toErrorShape } from '../../../common/errors';
 import { BackupFailure, backupAndVerify, backupFileName, readBackupEnvironment, restoreStatements, sameVolume, serverPath, verifyStatement, type BackupEnvironment } from '../../sql/backup';
 import { openSqlSession, type SqlSession } from '../../sql/connect';
@@ -58,6 +58,16 @@ async function readTarget(ctx: StepContext, session: SqlSession, connection: Sql
   const database = await currentDatabase(session, connection);
   const env = await readBackupEnvironment(session, database);
   return { connection, database, folder: configuredFolder(ctx) ?? env.defaultPath, env };
+}
+
+/** The server as a restore point names it (host, instance or port; no database). */
+function serverText(connection: SqlConnectionSettings): string {
+  return describeSqlTarget(connection).split(' (')[0]!;
+}
+
+/** A backup (or a skipped one) of this database that an earlier session of the deployment journaled. */
+function journaled(earlier: readonly RestorePoint[] | undefined, server: string, database: string): RestorePoint | undefined {
+  return earlier?.find((p) => p.database?.toLowerCase() === database.toLowerCase() && (p.server === undefined || p.server.toLowerCase() === server.toLowerCase()));
 }
 
 function ledgerKey(deploymentId: string, connection: SqlConnectionSettings, database: string): string {
@@ -180,12 +190,15 @@ async function ensureBackup(ctx: StepContext, deploymentId: string, ledger: Back
     let failure: string;
     let session: SqlSession | undefined;
     let skipKey: string | undefined;
+    let skipTarget: RestorePoint | undefined;
     try {
       session = await openSqlSession(connection);
       const t = await readTarget(ctx, session, connection);
       const key = ledgerKey(deploymentId, connection, t.database);
       skipKey = key;
-      const earlier = ledger.get(key);
+      const server = serverText(connection);
+      skipTarget = { server, database: t.database };
+      const earlier = ledger.get(key) ?? journaled(ctx.earlierBackups, server, t.database);
       if (earlier) {
         const said = earlier.disk ? `${t.database} was already backed up in this deployment (${earlier.disk}); no second backup.` : `${t.database}: the backup was skipped earlier in this deployment; not taken now either (it would hold earlier steps' changes).`;
         ctx.emit({ type: 'log', stepId, level: 'info', source: 'backup', message: redact(said) });
@@ -203,7 +216,7 @@ async function ensureBackup(ctx: StepContext, deploymentId: string, ledger: Back
         stats: STATS,
         onMessage: (m) => ctx.emit({ type: 'log', stepId, level: 'info', source: 'backup', message: redact(m.message) }),
       });
-      const record = { server: describeSqlTarget(connection).split(' (')[0]!, database: t.database, disk, ...(result.bytes !== null ? { bytes: result.bytes } : {}), verified: result.verified };
+      const record = { server, database: t.database, disk, ...(result.bytes !== null ? { bytes: result.bytes } : {}), verified: result.verified };
       ledger.set(key, record);
       ctx.emit({
         type: 'artifact',
@@ -230,9 +243,9 @@ async function ensureBackup(ctx: StepContext, deploymentId: string, ledger: Back
     const answer = await ctx.confirm({ instructions: `The backup before this step failed, so nothing has been changed: ${text}. Confirm to retry the backup; skip to run the step WITHOUT a backup (give the reason); or abort the deployment.` });
     if (answer.answer === 'abort') return { outcome: 'cancelled', abort: true, by: answer.by };
     if (answer.answer === 'skip') {
-      if (skipKey) ledger.set(skipKey, { database: skipKey.split('|').at(-1)! });
+      if (skipKey && skipTarget) ledger.set(skipKey, skipTarget);
       ctx.emit({ type: 'warning', stepId, message: redact(`The backup before change was skipped by ${answer.by}: ${answer.reason}`) });
-      ctx.emit({ type: 'artifact', stepId, artifact: { kind: 'backup', name: '(no backup)', action: 'skipped', detail: redact(`Skipped by ${answer.by} after "${text}": ${answer.reason}`) } });
+      ctx.emit({ type: 'artifact', stepId, artifact: { kind: 'backup', name: '(no backup)', action: 'skipped', detail: redact(`Skipped by ${answer.by} after "${text}": ${answer.reason}`), ...(skipTarget ? { restore: { server: redact(skipTarget.server!), database: skipTarget.database! } } : {}) } });
       return 'ok';
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Which databases this process has already backed up in which deployment, so a second step on the
- * same database (or a retry of the step) does not take a second backup. In memory on purpose: a
- * resumed deployment in a new process backs up again, which is safe (a newer COPY_ONLY file).
+ * same database (or a retry of the step) does not take a second backup. A resumed deployment in a new
+ * process starts with an empty ledger and reads the journal's backups instead (StepContext.earlierBackups).
  */
 import type { RestorePoint } from '../../../common/journal-events';
 

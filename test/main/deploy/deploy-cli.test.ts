@@ -212,6 +212,7 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
 
   it('a deployment killed (SIGKILL) in the middle of a script step is interrupted; resume completes it without applying any script twice', async () => {
     double.server.addResponder({ batch: /CREATE TABLE cdh\.LabResult/i, times: 1, respond: { delayMs: 60_000 } });
+    const backupsBefore = double.server.backups.operations.length;
     const first = spawnCli(deployArgs());
     await double.server.waitForRecord((r) => r.kind === 'batch' && /CREATE TABLE cdh\.LabResult/i.test(r.text), 60_000);
     const id = deploymentIdIn(first.output())!;
@@ -245,6 +246,12 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     expect(scriptInserts()).toEqual(['001_create_schema.sql', '002_tables.sql', '003_seed_reference.sql']);
     expect(double.server.recordsOf('batch').filter((b) => /CREATE TABLE \[cdh\]\.FeedBatch/i.test(b.text))).toHaveLength(1);
     expect(existsSync(path.join(dataDir, 'deployments', '.lock'))).toBe(false);
+    // One backup across both processes: the resumed attempt finds the first one in the journal. A second
+    // would already hold the first scripts' changes, and the back-out plan must name the one from before.
+    expect(double.server.backups.operations.slice(backupsBefore).filter((o) => o.kind === 'backup').map((o) => o.database)).toEqual(['CDH_Staging']);
+    const events = journalOf(dataDir, id);
+    expect(events.filter((e) => e.type === 'artifact' && e.artifact.kind === 'backup')).toHaveLength(1);
+    expect(events.some((e) => e.type === 'log' && e.stepId === 'staging-db' && e.message.startsWith('CDH_Staging was already backed up in this deployment'))).toBe(true);
 
     const again = await cli(['resume', id]);
     expect(again.code).toBe(2);
