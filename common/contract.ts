@@ -385,7 +385,15 @@ export interface PendingDecision {
   error: ErrorShape;
   /** 'confirm': a manual check waits for the operator (answer confirm / skip / abort); absent or 'failure': a failed step (retry / skip / abort). */
   kind?: 'failure' | 'confirm';
+  /**
+   * What a 'confirm' asks: a manual check (absent), or a backup before change that failed ('backup-failed':
+   * confirm retries the backup, skip runs the step WITHOUT a backup, abort stops before any change).
+   */
+  about?: ConfirmAbout;
 }
+
+/** The kinds of question a 'confirm' decision can be (see PendingDecision.about). */
+export type ConfirmAbout = 'manual-check' | 'backup-failed';
 
 export const eventSchemas = {
   /** One new journal event of a running deployment (already redacted). */
@@ -395,7 +403,7 @@ export const eventSchemas = {
     deploymentId: z.string(),
     state: z.enum(['running', 'awaiting-decision', 'succeeded', 'completed-with-skips', 'failed', 'aborted', 'cancelled', 'interrupted']),
     pendingDecision: z
-      .object({ stepId: z.string(), error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough(), kind: z.enum(['failure', 'confirm']).optional() })
+      .object({ stepId: z.string(), error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough(), kind: z.enum(['failure', 'confirm']).optional(), about: z.enum(['manual-check', 'backup-failed']).optional() })
       .optional(),
   }),
   /** The application menu asked the UI to do something (Electron only). */

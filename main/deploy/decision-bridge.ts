@@ -85,12 +85,18 @@ export function operatorHooks(args: OperatorHookArgs): Pick<RunHooks, 'decide' |
       if (got.decision === 'confirm') return { decision: 'retry', by: got.by };
       return { decision: got.decision, ...(got.reason ? { reason: got.reason } : {}), by: got.by };
     },
-    confirm: async (stepId, instructions): Promise<ConfirmAnswer> => {
+    confirm: async (stepId, instructions, about = 'manual-check'): Promise<ConfirmAnswer> => {
+      // Checks confirmed before the run (--yes) cover manual checks; a failed backup is retried up to the step's limit.
       if (args.confirmManualChecks) return { answer: 'confirmed', by: args.operator, inAdvance: true };
+      const message = args.redactor.redact(instructions);
       const got = await waitForOperator({
         stepId,
         kind: 'confirm',
-        error: { code: 'MANUAL_CHECK', message: args.redactor.redact(instructions), hint: 'Do what the instruction says, then confirm. Or skip it with a reason, or abort the deployment.' },
+        about,
+        error:
+          about === 'backup-failed'
+            ? { code: 'BACKUP_FAILED', message, hint: 'Fix the cause (folder, permission, space) and retry the backup; or skip the backup with a reason, and the step runs WITHOUT one; or abort: nothing has been changed.' }
+            : { code: 'MANUAL_CHECK', message, hint: 'Do what the instruction says, then confirm. Or skip it with a reason, or abort the deployment.' },
       });
       setState('running');
       if (got.decision === 'skip') return { answer: 'skip', reason: got.reason ?? '', by: got.by };
@@ -118,6 +124,8 @@ export function answerDecision(
     throw new AppError('DEPLOY_NO_DECISION_PENDING', `Deployment ${deploymentId} is not waiting for a decision on step ${stepId}.`, 'Refresh the Run screen: the decision may have been made already.', { deploymentId, stepId });
   }
   if (decision === 'skip' && !(reason ?? '').trim()) throw new AppError('DEPLOY_SKIP_REASON_REQUIRED', 'A skip needs a reason; it is recorded in the report.', 'Say why the step can be skipped (e.g. "done by hand by the DBA, change CHG-1182").', { stepId });
+  // Retrying a failed backup is what its 'confirm' means; a manual check has nothing to retry.
+  if (pending.kind === 'confirm' && pending.about === 'backup-failed' && decision === 'retry') decision = 'confirm';
   if (pending.kind === 'confirm' && decision === 'retry') throw new AppError('DEPLOY_DECISION_INVALID', `Step ${stepId} is a manual check: confirm it, skip it with a reason, or abort.`, 'Use confirm, skip or abort.', { stepId });
   if (pending.kind === 'failure' && decision === 'confirm') throw new AppError('DEPLOY_DECISION_INVALID', `Step ${stepId} failed: retry it, skip it with a reason, or abort.`, 'Use retry, skip or abort.', { stepId });
   run.answer(decision, reason?.trim() || undefined, by?.trim() || run.operator);

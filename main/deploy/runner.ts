@@ -4,7 +4,7 @@
  * after the current batch (graceful) or interrupts it (immediate). Steps already finished in an
  * earlier session of the same deployment (a resume) are passed over.
  */
-import type { PendingDecision } from '../../common/contract';
+import type { ConfirmAbout, PendingDecision } from '../../common/contract';
 import type { DropStep } from '../../common/drop-model';
 import { AppError, toErrorShape, type ErrorShape } from '../../common/errors';
 import type { DeploymentOutcome, JournalEvent, JournalEventInput } from '../../common/journal-events';
@@ -22,7 +22,7 @@ export interface RunHooks {
   /** Journals an event and shows it; returns it as written. */
   append(input: JournalEventInput): JournalEvent;
   decide(pending: PendingDecision): Promise<DecisionAnswer>;
-  confirm(stepId: string, instructions: string): Promise<ConfirmAnswer>;
+  confirm(stepId: string, instructions: string, about?: ConfirmAbout): Promise<ConfirmAnswer>;
   onState(state: 'running' | 'awaiting-decision', pending?: PendingDecision): void;
 }
 
@@ -184,8 +184,8 @@ async function runOneStep(spec: RunSpec, step: DropStep, mode: StepMode): Promis
         { graceful: mode.graceful, immediate: spec.immediate.signal },
         {
           deploymentId: spec.deploymentId,
-          confirm: async ({ instructions }) => {
-            const answer = await unlessCancelled(hooks.confirm(step.id, instructions), mode.graceful);
+          confirm: async ({ instructions, about }) => {
+            const answer = await unlessCancelled(hooks.confirm(step.id, instructions, about), mode.graceful);
             return answer ?? { answer: 'abort', by: 'cancel' };
           },
           setOutputVariable: (name, value, sensitive) => inputs.addOutput(name, value, sensitive),

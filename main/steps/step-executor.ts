@@ -3,7 +3,7 @@
  * step type only; the runner owns ordering, the journal, decisions and cancel. Plan and preflight use
  * the same context as a run, without a deployment id, so a dry run sees exactly what the run will.
  */
-import type { DryRunItem } from '../../common/contract';
+import type { ConfirmAbout, DryRunItem } from '../../common/contract';
 import type { DropStep, StepType } from '../../common/drop-model';
 import type { JournalEventInput, PreflightCheck, RestorePoint } from '../../common/journal-events';
 import type { Redactor } from '../variables/redactor';
@@ -50,7 +50,7 @@ export interface StepContext {
   signals: StepSignals;
   tools: StepTools;
   /** Asks the operator to confirm an instruction (manual checks); absent in plan/preflight. */
-  confirm?(request: { instructions: string }): Promise<ConfirmAnswer>;
+  confirm?(request: { instructions: string; about?: ConfirmAbout }): Promise<ConfirmAnswer>;
   /** Publishes an output variable for later steps (`Octopus.Action[<step>].Output.<name>`). */
   setOutputVariable?(name: string, value: string, sensitive: boolean): void;
   /**

@@ -161,6 +161,33 @@ test.describe(`honest outcomes on the ${HOST.kind} host: skip, abort, Home, repo
     await screenshotScreen(page, 'honest-home');
   });
 
+  test('a failed backup before change is its own question: retry the backup, run without one (with a reason), or abort', async ({ page: browserPage }) => {
+    const page = await host.page(browserPage);
+    double.server.backups.scenario.failBackup = { error: 3201 };
+    await startFromPreflight(page, host, dropId, false);
+    await confirmManualCheck(page, 'Confirm the interface engine is paused');
+    const backup = page.getByRole('alertdialog', { name: `The backup before "${STAGING}" failed` });
+    await expect(backup).toBeVisible({ timeout: 60_000 });
+    await expect(backup.getByTestId('error-code').or(backup.locator('.error-code')).first()).toHaveText('BACKUP_FAILED');
+    await expect(backup).toContainText('Cannot open backup device');
+    await expect(backup.getByTestId('decision-backup')).toContainText('No script of this step has run');
+    await expect(backup.getByRole('button', { name: 'Done — continue' })).toHaveCount(0);
+    await backup.getByRole('button', { name: 'Run without a backup…' }).click();
+    await expect(backup.getByLabel('Why may this step run without a backup?')).toBeVisible();
+    await expect(backup.getByRole('button', { name: 'Run the step without a backup' })).toBeDisabled();
+    await screenshotScreen(page, 'honest-backup-failed-dialog');
+    await backup.getByRole('button', { name: 'Back', exact: true }).click();
+    await backup.getByRole('button', { name: 'Retry the backup' }).click();
+    // The retried backup works; then the step itself fails as in the other tests, as a step failure.
+    const failure = page.getByRole('alertdialog', { name: `"${STAGING}" failed` });
+    await expect(failure).toBeVisible({ timeout: 60_000 });
+    expect(double.server.backups.operations.filter((o) => o.kind === 'backup').slice(-2).map((o) => o.ok)).toEqual([false, true]);
+    await failure.getByRole('button', { name: 'Abort…' }).click();
+    await failure.getByRole('button', { name: 'Abort the deployment' }).click();
+    await confirmManualCheck(page, RESUME_ENGINE);
+    await expect(page.locator('.screen__actions').getByText('Aborted', { exact: true })).toBeVisible({ timeout: 90_000 });
+  });
+
   test('the tab notices at once when the browser host stops', async ({ page: browserPage }) => {
     test.skip(HOST.kind !== 'browser', 'Only the browser host can stop under an open tab; the Electron window closes with its engine.');
     const page = await host.page(browserPage);

@@ -41,12 +41,12 @@ export function askAtManualChecks(ctx: Pick<CliContext, 'stdin' | 'stderr'>, man
     }
     if (!('state' in payload) || payload.state !== 'awaiting-decision' || payload.pendingDecision?.kind !== 'confirm') return;
     const { deploymentId } = payload;
-    const { stepId, error } = payload.pendingDecision;
+    const { stepId, error, about } = payload.pendingDecision;
     const key = `${deploymentId}/${stepId}/${asked.size}`;
     if (asked.has(key)) return;
     asked.add(key);
     waiting = { deploymentId, stepId };
-    void ask(ctx, stepNames.get(stepId) ?? stepId, error.message).then(({ decision, reason }) => {
+    void ask(ctx, stepNames.get(stepId) ?? stepId, error.message, about === 'backup-failed' ? BACKUP_WORDS : CHECK_WORDS).then(({ decision, reason }) => {
       if (waiting?.stepId !== stepId) return;
       waiting = null;
       try {
@@ -62,20 +62,43 @@ export function askAtManualChecks(ctx: Pick<CliContext, 'stdin' | 'stderr'>, man
   };
 }
 
-async function ask(ctx: Pick<CliContext, 'stdin' | 'stderr'>, stepName: string, instructions: string): Promise<{ decision: 'confirm' | 'skip' | 'abort'; reason?: string }> {
-  ctx.stderr(`\n── Manual check: ${stepName} ──\n${instructions.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+/** What the terminal says for each kind of 'confirm': a manual check, or a backup before change that failed. */
+interface AskWords {
+  heading: string;
+  prompt: string;
+  confirmKeys: readonly string[];
+  skipQuestion: string;
+  again: string;
+}
+const CHECK_WORDS: AskWords = {
+  heading: 'Manual check',
+  prompt: 'Done? [c]onfirm, [s]kip with a reason, [a]bort the deployment: ',
+  confirmKeys: ['c', 'confirm', 'y', 'yes'],
+  skipQuestion: 'Why is it skipped (goes into the report)? ',
+  again: 'Answer c, s or a.',
+};
+const BACKUP_WORDS: AskWords = {
+  heading: 'The backup before change failed',
+  prompt: '[r]etry the backup, [s]kip it with a reason (the step runs WITHOUT a backup), [a]bort the deployment: ',
+  confirmKeys: ['r', 'retry'],
+  skipQuestion: 'Why may the step run without a backup (goes into the report)? ',
+  again: 'Answer r, s or a.',
+};
+
+async function ask(ctx: Pick<CliContext, 'stdin' | 'stderr'>, stepName: string, instructions: string, words: AskWords): Promise<{ decision: 'confirm' | 'skip' | 'abort'; reason?: string }> {
+  ctx.stderr(`\n── ${words.heading}: ${stepName} ──\n${instructions.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
   for (;;) {
-    const answer = await promptLine(ctx.stdin, ctx.stderr, 'Done? [c]onfirm, [s]kip with a reason, [a]bort the deployment: ');
+    const answer = await promptLine(ctx.stdin, ctx.stderr, words.prompt);
     if (answer === null) return { decision: 'abort' };
     const a = answer.trim().toLowerCase();
-    if (a === 'c' || a === 'confirm' || a === 'y' || a === 'yes') return { decision: 'confirm' };
+    if (words.confirmKeys.includes(a)) return { decision: 'confirm' };
     if (a === 'a' || a === 'abort') return { decision: 'abort' };
     if (a === 's' || a === 'skip') {
-      const reason = (await promptLine(ctx.stdin, ctx.stderr, 'Why is it skipped (goes into the report)? ')) ?? '';
+      const reason = (await promptLine(ctx.stdin, ctx.stderr, words.skipQuestion)) ?? '';
       if (reason.trim()) return { decision: 'skip', reason: reason.trim() };
       ctx.stderr('A skip needs a reason.\n');
       continue;
     }
-    ctx.stderr('Answer c, s or a.\n');
+    ctx.stderr(`${words.again}\n`);
   }
 }

@@ -240,7 +240,7 @@ async function ensureBackup(ctx: StepContext, deploymentId: string, ledger: Back
     ctx.emit({ type: 'log', stepId, level: 'error', source: 'backup', message: `The backup before change failed: ${text}` });
     const hint = 'Fix the cause (folder, permission, space) and retry, or skip the backup with a reason, or abort. No script has run.';
     if (!ctx.confirm || attempt > MAX_CONFIRMED_RETRIES) throw new AppError('BACKUP_FAILED', `The backup before step ${stepId} failed, so the step did not start: ${text}`, hint, { stepId });
-    const answer = await ctx.confirm({ instructions: `The backup before this step failed, so nothing has been changed: ${text}. Confirm to retry the backup; skip to run the step WITHOUT a backup (give the reason); or abort the deployment.` });
+    const answer = await ctx.confirm({ about: 'backup-failed', instructions: `The backup before this step failed, so nothing has been changed: ${text}. Retry the backup; skip it to run the step WITHOUT a backup (give the reason); or abort the deployment.` });
     if (answer.answer === 'abort') return { outcome: 'cancelled', abort: true, by: answer.by };
     if (answer.answer === 'skip') {
       if (skipKey && skipTarget) ledger.set(skipKey, skipTarget);

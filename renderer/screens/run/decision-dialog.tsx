@@ -34,7 +34,9 @@ export function DecisionDialog({
   const [mode, setMode] = useState<'choose' | 'skip' | 'abort'>('choose');
   const [reason, setReason] = useState('');
 
-  const manual = pending.kind === 'confirm';
+  // A 'confirm' is either a manual check or a failed backup before change (retry the backup / run without one / abort).
+  const backup = pending.kind === 'confirm' && pending.about === 'backup-failed';
+  const manual = pending.kind === 'confirm' && !backup;
   const send = async (decision: 'retry' | 'skip' | 'abort' | 'confirm') => {
     await decide.run({ deploymentId, stepId: pending.stepId, decision, ...(decision === 'skip' ? { reason: reason.trim() } : {}) });
   };
@@ -43,7 +45,7 @@ export function DecisionDialog({
     <Dialog
       open
       modalType="alert"
-      title={manual ? `Manual check: "${stepName}"` : `"${stepName}" failed`}
+      title={backup ? `The backup before "${stepName}" failed` : manual ? `Manual check: "${stepName}"` : `"${stepName}" failed`}
       onClose={onHide}
       dismissible={!decide.busy}
       actions={
@@ -53,8 +55,12 @@ export function DecisionDialog({
             <Button appearance="danger" onClick={() => setMode('abort')}>
               Abort…
             </Button>
-            <Button onClick={() => setMode('skip')}>Skip…</Button>
-            {manual ? (
+            <Button onClick={() => setMode('skip')}>{backup ? 'Run without a backup…' : 'Skip…'}</Button>
+            {backup ? (
+              <Button appearance="primary" icon="refresh" disabled={decide.busy} onClick={() => void send('confirm')} data-autofocus>
+                {decide.busy ? 'Retrying…' : 'Retry the backup'}
+              </Button>
+            ) : manual ? (
               <Button appearance="primary" icon="check" disabled={decide.busy} onClick={() => void send('confirm')} data-autofocus>
                 {decide.busy ? 'Confirming…' : 'Done — continue'}
               </Button>
@@ -70,7 +76,7 @@ export function DecisionDialog({
               Back
             </Button>
             <Button appearance="primary" disabled={decide.busy || reason.trim() === ''} onClick={() => void send('skip')}>
-              {decide.busy ? 'Skipping…' : 'Skip this step'}
+              {decide.busy ? 'Skipping…' : backup ? 'Run the step without a backup' : 'Skip this step'}
             </Button>
           </>
         ) : (
@@ -95,13 +101,19 @@ export function DecisionDialog({
           <span className="muted">{pending.error.hint}</span>
         </MessageBar>
       )}
-      {!manual && step && step.attempt > 0 && (
+      {backup && mode === 'choose' && (
+        <p className="small" data-testid="decision-backup">
+          No script of this step has run. Retry once the cause is fixed; running without a backup needs a reason and leaves the back-out plan without a restore point for this
+          database.
+        </p>
+      )}
+      {!manual && !backup && step && step.attempt > 0 && (
         <p className="small" data-testid="decision-attempt">
           <strong>Attempt {step.attempt} of this step</strong>
           {step.attempt > 1 ? ` — it failed ${step.errors.length} time${step.errors.length === 1 ? '' : 's'} so far.` : '.'}
         </p>
       )}
-      {!manual && step && step.errors.length > 1 && (
+      {!manual && !backup && step && step.errors.length > 1 && (
         <div className="small" data-testid="decision-previous">
           <strong>Earlier attempts</strong>
           <ul>
@@ -114,8 +126,8 @@ export function DecisionDialog({
           <p className="muted">{whatChanged(step.errors)}</p>
         </div>
       )}
-      {!manual && transactional && <p className="small muted">Transactional: {transactional}. What this step committed before failing stays committed.</p>}
-      {!manual && mode === 'choose' && (
+      {!manual && !backup && transactional && <p className="small muted">Transactional: {transactional}. What this step committed before failing stays committed.</p>}
+      {!manual && !backup && mode === 'choose' && (
         <div className="small" data-testid="decision-hints">
           <strong>What you can do</strong>
           <ul>
@@ -127,12 +139,13 @@ export function DecisionDialog({
       )}
       {mode === 'choose' && manual && <p>Your confirmation (name and time) goes into the deployment report. Or skip the check with a reason, or abort.</p>}
       {mode === 'skip' && (
-        <Field label="Why is this step skipped?" required hint="Goes into the deployment report for the hospital's IT department.">
+        <Field label={backup ? 'Why may this step run without a backup?' : 'Why is this step skipped?'} required hint="Goes into the deployment report for the hospital's IT department.">
           {(p) => <TextArea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-autofocus />}
         </Field>
       )}
       {mode === 'abort' && <p>Aborting stops here; the remaining steps do not run, except clean-up steps marked to run always (or on failure). The report lists what was not applied.</p>}
-      {mode === 'skip' && !manual && <p className="small muted">The deployment will then end as “completed with skipped steps” — not fully applied — and the report says which step and why.</p>}
+      {mode === 'skip' && backup && <p className="small muted">The step then runs and changes the database with no backup taken by Drop Runner; the report says who decided it and why.</p>}
+      {mode === 'skip' && !manual && !backup && <p className="small muted">The deployment will then end as “completed with skipped steps” — not fully applied — and the report says which step and why.</p>}
       {decide.error && <ErrorBar title="The decision was not accepted" error={decide.error} />}
     </Dialog>
   );

@@ -105,8 +105,14 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
 
       {interactive && state === 'awaiting-decision' && pendingDecision && !showDecision && (
         <MessageBar
-          intent={pendingDecision.kind === 'confirm' ? 'info' : 'error'}
-          title={pendingDecision.kind === 'confirm' ? `"${decisionStep?.name ?? pendingDecision.stepId}" — the deployment waits for your confirmation` : `"${decisionStep?.name ?? pendingDecision.stepId}" failed — the deployment waits for you`}
+          intent={pendingDecision.kind === 'confirm' && pendingDecision.about !== 'backup-failed' ? 'info' : 'error'}
+          title={
+            pendingDecision.about === 'backup-failed'
+              ? `The backup before "${decisionStep?.name ?? pendingDecision.stepId}" failed — nothing changed yet; the deployment waits for you`
+              : pendingDecision.kind === 'confirm'
+                ? `"${decisionStep?.name ?? pendingDecision.stepId}" — the deployment waits for your confirmation`
+                : `"${decisionStep?.name ?? pendingDecision.stepId}" failed — the deployment waits for you`
+          }
           actions={<Button onClick={() => setDecisionHidden(null)}>Decide…</Button>}
         >
           <span>
@@ -129,7 +135,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
             steps={model.steps}
             currentStepId={model.currentStepId}
             decisionStepId={state === 'awaiting-decision' ? pendingDecision?.stepId : undefined}
-            decisionKind={pendingDecision?.kind}
+            decisionKind={pendingDecision?.about === 'backup-failed' ? 'failure' : pendingDecision?.kind}
             now={now}
             onShowLog={(id) => setStepFilter((current) => (current === id ? undefined : id))}
           />

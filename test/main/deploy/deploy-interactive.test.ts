@@ -118,6 +118,28 @@ describe.skipIf(!built || !hasTmux)('deploy at an interactive terminal (tmux)', 
     expect(events.at(-1)).toMatchObject({ type: 'deployment-finished', outcome: 'aborted' });
   }, 180_000);
 
+  it('a failed backup before change is asked as such (retry / run without a backup / abort), not as a manual check', async () => {
+    world.double.server.backups.scenario.failBackup = { error: 3201 };
+    const s = `${socket}-e`;
+    deployInTerminal(s, '--operator', 'Sam Okafor');
+    await until(s, /Done\? \[c\]onfirm/);
+    type(s, 'c');
+    let text = await until(s, /\[r\]etry the backup/);
+    expect(text).toContain('── The backup before change failed: Update the staging database ──');
+    expect(text).toContain('the step runs WITHOUT a backup');
+    // "c" is a manual check's answer, not this one's.
+    type(s, 'c');
+    await until(s, /Answer r, s or a\./);
+    type(s, 'r');
+    await until(s, /resume the ADT[\s\S]*Done\? \[c\]onfirm/);
+    type(s, 'c');
+    text = await until(s, /EXIT=\d+/);
+    expect(text).toContain('EXIT=0');
+    expect(world.double.server.backups.operations.filter((o) => o.kind === 'backup').map((o) => o.ok)).toEqual([false, true]);
+    const events = journalOf(dataDir, onlyDeployment()[0]!);
+    expect(events.some((e) => e.type === 'artifact' && e.artifact.kind === 'backup' && e.artifact.action === 'written and verified')).toBe(true);
+  }, 180_000);
+
   it('Ctrl+C at a manual check stops there instead of waiting for ever', async () => {
     const s = `${socket}-d`;
     deployInTerminal(s, '--operator', 'Sam Okafor');

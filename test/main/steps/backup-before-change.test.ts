@@ -77,7 +77,8 @@ describe('backups before change (sample drop on the double)', () => {
     const { double, world } = await openSampleWorld(opened, 'dr-backup-fail');
     double.server.backups.scenario.failBackup = { error: 3201 };
     const { deploymentId, pending: p } = await startPastManualCheck(world.manager);
-    expect(p).toMatchObject({ stepId: 'staging-db', kind: 'confirm' });
+    // Asked as a failed backup, not as a manual check: the UI and the terminal word it so (skip = run WITHOUT a backup).
+    expect(p).toMatchObject({ stepId: 'staging-db', kind: 'confirm', about: 'backup-failed', error: { code: 'BACKUP_FAILED', hint: expect.stringContaining('WITHOUT') } });
     expect(p.error.message).toContain("Cannot open backup device");
     expect(p.error.message).toContain('3013');
     // Nothing of the step's own work reached the server: no journal table, no script.
@@ -91,20 +92,24 @@ describe('backups before change (sample drop on the double)', () => {
     const summary = await world.manager.wait(deploymentId);
     expect(summary.state).toBe('succeeded');
     const events = journalOf(world.dataDir, deploymentId);
-    expect(artifacts(events, 'backup')).toEqual([expect.objectContaining({ action: 'skipped', detail: expect.stringContaining('ticket 4411') })]);
+    // The skipped backup names its database, so a resume in a new process does not take one half-way either.
+    expect(artifacts(events, 'backup')).toEqual([expect.objectContaining({ action: 'skipped', detail: expect.stringContaining('ticket 4411'), restore: expect.objectContaining({ database: 'CDH_Staging' }) })]);
     expect(double.server.backups.operations.filter((o) => o.kind === 'backup')).toHaveLength(1);
     expect(logs(events, 'transforms').some((l) => l.includes('backup was skipped earlier in this deployment'))).toBe(true);
     expect(events.some((e) => e.type === 'warning' && e.message.includes('ticket 4411'))).toBe(true);
   });
 
-  it('confirm retries the backup: the second attempt writes and verifies, then the scripts run', async () => {
+  it('retry (the same as confirm here) retries the backup: the second attempt writes and verifies, then the scripts run', async () => {
     const { double, world } = await openSampleWorld(opened, 'dr-backup-retry');
     double.server.backups.scenario.failBackup = { error: 3013, osError: 112 };
     const { deploymentId, pending: p } = await startPastManualCheck(world.manager);
     expect(p.error.message).toContain('There is not enough space on the disk');
     const last = nextPending(world.manager);
-    world.manager.decide(deploymentId, 'staging-db', 'confirm', undefined, 'Jana');
-    world.manager.decide(deploymentId, (await last).pending.stepId, 'confirm', undefined, 'Jana');
+    world.manager.decide(deploymentId, 'staging-db', 'retry', undefined, 'Jana');
+    const closing = (await last).pending;
+    // A manual check has nothing to retry: still refused there.
+    expect(() => world.manager.decide(deploymentId, closing.stepId, 'retry', undefined, 'Jana')).toThrow(/manual check/);
+    world.manager.decide(deploymentId, closing.stepId, 'confirm', undefined, 'Jana');
     expect((await world.manager.wait(deploymentId)).state).toBe('succeeded');
     expect(double.server.backups.operations.map((o) => [o.kind, o.ok])).toEqual([['backup', false], ['backup', true], ['verify', true]]);
     const events = journalOf(world.dataDir, deploymentId);
