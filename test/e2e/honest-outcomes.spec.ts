@@ -171,6 +171,7 @@ test.describe(`honest outcomes on the ${HOST.kind} host: skip, abort, Home, repo
     await expect(backup.getByTestId('error-code').or(backup.locator('.error-code')).first()).toHaveText('BACKUP_FAILED');
     await expect(backup).toContainText('Cannot open backup device');
     await expect(backup.getByTestId('decision-backup')).toContainText('No script of this step has run');
+    await expect(page.locator('.run-steps')).toContainText('Backup failed, nothing changed — waiting for your decision');
     await expect(backup.getByRole('button', { name: 'Done — continue' })).toHaveCount(0);
     await backup.getByRole('button', { name: 'Run without a backup…' }).click();
     await expect(backup.getByLabel('Why may this step run without a backup?')).toBeVisible();

@@ -135,7 +135,7 @@ export function RunView({ deploymentId, model, version, state, pendingDecision, 
             steps={model.steps}
             currentStepId={model.currentStepId}
             decisionStepId={state === 'awaiting-decision' ? pendingDecision?.stepId : undefined}
-            decisionKind={pendingDecision?.about === 'backup-failed' ? 'failure' : pendingDecision?.kind}
+            decisionKind={pendingDecision?.about === 'backup-failed' ? 'backup-failed' : pendingDecision?.kind}
             now={now}
             onShowLog={(id) => setStepFilter((current) => (current === id ? undefined : id))}
           />

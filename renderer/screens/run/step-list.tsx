@@ -5,7 +5,7 @@ import { Stepper, type StepperItem } from '../../ui/stepper';
 import { STEP_TYPE_LABELS } from '../overview/overview-model';
 import { stepElapsedMs, type StepState } from './run-model';
 
-type Display = StepState['status'] | 'awaiting-decision' | 'awaiting-confirmation';
+type Display = StepState['status'] | 'awaiting-decision' | 'awaiting-confirmation' | 'awaiting-backup-decision';
 
 const DISPLAY: Record<Display, { icon: IconName; label: string }> = {
   pending: { icon: 'circle', label: 'Waiting' },
@@ -19,6 +19,8 @@ const DISPLAY: Record<Display, { icon: IconName; label: string }> = {
   interrupted: { icon: 'warning', label: 'Interrupted' },
   'awaiting-decision': { icon: 'warning', label: 'Failed — waiting for your decision' },
   'awaiting-confirmation': { icon: 'clock', label: 'Waiting for your confirmation' },
+  // The step has not started changing anything: its backup failed.
+  'awaiting-backup-decision': { icon: 'warning', label: 'Backup failed, nothing changed — waiting for your decision' },
 };
 
 /** The steps as a vertical stepper: status, a progress bar each, elapsed time and the item being worked on. */
@@ -33,12 +35,12 @@ export function StepList({
   steps: StepState[];
   currentStepId?: string;
   decisionStepId?: string;
-  decisionKind?: 'failure' | 'confirm';
+  decisionKind?: 'failure' | 'confirm' | 'backup-failed';
   now: number;
   onShowLog: (stepId: string) => void;
 }) {
   const items: StepperItem[] = steps.map((step) => {
-    const display: Display = step.id === decisionStepId ? (decisionKind === 'confirm' ? 'awaiting-confirmation' : 'awaiting-decision') : step.status;
+    const display: Display = step.id === decisionStepId ? (decisionKind === 'confirm' ? 'awaiting-confirmation' : decisionKind === 'backup-failed' ? 'awaiting-backup-decision' : 'awaiting-decision') : step.status;
     const elapsed = stepElapsedMs(step, now);
     const typeLabel = STEP_TYPE_LABELS[step.type as keyof typeof STEP_TYPE_LABELS] ?? step.type;
     const lastSkip = [...step.decisions].reverse().find((d) => d.decision === 'skip');
@@ -58,7 +60,7 @@ export function StepList({
           <ProgressBar
             label={`${step.name} progress`}
             value={step.status === 'pending' || step.status === 'not-run' ? 0 : step.status === 'running' ? step.percent : step.status === 'succeeded' ? 100 : (step.percent ?? 100)}
-            intent={display === 'failed' || display === 'awaiting-decision' ? 'error' : step.status === 'succeeded' ? 'success' : step.status === 'skipped' || step.status === 'cancelled' || step.status === 'interrupted' ? 'warning' : undefined}
+            intent={display === 'failed' || display === 'awaiting-decision' || display === 'awaiting-backup-decision' ? 'error' : step.status === 'succeeded' ? 'success' : step.status === 'skipped' || step.status === 'cancelled' || step.status === 'interrupted' ? 'warning' : undefined}
           />
           <div className="stepper__meta">
             <span className="stepper__item-text">
