@@ -55,7 +55,13 @@ if (existsSync('test-results/vitest.json')) {
   // A file that fails to load has no test results; count it so it cannot pass silently.
   const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
   totals.failed += brokenFiles;
-  lines.push(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped${brokenFiles ? `, ${brokenFiles} files failed to load` : ''} (${vitest.seconds} s)`);
+  // Tests a crashed worker never ran (a file's count minus what it reported) and a non-zero exit with no
+  // failed test (an unhandled error, a worker that died) are failures too, never a silent pass.
+  const neverRan = Math.max(0, (r.numTotalTests ?? 0) - r.numPassedTests - r.numFailedTests - r.numPendingTests - (r.numTodoTests ?? 0));
+  const crashed = !vitest.ok && r.numFailedTests === 0 && brokenFiles === 0 && neverRan === 0 ? 1 : 0;
+  totals.failed += neverRan + crashed;
+  const notes = [brokenFiles ? `${brokenFiles} files failed to load` : '', neverRan ? `${neverRan} never ran (a worker crashed)` : '', crashed ? 'vitest exited non-zero (unhandled error)' : ''].filter(Boolean);
+  lines.push(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped${notes.length ? `, ${notes.join(', ')}` : ''} (${vitest.seconds} s)`);
 } else {
   totals.failed += 1;
   lines.push('vitest: no results file (the run crashed)');

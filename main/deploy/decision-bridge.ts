@@ -61,6 +61,8 @@ export interface OperatorHookArgs {
   setState(state: DecisionSlot['state'], pending?: PendingDecisionView): void;
   onFailure: FailurePolicy;
   confirmManualChecks: boolean;
+  /** Nobody can answer during the run (see StartOptions.unattended). */
+  unattended: boolean;
   operator: string;
   redactor: Redactor;
 }
@@ -86,8 +88,10 @@ export function operatorHooks(args: OperatorHookArgs): Pick<RunHooks, 'decide' |
       return { decision: got.decision, ...(got.reason ? { reason: got.reason } : {}), by: got.by };
     },
     confirm: async (stepId, instructions, about = 'manual-check'): Promise<ConfirmAnswer> => {
-      // Checks confirmed before the run (--yes) cover manual checks; a failed backup is retried up to the step's limit.
-      if (args.confirmManualChecks) return { answer: 'confirmed', by: args.operator, inAdvance: true };
+      // --yes confirms manual checks before the run; it says nothing about a backup that failed.
+      if (about === 'manual-check' && args.confirmManualChecks) return { answer: 'confirmed', by: args.operator, inAdvance: true };
+      // Nobody to ask: the question is not left waiting for ever. The step fails, and the failure policy decides.
+      if (args.unattended) return { answer: 'unanswered', why: about === 'backup-failed' ? 'nobody can answer at this terminal (no TTY, or --yes)' : 'the check was not confirmed (no TTY and no --yes)' };
       const message = args.redactor.redact(instructions);
       const got = await waitForOperator({
         stepId,

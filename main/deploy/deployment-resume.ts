@@ -30,6 +30,12 @@ export interface ResumeOptions {
   onInterrupted?: InterruptedScriptAnswer;
   onFailure?: FailurePolicy;
   confirmManualChecks?: boolean;
+  /**
+   * Nobody can answer a question during the run (a CLI without a terminal, or --yes): a failed backup is
+   * then the step's failure (the failure policy decides) and an unconfirmed manual check fails, instead
+   * of the run waiting for an answer that cannot come.
+   */
+  unattended?: boolean;
 }
 
 /** The journal of a deployment that can be resumed now; the refusal (not found, still running, finished…) otherwise. */
@@ -72,14 +78,16 @@ export async function resumeDeployment(ctx: ManagerContext, deploymentId: string
     const next = drop.steps.find((s) => !done.has(s.id));
     const journal = JournalWriter.open(path, inputs.redactor);
     const lastSeq = journal.lastSeq;
-    const stepId = unfinished ?? next?.id;
-    const interrupted = journal.append({
-      type: 'interrupted',
-      detectedAt: new Date().toISOString(),
-      lastSeq,
-      ...(stepId ? { stepId } : {}),
-      note: stepId ? `The deployment stopped without finishing (process ended or machine lost power) during or before step ${stepId}; resumed from that step.` : 'The deployment stopped without finishing; resumed.',
-    });
+    // A run that had already stopped (failed, aborted, cancelled) resumes its clean-up only: the runner keeps
+    // the stop (journal fold), so no step of the release itself runs again. The note must say that too.
+    const stoppedAs = before.stopped?.outcome;
+    const stepId = stoppedAs ? before.steps.find((s) => s.cleanup && (s.status === 'running' || s.status === 'interrupted'))?.id : (unfinished ?? next?.id);
+    const note = stoppedAs
+      ? `The deployment had already stopped (${stoppedAs}) when the process ended${stepId ? `, during its clean-up step ${stepId}` : ''}; only the clean-up steps that did not finish run now.`
+      : stepId
+        ? `The deployment stopped without finishing (process ended or machine lost power) during or before step ${stepId}; resumed from that step.`
+        : 'The deployment stopped without finishing; resumed.';
+    const interrupted = journal.append({ type: 'interrupted', detectedAt: new Date().toISOString(), lastSeq, ...(stepId ? { stepId } : {}), note });
     emit('journal', { deploymentId, event: interrupted });
     const restarted = journal.append(startedEvent(ctx, { id: deploymentId, drop, tenantId: record.tenantId, operator, inputs, resumedFrom: deploymentId }));
     emit('journal', { deploymentId, event: restarted });
@@ -109,6 +117,7 @@ export async function resumeDeployment(ctx: ManagerContext, deploymentId: string
       earlierBackups: journaledBackups(events),
       onFailure: opts.onFailure ?? { kind: 'ask' },
       confirmManualChecks: opts.confirmManualChecks ?? false,
+      unattended: opts.unattended ?? false,
       ...(cut && answer && answer.choice !== 'abort'
         ? { resumeScript: { stepId: cut.stepId, script: cut.script, choice: answer.choice, appliedBatches: cut.appliedBatches, ...(answer.reason ? { reason: answer.reason } : {}) } }
         : {}),

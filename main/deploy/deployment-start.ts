@@ -29,6 +29,12 @@ export interface StartOptions {
   onFailure?: FailurePolicy;
   /** True: manual checks are confirmed without asking (the CLI's --yes, given after doing them). */
   confirmManualChecks?: boolean;
+  /**
+   * Nobody can answer a question during the run (a CLI without a terminal, or --yes): a failed backup is
+   * then the step's failure (the failure policy decides) and an unconfirmed manual check fails, instead
+   * of the run waiting for an answer that cannot come.
+   */
+  unattended?: boolean;
   /** A preflight run moments ago (the CLI prints it first); otherwise preflight runs here. */
   preflight?: PreflightOutcome;
 }
@@ -73,6 +79,7 @@ export async function startDeployment(ctx: ManagerContext, opts: StartOptions): 
       skipUnsupported: skip,
       onFailure: opts.onFailure ?? { kind: 'ask' },
       confirmManualChecks: opts.confirmManualChecks ?? false,
+      unattended: opts.unattended ?? false,
     });
     return { deploymentId: id };
   } catch (error) {

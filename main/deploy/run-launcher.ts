@@ -31,6 +31,7 @@ export interface LaunchArgs {
   skipUnsupported: string[];
   onFailure: FailurePolicy;
   confirmManualChecks: boolean;
+  unattended: boolean;
   resumeScript?: RunSpec['resumeScript'];
   earlierBackups?: RunSpec['earlierBackups'];
 }
@@ -53,7 +54,7 @@ export function launchRun(ctx: ManagerContext, args: LaunchArgs): ActiveRun {
     emit('journal', { deploymentId: args.id, event });
     return event;
   };
-  const { decide, confirm } = operatorHooks({ run, setState, onFailure: args.onFailure, confirmManualChecks: args.confirmManualChecks, operator: args.operator, redactor: args.inputs.redactor });
+  const { decide, confirm } = operatorHooks({ run, setState, onFailure: args.onFailure, confirmManualChecks: args.confirmManualChecks, unattended: args.unattended, operator: args.operator, redactor: args.inputs.redactor });
 
   // Registered before the runner starts: a first step that asks at once (a manual check) must find it.
   ctx.active.set(args.id, run);

@@ -52,6 +52,9 @@ export const manualCheckExecutor: StepExecutor = {
       return { outcome: 'succeeded' };
     }
     if (answer.answer === 'skip') return { outcome: 'skipped', reason: answer.reason, by: answer.by };
+    if (answer.answer === 'unanswered') {
+      throw new AppError('MANUAL_CHECK_UNCONFIRMED', `Step ${ctx.step.id} needs the operator to confirm, and ${answer.why}: ${instructions}`, 'Run the command in a terminal to be asked at the check, or do what it says and pass --yes.', { stepId: ctx.step.id });
+    }
     return { outcome: 'cancelled', abort: true, by: answer.by };
   },
 };

@@ -10,7 +10,12 @@ import type { Redactor } from '../variables/redactor';
 
 /** The operator's answer to a manual check (or to any confirmation a step asks for). */
 /** `inAdvance`: confirmed before the run by an unattended `deploy --yes`, not at the check itself. */
-export type ConfirmAnswer = { answer: 'confirmed'; by: string; inAdvance?: boolean } | { answer: 'skip'; reason: string; by: string } | { answer: 'abort'; by: string };
+export type ConfirmAnswer =
+  | { answer: 'confirmed'; by: string; inAdvance?: boolean }
+  | { answer: 'skip'; reason: string; by: string }
+  | { answer: 'abort'; by: string }
+  /** Nobody could be asked (an unattended run): the step fails and the failure policy decides. */
+  | { answer: 'unanswered'; why: string };
 
 /** Cancel requests: graceful stops after the current batch/item, immediate also interrupts it. */
 export interface StepSignals {

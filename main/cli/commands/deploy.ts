@@ -40,10 +40,13 @@ export const deployCommand: CliCommand = {
         details: { failureKind: preflight.failureKind },
       });
     }
-    const stopAsking = !yes && manual.length > 0 ? askAtManualChecks(ctx, engine.manager, operator) : () => undefined;
+    // A person at the terminal is asked every question the run has (manual checks, a failed backup); with
+    // nobody there (or --yes), the run never waits for one: see StartOptions.unattended.
+    const unattended = yes || !interactive;
+    const stopAsking = unattended ? () => undefined : askAtManualChecks(ctx, engine.manager, operator);
     try {
       return await watchDeployment(ctx, engine, () =>
-        engine.manager.start({ dropId: drop.id, tenantId, operator, skipUnsupported, onFailure: policy, confirmManualChecks: yes, preflight }),
+        engine.manager.start({ dropId: drop.id, tenantId, operator, skipUnsupported, onFailure: policy, confirmManualChecks: yes, unattended, preflight }),
       );
     } finally {
       stopAsking();

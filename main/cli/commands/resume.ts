@@ -6,6 +6,7 @@ import { promptCancelled, promptLine } from '../prompt';
 import { applyCommandLineValues, readValueFlags } from '../value-flags';
 import { failurePolicy, openDeployEngine, operatorName, type DeployEngine } from './deploy-engine';
 import { watchDeployment } from './deploy-watch';
+import { askAtManualChecks, isInteractive } from './manual-check-prompt';
 
 const USAGE =
   'drop-runner resume <deployment-id> [--var NAME=VALUE]... [--var-file <file>] [--on-failure abort|skip|retry:N] [--on-interrupted continue|rerun|skip|abort [--reason <text>]] [--yes] [--report <dir>] [--operator <name>] [--data-dir <dir>]';
@@ -71,8 +72,18 @@ export const resumeCommand: CliCommand = {
       await applyCommandLineValues(engine.tenants, known.tenantId, templates, values);
     }
     const operator = ctx.flags.get('operator') ? await operatorName(ctx, engine.settings, false) : undefined;
-    return watchDeployment(ctx, engine, () =>
-      engine.manager.resume(id, { onFailure: policy, confirmManualChecks: ctx.flags.has('yes'), ...(operator ? { operator } : {}), ...(onInterrupted ? { onInterrupted } : {}) }),
-    );
+    // As in deploy: a person at the terminal is asked what the run asks (a clean-up check, a failed backup).
+    const yes = ctx.flags.has('yes');
+    const unattended = yes || !isInteractive(ctx);
+    const lastStart = engine.manager.journal(id).events.filter((e) => e.type === 'deployment-started').at(-1);
+    const answeredBy = operator ?? (lastStart?.type === 'deployment-started' ? lastStart.operator : 'operator');
+    const stopAsking = unattended ? () => undefined : askAtManualChecks(ctx, engine.manager, answeredBy);
+    try {
+      return await watchDeployment(ctx, engine, () =>
+        engine.manager.resume(id, { onFailure: policy, confirmManualChecks: yes, unattended, ...(operator ? { operator } : {}), ...(onInterrupted ? { onInterrupted } : {}) }),
+      );
+    } finally {
+      stopAsking();
+    }
   },
 };

@@ -242,6 +242,7 @@ async function ensureBackup(ctx: StepContext, deploymentId: string, ledger: Back
     if (!ctx.confirm || attempt > MAX_CONFIRMED_RETRIES) throw new AppError('BACKUP_FAILED', `The backup before step ${stepId} failed, so the step did not start: ${text}`, hint, { stepId });
     const answer = await ctx.confirm({ about: 'backup-failed', instructions: `The backup before this step failed, so nothing has been changed: ${text}. Retry the backup; skip it to run the step WITHOUT a backup (give the reason); or abort the deployment.` });
     if (answer.answer === 'abort') return { outcome: 'cancelled', abort: true, by: answer.by };
+    if (answer.answer === 'unanswered') throw new AppError('BACKUP_FAILED', `The backup before step ${stepId} failed, so the step did not start (${answer.why}): ${text}`, hint, { stepId });
     if (answer.answer === 'skip') {
       if (skipKey && skipTarget) ledger.set(skipKey, skipTarget);
       ctx.emit({ type: 'warning', stepId, message: redact(`The backup before change was skipped by ${answer.by}: ${answer.reason}`) });

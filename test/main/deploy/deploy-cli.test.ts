@@ -210,6 +210,22 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
     ]);
   });
 
+  it('unattended (no terminal, --yes): a failed backup never waits for an answer; the step fails (exit 1), and --on-failure retry:1 retries the backup', async () => {
+    double.server.backups.scenario.failBackup = { error: 3201 };
+    const failed = await cli(deployArgs());
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stdout + failed.stderr).toContain('BACKUP_FAILED');
+    expect(failed.stdout + failed.stderr).toContain('nobody can answer at this terminal');
+    const id = deploymentIdIn(failed.stdout)!;
+    expect(journalOf(dataDir, id).at(-1)).toMatchObject({ type: 'deployment-finished', outcome: 'failed' });
+
+    const before = double.server.backups.operations.length;
+    double.server.backups.scenario.failBackup = { error: 3201 };
+    const retried = await cli(deployArgs('--on-failure', 'retry:1'));
+    expect(retried.code, retried.stdout + retried.stderr).toBe(0);
+    expect(double.server.backups.operations.slice(before).filter((o) => o.kind === 'backup').map((o) => o.ok)).toEqual([false, true]);
+  });
+
   it('a deployment killed (SIGKILL) in the middle of a script step is interrupted; resume completes it without applying any script twice', async () => {
     double.server.addResponder({ batch: /CREATE TABLE cdh\.LabResult/i, times: 1, respond: { delayMs: 60_000 } });
     const backupsBefore = double.server.backups.operations.length;

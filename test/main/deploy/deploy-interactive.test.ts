@@ -140,6 +140,42 @@ describe.skipIf(!built || !hasTmux)('deploy at an interactive terminal (tmux)', 
     expect(events.some((e) => e.type === 'artifact' && e.artifact.kind === 'backup' && e.artifact.action === 'written and verified')).toBe(true);
   }, 180_000);
 
+  it('a crash during the clean-up after an abort: resume asks only the clean-up check again and ends aborted, applying nothing more', async () => {
+    world.double.server.addResponder({ batch: /CREATE TABLE cdh\.LabResult/i, respond: { error: { number: 262, message: 'CREATE TABLE permission denied in database CDH_Staging.', class: 14 } } });
+    const s = `${socket}-f`;
+    deployInTerminal(s, '--operator', 'Sam Okafor', '--on-failure', 'abort');
+    await until(s, /Done\? \[c\]onfirm/);
+    type(s, 'c');
+    // The staging step fails, the policy aborts, and the always-run check (resume the interface engine) asks.
+    await until(s, /Confirm the interface engine is running again ──[\s\S]*Done\? \[c\]onfirm/);
+    // The machine dies while the engineer is at that question.
+    const killed = spawnSync('pkill', ['-KILL', '-f', `drop-runner.js deploy .*${dataDir}`]);
+    expect(killed.status).toBe(0);
+    const [id] = onlyDeployment();
+    const before = journalOf(dataDir, id!);
+    expect(before.some((e) => e.type === 'deployment-finished')).toBe(false);
+    expect(before.some((e) => e.type === 'run-stopped' && e.outcome === 'aborted')).toBe(true);
+
+    const r = `${socket}-g`;
+    const cli = [process.execPath, path.join(repoRoot, 'bin', 'drop-runner.js'), 'resume', id!, '--var-file', varFile, '--data-dir', dataDir].map((a) => `'${a}'`).join(' ');
+    expect(tmux('new-session', '-d', '-s', r, '-x', '220', '-y', '50', `${cli}; echo "EXIT=$?"; sleep 600`).status).toBe(0);
+    await until(r, /Confirm the interface engine is running again ──[\s\S]*Done\? \[c\]onfirm/);
+    type(r, 'c');
+    const text = await until(r, /EXIT=\d+/);
+    expect(text).toContain('EXIT=1');
+    expect(text).toContain('only the clean-up steps that did not finish run now');
+    const events = journalOf(dataDir, id!);
+    expect(events.at(-1)).toMatchObject({ type: 'deployment-finished', outcome: 'aborted' });
+    expect(events.find((e) => e.type === 'interrupted')).toMatchObject({ stepId: 'resume-interface-engine' });
+    // Nothing of the aborted release ran again: the staging step started once, the steps after it never.
+    const started = events.filter((e) => e.type === 'step-started').map((e) => (e as { stepId: string }).stepId);
+    expect(started.filter((x) => x === 'staging-db')).toHaveLength(1);
+    expect(started).not.toContain('transforms');
+    expect(started).not.toContain('ssis-feeds');
+    expect(started.filter((x) => x === 'resume-interface-engine')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'step-finished' && e.stepId === 'resume-interface-engine').map((e) => (e as { outcome: string }).outcome)).toEqual(['succeeded']);
+  }, 180_000);
+
   it('Ctrl+C at a manual check stops there instead of waiting for ever', async () => {
     const s = `${socket}-d`;
     deployInTerminal(s, '--operator', 'Sam Okafor');
