@@ -94,6 +94,10 @@ test.describe('UI screens', () => {
     await page.goto(host.url);
     // A Tab pressed before React has rendered lands on nothing and the test would measure the race.
     await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
+    // The window must have the keyboard, as a window the engineer just opened has: in a shared headless
+    // browser another page of the run may still hold it, and the Tab would go nowhere ("inactive").
+    await page.bringToFront();
+    await page.evaluate(() => window.focus());
     await page.keyboard.press('Tab');
     await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
     await page.keyboard.press('Tab');
