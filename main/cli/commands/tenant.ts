@@ -12,6 +12,7 @@ import { openTenantStore } from '../../tenants/open-tenant-store';
 import { applyImport, exportTenant, importTenantPreview, tenantFileIncludesSecrets } from '../../tenants/tenant-transfer';
 import type { TenantRecord } from '../../tenants/tenant-model';
 import type { TenantStore } from '../../tenants/tenant-store';
+import { dropFromArgument, openDeployEngine } from './deploy-engine';
 
 const MASK = '********';
 
@@ -20,6 +21,7 @@ const USAGE = [
   '       drop-runner tenant show <id> [--json]',
   '       drop-runner tenant forget <id> [--var NAME]',
   '       drop-runner tenant set <id> NAME=VALUE... [--secret] [--name "Display name"]',
+  '       drop-runner tenant decide <id> <drop.zip | folder | drop-id> NAME=keep-previous|use-new...',
   '       drop-runner tenant export <id> --out <file> [--overwrite] [--include-secrets] [--passphrase-file <file>]',
   '       drop-runner tenant import <file> [--passphrase-file <file>] [--yes]',
 ].join('\n');
@@ -27,7 +29,7 @@ const USAGE = [
 /** `drop-runner tenant …`: list, inspect, edit, forget, export and import remembered tenant profiles. */
 export const tenantCommand: CliCommand = {
   name: 'tenant',
-  summary: 'List, show, set, forget, export and import remembered tenant values (secrets stay in the OS keychain)',
+  summary: 'List, show, set, forget, export and import remembered tenant values (secrets stay in the OS keychain); decide changed defaults',
   usage: USAGE,
   valueFlags: ['out', 'passphrase-file', 'name'],
   run: async (ctx) => {
@@ -42,6 +44,8 @@ export const tenantCommand: CliCommand = {
           return await forget(ctx, one(rest, 'tenant id'));
         case 'set':
           return await set(ctx, rest);
+        case 'decide':
+          return await decide(ctx, rest);
         case 'export':
           return await exportCmd(ctx, one(rest, 'tenant id'));
         case 'import':
@@ -55,6 +59,33 @@ export const tenantCommand: CliCommand = {
     }
   },
 };
+
+/**
+ * `tenant decide`: for a variable whose default changed since the tenant's last release, keep the previous
+ * value or use the new default, recorded like the Variables screen's choice (and shown in the report).
+ */
+async function decide(ctx: CliContext, args: string[]): Promise<number> {
+  const [tenantId, dropArg, ...pairs] = args;
+  if (!tenantId || !dropArg || pairs.length === 0) throw usageError('Give the tenant, the drop, and at least one NAME=keep-previous or NAME=use-new.');
+  const choices = pairs.map((pair) => {
+    const m = /^([^=]+)=(keep-previous|use-new)$/.exec(pair);
+    if (!m) throw usageError(`"${pair}" is not NAME=keep-previous or NAME=use-new.`);
+    return { name: m[1]!, decision: m[2] as 'keep-previous' | 'use-new' };
+  });
+  const engine = openDeployEngine(ctx);
+  const drop = await dropFromArgument(engine, dropArg, USAGE);
+  for (const { name, decision } of choices) {
+    try {
+      await engine.tenants.decideDefault(tenantId, drop, name, decision);
+    } catch (error) {
+      // The choices before this one are recorded; say which, so nothing is left unclear.
+      if (error instanceof AppError) return printFailure(ctx, error);
+      throw error;
+    }
+    ctx.stdout(`${name}: ${decision === 'keep-previous' ? 'the previous value is kept' : 'the new default is used'} for ${tenantId}\n`);
+  }
+  return EXIT.ok;
+}
 
 function store(ctx: CliContext): TenantStore {
   return openTenantStore(ctx.dataDir);

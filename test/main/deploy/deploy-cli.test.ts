@@ -9,7 +9,9 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runDropRunner } from '../../support/run-cli';
 import { repoRoot } from '../../support/browser-host';
-import { ALL_SECRETS, filesContaining, journalOf, sampleDropZip, startDeployDouble, story, tenantValues, type DeployDouble, closeCliWorld, openCliWorld, type CliWorld } from './deploy-fixture';
+import { ALL_SECRETS, filesContaining, journalOf, sampleDropZip, startDeployDouble, story, TENANT, tenantValues, type DeployDouble, closeCliWorld, openCliWorld, type CliWorld } from './deploy-fixture';
+import { buildSampleDrop } from '../../support/fixtures/sample-drop';
+import { openTenantStore } from '../../../main/tenants/open-tenant-store';
 
 const built = existsSync(path.join(repoRoot, 'dist', 'main', 'cli.js'));
 const skipReason = 'SKIPPED: dist/main/cli.js is missing — run `npm run build` first (npm test does)';
@@ -208,6 +210,26 @@ describe.skipIf(!built)(`drop-runner deploy / resume / history (${built ? 'built
       'finish resume-interface-engine#1 succeeded',
       'finished cancelled',
     ]);
+  });
+
+  it('tenant decide records keep-previous for a changed default (FeedBatchSize 500 → 1000 in 2.5.0), the way the Variables screen does', async () => {
+    const first = await cli(deployArgs());
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const next = await buildSampleDrop({ outDir: root, release: '2.5.0' });
+    const notChanged = await cli(['tenant', 'decide', TENANT, next, 'SqlServer=use-new']);
+    expect(notChanged.code).toBe(2);
+    expect(notChanged.stderr).toContain('error VARIABLE_NO_DEFAULT_CHANGE');
+    const typo = await cli(['tenant', 'decide', TENANT, next, 'FeedBatchSize=maybe']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('is not NAME=keep-previous or NAME=use-new');
+    expect(openTenantStore(dataDir).get(TENANT)?.decisions?.FeedBatchSize).toBeUndefined();
+
+    const kept = await cli(['tenant', 'decide', TENANT, next, 'FeedBatchSize=keep-previous']);
+    expect(kept.code, kept.stdout + kept.stderr).toBe(0);
+    expect(kept.stdout).toContain(`FeedBatchSize: the previous value is kept for ${TENANT}`);
+    expect(openTenantStore(dataDir).get(TENANT)?.decisions?.FeedBatchSize).toMatchObject({ decision: 'keep-previous' });
+    // Remembered as the tenant's value: the old default, 500.
+    expect(openTenantStore(dataDir).get(TENANT)?.values.FeedBatchSize).toMatchObject({ value: '500' });
   });
 
   it('unattended (no terminal, --yes): a failed backup never waits for an answer; the step fails (exit 1), and --on-failure retry:1 retries the backup', async () => {
