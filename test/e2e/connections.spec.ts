@@ -1,12 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { DropView } from '../../common/contract';
-import { ALL_SECRETS, startDeployDouble, TENANT, tenantValues, WIN, type DeployDouble } from '../main/deploy/deploy-fixture';
-import { chooseHost, startAppHost, type AppHost } from '../support/app-host';
+import { ALL_SECRETS, TENANT, tenantValues, WIN, type DeployDouble } from '../main/deploy/deploy-fixture';
+import { closeSampleHostWorld, openSampleHostWorld, type SampleHostWorld } from '../support/e2e-sample-world';
+import { chooseHost, type AppHost } from '../support/app-host';
 import { filesLeaking, screenshotScreen, secretsIn } from '../support/e2e-evidence';
-import { buildSampleDrop, exampleKeyPaths } from '../support/fixtures/sample-drop';
+import { exampleKeyPaths } from '../support/fixtures/sample-drop';
 
 // Issue 13 as an engineer meets it, through the real host (browser host or Electron) against the TDS double
 // with TLS on (a self-signed certificate, like many hospital servers): a drop from a publisher not trusted
@@ -22,24 +21,18 @@ function row(page: Page, variable: string) {
 }
 
 test.describe(`connections and publisher trust on the ${HOST.kind} host`, () => {
+  const world: Partial<SampleHostWorld> = {};
   let host: AppHost;
   let double: DeployDouble;
-  let dropDir: string;
   let zip: string;
 
   test.beforeAll(async () => {
-    double = await startDeployDouble();
-    dropDir = mkdtempSync(join(tmpdir(), 'dr-e2e-connections-'));
-    zip = await buildSampleDrop({ outDir: dropDir, release: '2.4.0' });
-    host = await startAppHost(HOST);
+    // The publisher is not trusted yet: trusting it from the Overview is what this spec tests.
+    ({ host, double } = await openSampleHostWorld(HOST, { prefix: 'dr-e2e-connections-', trustPublisher: false }, world));
+    zip = world.zips!['2.4.0']!;
   });
 
-  test.afterAll(async () => {
-    await host?.stop();
-    await double?.server.close();
-    if (host) rmSync(host.dataDir, { recursive: true, force: true });
-    if (dropDir) rmSync(dropDir, { recursive: true, force: true });
-  });
+  test.afterAll(() => closeSampleHostWorld(world));
 
   test('trust the publisher from the Overview, edit the SSIS connection as a Windows account, Test connection, preflight passes', async ({ page: browserPage }) => {
     const page = await host.page(browserPage);

@@ -1,13 +1,12 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { JournalEvent } from '../../common/journal-events';
-import { ALL_SECRETS, startDeployDouble, TENANT, tenantValues, WIN, type DeployDouble } from '../main/deploy/deploy-fixture';
-import { chooseHost, electronBinary, HOST_VARIABLE, startAppHost, type AppHost } from '../support/app-host';
+import { ALL_SECRETS, TENANT, tenantValues, WIN, type DeployDouble } from '../main/deploy/deploy-fixture';
+import { closeSampleHostWorld, openSampleHostWorld, type SampleHostWorld } from '../support/e2e-sample-world';
+import { chooseHost, electronBinary, HOST_VARIABLE, type AppHost } from '../support/app-host';
 import { filesLeaking, pdfText, publishFigures, screenshotScreen, secretsIn, type PerfFigure } from '../support/e2e-evidence';
-import { buildSampleDrop, exampleKeyPaths, RELEASE_2_5_0_CHANGES } from '../support/fixtures/sample-drop';
-import { runDropRunner } from '../support/run-cli';
+import { RELEASE_2_5_0_CHANGES } from '../support/fixtures/sample-drop';
 
 // The three user flows of issue 8, driven through the real browser host (built CLI + built renderer) against
 // the TDS double with SSISDB, which runs here in the Playwright process so a test can make it fail a batch.
@@ -225,28 +224,20 @@ test.describe.configure({ mode: 'serial' });
 const HOST = chooseHost();
 
 test.describe(`guided flows on the ${HOST.kind} host (${HOST.reason}): open → variables → preflight → run → report`, () => {
+  const world: Partial<SampleHostWorld> = {};
   let host: AppHost;
   let double: DeployDouble;
-  let dropDir: string;
   const zips: Record<'2.4.0' | '2.5.0', string> = { '2.4.0': '', '2.5.0': '' };
   const values = () => tenantValues(double.server.port);
   const restartHost = () => host.restart();
 
   test.beforeAll(async () => {
-    double = await startDeployDouble();
-    dropDir = mkdtempSync(join(tmpdir(), 'dr-e2e-drops-'));
-    [zips['2.4.0'], zips['2.5.0']] = await Promise.all([buildSampleDrop({ outDir: dropDir, release: '2.4.0' }), buildSampleDrop({ outDir: dropDir, release: '2.5.0' })]);
-    host = await startAppHost(HOST);
-    const trusted = await runDropRunner(['trust', 'add', exampleKeyPaths().publicKeyPath, '--name', 'Example Vendor', '--data-dir', host.dataDir]);
-    expect(trusted.code, trusted.stderr).toBe(0);
+    ({ host, double } = await openSampleHostWorld(HOST, { prefix: 'dr-e2e-drops-', releases: ['2.4.0', '2.5.0'] }, world));
+    zips['2.4.0'] = world.zips!['2.4.0']!;
+    zips['2.5.0'] = world.zips!['2.5.0']!;
   });
 
-  test.afterAll(async () => {
-    await host?.stop();
-    await double?.server.close();
-    if (host) rmSync(host.dataDir, { recursive: true, force: true });
-    if (dropDir) rmSync(dropDir, { recursive: true, force: true });
-  });
+  test.afterAll(() => closeSampleHostWorld(world));
 
   test('the flows run on the host the fixture chose', async ({ page: browserPage }) => {
     const page = await host.page(browserPage);

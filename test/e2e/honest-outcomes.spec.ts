@@ -1,11 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDeployDouble, TENANT, tenantValues, type DeployDouble } from '../main/deploy/deploy-fixture';
-import { chooseHost, startAppHost, type AppHost } from '../support/app-host';
+import { TENANT, tenantValues, type DeployDouble } from '../main/deploy/deploy-fixture';
+import { closeSampleHostWorld, openSampleHostWorld, type SampleHostWorld } from '../support/e2e-sample-world';
+import { chooseHost, type AppHost } from '../support/app-host';
 import { pdfText, screenshotScreen } from '../support/e2e-evidence';
-import { buildSampleDrop, exampleKeyPaths } from '../support/fixtures/sample-drop';
 import { runDropRunner } from '../support/run-cli';
 
 // Honest outcomes through the UI (issue 12): the sample drop's staging step fails on the TDS double. After a
@@ -51,19 +50,17 @@ async function reportPreview(page: Page) {
 }
 
 test.describe(`honest outcomes on the ${HOST.kind} host: skip, abort, Home, report, dead host`, () => {
+  const world: Partial<SampleHostWorld> = {};
   let host: AppHost;
   let double: DeployDouble;
-  let dir: string;
   let dropId: string;
 
   test.beforeAll(async () => {
-    double = await startDeployDouble();
+    ({ host, double } = await openSampleHostWorld(HOST, { prefix: 'dr-e2e-honest-' }, world));
+    const { dir } = world as SampleHostWorld;
+    const zip = world.zips!['2.4.0']!;
     // The staging step's account lacks CREATE TABLE: every attempt fails the same way.
     double.server.addResponder({ name: 'no-create-table', batch: /CREATE TABLE cdh\.LabResult/i, respond: { error: { number: 262, message: 'CREATE TABLE permission denied in database CDH_Staging.', class: 14 } } });
-    dir = mkdtempSync(join(tmpdir(), 'dr-e2e-honest-'));
-    const zip = await buildSampleDrop({ outDir: dir, release: '2.4.0' });
-    host = await startAppHost(HOST);
-    expect((await runDropRunner(['trust', 'add', exampleKeyPaths().publicKeyPath, '--name', 'Example Vendor', '--data-dir', host.dataDir])).code).toBe(0);
     // The tenant's values are remembered beforehand (the Variables screen has its own tests): this spec is about what happens after a failure.
     const values = join(dir, 'values.json');
     writeFileSync(values, JSON.stringify(tenantValues(double.server.port)));
@@ -72,12 +69,7 @@ test.describe(`honest outcomes on the ${HOST.kind} host: skip, abort, Home, repo
     dropId = /\(drop ([^)]+)\)/.exec(plan.stdout)![1]!;
   });
 
-  test.afterAll(async () => {
-    await host?.stop().catch(() => undefined);
-    await double?.server.close();
-    if (host) rmSync(host.dataDir, { recursive: true, force: true });
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  test.afterAll(() => closeSampleHostWorld(world));
 
   test('a failed step retried and then skipped: attempt 2 with the earlier error and hints, then "not fully applied" on the Run screen and in the report', async ({ page: browserPage }) => {
     const page = await host.page(browserPage);

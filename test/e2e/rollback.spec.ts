@@ -1,11 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { journalOf, SECRETS, startDeployDouble, TENANT, tenantValues, type DeployDouble } from '../main/deploy/deploy-fixture';
-import { chooseHost, startAppHost, type AppHost } from '../support/app-host';
+import { journalOf, SECRETS, TENANT, tenantValues, type DeployDouble } from '../main/deploy/deploy-fixture';
+import { closeSampleHostWorld, openSampleHostWorld, type SampleHostWorld } from '../support/e2e-sample-world';
+import { chooseHost, type AppHost } from '../support/app-host';
 import { screenshotScreen } from '../support/e2e-evidence';
-import { buildSampleDrop, exampleKeyPaths } from '../support/fixtures/sample-drop';
 import { runDropRunner } from '../support/run-cli';
 
 // Issue 15 in the UI: the change request's back-out plan, and the Report screen's Roll back… with the
@@ -15,19 +14,17 @@ import { runDropRunner } from '../support/run-cli';
 const HOST = chooseHost();
 
 test.describe(`back-out plan and roll back on the ${HOST.kind} host`, () => {
+  const world: Partial<SampleHostWorld> = {};
   let host: AppHost;
   let double: DeployDouble;
-  let dir: string;
   let deploymentId: string;
   let dropId: string;
 
   test.beforeAll(async () => {
-    double = await startDeployDouble();
-    dir = mkdtempSync(join(tmpdir(), 'dr-e2e-rollback-'));
-    const zip = await buildSampleDrop({ outDir: dir, release: '2.4.0' });
-    host = await startAppHost(HOST);
+    ({ host, double } = await openSampleHostWorld(HOST, { prefix: 'dr-e2e-rollback-' }, world));
+    const { dir } = world as SampleHostWorld;
+    const zip = world.zips!['2.4.0']!;
     const cli = (args: string[]) => runDropRunner([...args, '--data-dir', host.dataDir], { timeoutMs: 120_000 });
-    expect((await cli(['trust', 'add', exampleKeyPaths().publicKeyPath, '--name', 'Example Vendor'])).code).toBe(0);
     const values = tenantValues(double.server.port);
     const secretNames = [...Object.keys(SECRETS), 'StagingConnection', 'SsisConnection'];
     const varFile = join(dir, 'plain.env');
@@ -41,12 +38,7 @@ test.describe(`back-out plan and roll back on the ${HOST.kind} host`, () => {
     dropId = first.type === 'deployment-started' ? first.drop.id : '';
   });
 
-  test.afterAll(async () => {
-    await host?.stop();
-    await double?.server.close();
-    if (host) rmSync(host.dataDir, { recursive: true, force: true });
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  test.afterAll(() => closeSampleHostWorld(world));
 
   test('the change request has a back-out plan: database, folder, expected size, restore T-SQL', async ({ page: browserPage }) => {
     const page = await host.page(browserPage);

@@ -1,11 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDeployDouble, TENANT, tenantValues, type DeployDouble } from '../main/deploy/deploy-fixture';
-import { chooseHost, startAppHost, type AppHost } from '../support/app-host';
-import { buildSampleDrop, exampleKeyPaths } from '../support/fixtures/sample-drop';
-import { runDropRunner } from '../support/run-cli';
+import { TENANT, tenantValues, type DeployDouble } from '../main/deploy/deploy-fixture';
+import { chooseHost, type AppHost } from '../support/app-host';
+import { closeSampleHostWorld, openSampleHostWorld, type SampleHostWorld } from '../support/e2e-sample-world';
 
 // Keystrokes are never lost. On a busy machine the render carrying a keystroke can come late; a
 // controlled React input then wrote its stale value back into the field and the key just typed
@@ -16,26 +12,17 @@ import { runDropRunner } from '../support/run-cli';
 const HOST = chooseHost();
 
 test.describe(`typing on a busy page (${HOST.kind} host)`, () => {
+  const world: Partial<SampleHostWorld> = {};
   let host: AppHost;
   let double: DeployDouble;
-  let dropDir: string;
   let zip: string;
 
   test.beforeAll(async () => {
-    double = await startDeployDouble();
-    dropDir = mkdtempSync(join(tmpdir(), 'dr-e2e-typing-'));
-    zip = await buildSampleDrop({ outDir: dropDir, release: '2.4.0' });
-    host = await startAppHost(HOST);
-    const trusted = await runDropRunner(['trust', 'add', exampleKeyPaths().publicKeyPath, '--name', 'Example Vendor', '--data-dir', host.dataDir]);
-    expect(trusted.code, trusted.stderr).toBe(0);
+    ({ host, double } = await openSampleHostWorld(HOST, { prefix: 'dr-e2e-typing-' }, world));
+    zip = world.zips!['2.4.0']!;
   });
 
-  test.afterAll(async () => {
-    await host?.stop();
-    await double?.server.close();
-    if (host) rmSync(host.dataDir, { recursive: true, force: true });
-    if (dropDir) rmSync(dropDir, { recursive: true, force: true });
-  });
+  test.afterAll(() => closeSampleHostWorld(world));
 
   async function typeRounds(input: Locator, value: string, rounds: number): Promise<string[]> {
     const wrong: string[] = [];
