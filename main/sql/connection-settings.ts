@@ -8,7 +8,7 @@ import type { config as MssqlConfig } from 'mssql';
 import type { ConnectionConfiguration } from 'tedious';
 import { AppError } from '../../common/errors';
 import { parseConnectionString } from '../../common/connection-string';
-import { integratedAuthUnavailable } from './sql-driver';
+import { DEFAULT_ODBC_DRIVER, integratedAuthUnavailable } from './sql-driver';
 
 export type EncryptMode = 'strict' | 'mandatory' | 'optional';
 
@@ -48,12 +48,19 @@ export interface SqlConnectionSettings {
   /** 0 = no timeout. */
   requestTimeoutMs: number;
   applicationName: string;
+  /**
+   * Windows integrated authentication: the signed-in Windows user, no user or password (they are
+   * empty). Only the ODBC session can open it, on Windows.
+   */
+  integrated?: boolean;
+  /** The ODBC driver to connect through (msnodesqlv8); set for integrated, or by `Driver=` in the string. */
+  odbcDriver?: string;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_S = 15;
 
 /** Resolves connection fields (connection string first, fields override) into checked settings; SQL_SETTINGS_INVALID otherwise. */
-export function resolveConnectionSettings(fields: SqlConnectionFields): SqlConnectionSettings {
+export function resolveConnectionSettings(fields: SqlConnectionFields, platform: NodeJS.Platform = process.platform): SqlConnectionSettings {
   const fromString = fields.connectionString?.trim() ? parseConnectionString(fields.connectionString) : undefined;
   let server = fromString?.server;
   let instance = fromString?.instance;
@@ -80,23 +87,16 @@ export function resolveConnectionSettings(fields: SqlConnectionFields): SqlConne
     throw invalid(`the connection string asks for ${fromString.authentication} authentication, which Drop Runner does not support`, 'Use SQL authentication or Windows authentication (DOMAIN\\user with a password).');
   } else authentication = domain ? 'windows' : 'sql';
 
-  if (!user && authentication === 'windows' && fromString?.integrated) {
-    // Integrated Security=SSPI / Trusted_Connection=yes: the signed-in Windows user, with no password
-    // to send. tedious cannot borrow the Windows session's token; only msnodesqlv8 on Windows can
-    // (main/sql/sql-driver.ts). Off Windows the reason is final; on Windows the session layer does
-    // not yet open msnodesqlv8 sessions, so the refusal says so rather than pretending it is missing.
-    throw process.platform === 'win32'
-      ? new AppError(
-          'SQL_INTEGRATED_AUTH_UNAVAILABLE',
-          'The connection uses Windows integrated authentication (Integrated Security=SSPI: the signed-in Windows user), which this version of Drop Runner does not open yet.',
-          'Choose "Windows account" in the connection editor and give the account as DOMAIN\\user with its password (NTLM), or use a SQL login. SSISDB accepts the Windows account method.',
-          { reason: 'integrated-not-wired' },
-        )
-      : integratedAuthUnavailable('not-windows');
-  }
-  if (!user) throw invalid('no user is given', authentication === 'windows' ? 'Give the Windows account as DOMAIN\\user with its password.' : 'Give the SQL login name and password.');
-  if (authentication === 'windows' && !domain) {
-    throw invalid(`Windows authentication needs the account as DOMAIN\\user, but "${user}" has no domain`, 'Write the user as DOMAIN\\user (integrated login of the current Windows session is not available from Node).');
+  // `Driver={…}` is ODBC's keyword: such a string asks for that ODBC driver (through msnodesqlv8).
+  const odbcDriver = fromString?.other.driver?.trim().replace(/^\{(.*)\}$/s, '$1').replace(/\}\}/g, '}') || undefined;
+  // Integrated Security=SSPI / Trusted_Connection=yes: the signed-in Windows user, with no password to
+  // send. tedious cannot borrow the Windows session's token; msnodesqlv8 over ODBC on Windows can
+  // (main/sql/sql-driver.ts), so off Windows the refusal is final and says why.
+  const integrated = !user && authentication === 'windows' && fromString?.integrated === true;
+  if (integrated && platform !== 'win32') throw integratedAuthUnavailable('not-windows');
+  if (!user && !integrated) throw invalid('no user is given', authentication === 'windows' ? 'Give the Windows account as DOMAIN\\user with its password.' : 'Give the SQL login name and password.');
+  if (authentication === 'windows' && !domain && !integrated) {
+    throw invalid(`Windows authentication needs the account as DOMAIN\\user, but "${user}" has no domain`, 'Write the user as DOMAIN\\user, or use Integrated Security=SSPI for the signed-in Windows user (on Windows, with the ODBC driver).');
   }
 
   const encrypt = parseEncrypt(fields.encrypt ?? fromString?.encrypt);
@@ -111,9 +111,10 @@ export function resolveConnectionSettings(fields: SqlConnectionFields): SqlConne
     ...(port !== undefined ? { port } : {}),
     ...(database ? { database } : {}),
     authentication,
-    user,
-    ...(authentication === 'windows' && domain ? { domain } : {}),
-    password,
+    user: integrated ? '' : user!,
+    ...(authentication === 'windows' && domain && !integrated ? { domain } : {}),
+    password: integrated ? '' : password,
+    ...(integrated ? { integrated: true, odbcDriver: odbcDriver ?? DEFAULT_ODBC_DRIVER } : odbcDriver ? { odbcDriver } : {}),
     encrypt,
     trustServerCertificate,
     connectTimeoutMs: (connectS || DEFAULT_CONNECT_TIMEOUT_S) * 1000,
@@ -170,8 +171,8 @@ export function toMssqlConfig(s: SqlConnectionSettings): MssqlConfig {
 /** A description safe for logs and errors: server, database and who — never the password. */
 export function describeSqlTarget(s: SqlConnectionSettings): string {
   const where = s.server + (s.instance ? `\\${s.instance}` : '') + (s.port !== undefined && !s.instance ? `,${s.port}` : '');
-  const who = s.authentication === 'windows' ? `Windows login ${s.domain}\\${s.user}` : `SQL login ${s.user}`;
-  return `${where}${s.database ? ` / ${s.database}` : ''} (${who}, encrypt ${s.encrypt})`;
+  const who = s.integrated ? 'Windows integrated: the signed-in user' : s.authentication === 'windows' ? `Windows login ${s.domain}\\${s.user}` : `SQL login ${s.user}`;
+  return `${where}${s.database ? ` / ${s.database}` : ''} (${who}, encrypt ${s.encrypt}${s.odbcDriver ? `, ODBC ${s.odbcDriver}` : ''})`;
 }
 
 function parseServer(text: string): { server: string; instance?: string; port?: number } {

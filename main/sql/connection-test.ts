@@ -19,7 +19,9 @@ const WHO_AM_I = [
   'SELECT CAST(@@SERVERNAME AS nvarchar(256)) AS server_name,',
   "CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version,",
   'SUSER_SNAME() AS login_name, DB_NAME() AS database_name,',
-  "CAST(CONNECTIONPROPERTY('auth_scheme') AS nvarchar(40)) AS auth_scheme",
+  "CAST(CONNECTIONPROPERTY('auth_scheme') AS nvarchar(40)) AS auth_scheme,",
+  // The ODBC driver does not tell whether TLS was negotiated; the server does.
+  "CAST(CONNECTIONPROPERTY('encrypt_option') AS nvarchar(10)) AS encrypt_option",
 ].join(' ');
 
 /** Stable codes per cause; the hint comes from the driver-level classification in connect.ts. */
@@ -53,7 +55,7 @@ export async function testSqlConnection(settings: SqlConnectionSettings): Promis
   try {
     const [row] = await session.query(WHO_AM_I);
     const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-    const encrypted = tlsProtocol !== undefined || settings.encrypt === 'strict';
+    const encrypted = tlsProtocol !== undefined || settings.encrypt === 'strict' || (session.driver === 'odbc' && text(row?.encrypt_option).toUpperCase() === 'TRUE');
     return {
       target: describeSqlTarget(settings),
       serverName: text(row?.server_name),

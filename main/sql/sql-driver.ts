@@ -1,31 +1,21 @@
 /**
- * Which SQL Server driver a connection needs. Everything except Windows integrated authentication
- * (Integrated Security=SSPI / Trusted_Connection=yes) goes through tedious, as today. Integrated
- * authentication borrows the signed-in Windows user's token, which only Windows' SSPI can hand out,
- * so it needs mssql's ODBC-backed driver `mssql/msnodesqlv8` plus a Microsoft ODBC driver.
+ * Which SQL Server driver a connection needs, and the ODBC side of it. Everything goes through tedious
+ * except (a) Windows integrated authentication (Integrated Security=SSPI / Trusted_Connection=yes),
+ * which borrows the signed-in Windows user's token — only Windows' SSPI can hand it out, so it needs
+ * the ODBC-backed msnodesqlv8 driver plus a Microsoft ODBC driver — and (b) a connection string that
+ * names an ODBC `Driver=` itself. Both open an OdbcSqlSession (odbc-session.ts) behind the same
+ * SqlSession interface, so every step runs unchanged.
  *
- * msnodesqlv8 is deliberately NOT a dependency (not even optional): it ships no prebuilt binary for
- * Linux/Node 20, so `npm ci` here would compile it and `.ci/run` fails whenever a native module is
- * compiled. A hospital that wants integrated authentication installs it next to the app on Windows
- * (docs/operations.md, §5a); it is loaded lazily and its absence is a clear AppError, never a crash.
+ * msnodesqlv8 is deliberately NOT a dependency (not even optional): on Windows `npm install
+ * msnodesqlv8` next to the app takes its prebuilt binary; on Linux its prebuilt needs Node-API 10
+ * (Node 20 crashes loading it) and its source build needs a compiler, so `npm ci` would fail the
+ * fresh-machine rule. The build/test machine gets it from `npm run odbc-driver`. It is loaded lazily
+ * and its absence is a clear AppError, never a crash.
  */
 import { AppError } from '../../common/errors';
+import type { SqlConnectionSettings } from './connection-settings';
 
 export type IntegratedUnavailableReason = 'not-windows' | 'driver-not-installed' | 'no-odbc-driver';
-
-/** What the msnodesqlv8 connection string is built from (no user or password: the OS provides them). */
-export interface IntegratedTarget {
-  server: string;
-  instance?: string;
-  port?: number;
-  database?: string;
-  encrypt: 'strict' | 'mandatory' | 'optional';
-  trustServerCertificate: boolean;
-  connectTimeoutMs: number;
-  applicationName: string;
-  /** The ODBC driver name; Microsoft's current one unless the machine has another. */
-  odbcDriver?: string;
-}
 
 export const DEFAULT_ODBC_DRIVER = 'ODBC Driver 18 for SQL Server';
 
@@ -54,48 +44,61 @@ export function integratedAuthUnavailable(reason: IntegratedUnavailableReason, c
   );
 }
 
-/** The part of `mssql/msnodesqlv8` the runner needs; typed loosely because the package is optional. */
-export interface IntegratedDriverModule {
-  ConnectionPool: new (config: { connectionString: string; driver?: string }) => {
-    connect(): Promise<unknown>;
-    close(): Promise<void>;
-  };
+/** The part of msnodesqlv8's API the ODBC session uses; typed loosely because the package is optional. */
+export interface OdbcDriverModule {
+  open(description: { conn_str: string; conn_timeout?: number }, callback: (error: unknown, connection: unknown) => void): void;
+  /** Typed parameter binders (a bare null or Date cannot be bound without its SQL type). */
+  WVarChar?: (value: unknown) => unknown;
+  Int?: (value: unknown) => unknown;
+  BigInt?: (value: unknown) => unknown;
+  Bit?: (value: unknown) => unknown;
+  DateTime2?: (value: unknown) => unknown;
 }
 
 export type DriverLoader = () => Promise<unknown>;
 
-/** Loads `mssql/msnodesqlv8` only when asked: requiring it without the native package throws. */
-const defaultLoader: DriverLoader = () => import('mssql/msnodesqlv8');
+/** Loads msnodesqlv8 only when asked: requiring it without the native package throws. */
+const defaultLoader: DriverLoader = () => import('msnodesqlv8' as string);
 
 /**
- * Returns the msnodesqlv8 flavour of mssql, or throws SQL_INTEGRATED_AUTH_UNAVAILABLE saying why.
- * `platform` and `load` are parameters so the Linux tests can exercise every branch for real.
+ * Returns the msnodesqlv8 module, or throws SQL_INTEGRATED_AUTH_UNAVAILABLE saying why. Integrated
+ * authentication is refused off Windows before anything is loaded (no other OS can lend the
+ * signed-in Windows user). `platform` and `load` are parameters so every branch runs on Linux.
  */
-export async function loadIntegratedDriver(
+export async function loadOdbcDriver(
+  integrated: boolean,
   platform: NodeJS.Platform = process.platform,
   load: DriverLoader = defaultLoader,
-): Promise<IntegratedDriverModule> {
-  if (platform !== 'win32') throw integratedAuthUnavailable('not-windows');
+): Promise<OdbcDriverModule> {
+  if (integrated && platform !== 'win32') throw integratedAuthUnavailable('not-windows');
   let loaded: unknown;
   try {
     loaded = await load();
   } catch (error) {
-    throw integratedAuthUnavailable('driver-not-installed', error instanceof Error ? error.message : String(error));
+    throw driverMissing(integrated, error instanceof Error ? error.message.split('\n')[0]! : String(error));
   }
   const mod = (loaded as { default?: unknown }).default ?? loaded;
-  if (typeof (mod as { ConnectionPool?: unknown }).ConnectionPool !== 'function') {
-    throw integratedAuthUnavailable('driver-not-installed', 'mssql/msnodesqlv8 has no ConnectionPool');
-  }
-  return mod as IntegratedDriverModule;
+  if (typeof (mod as { open?: unknown }).open !== 'function') throw driverMissing(integrated, 'the msnodesqlv8 module has no open()');
+  return mod as OdbcDriverModule;
+}
+
+function driverMissing(integrated: boolean, cause: string): AppError {
+  if (integrated) return integratedAuthUnavailable('driver-not-installed', cause);
+  return new AppError(
+    'SQL_ODBC_DRIVER_UNAVAILABLE',
+    `The connection string names an ODBC driver (Driver=…), which Drop Runner reaches through the msnodesqlv8 package, and ${REASON_TEXT['driver-not-installed']}.`,
+    'Install msnodesqlv8 next to Drop Runner (docs/operations.md, section 5a), or remove Driver=… from the connection string to use the built-in driver.',
+    { reason: 'driver-not-installed', cause },
+  );
 }
 
 /**
- * Maps an ODBC connect failure to the missing-ODBC-driver reason: IM002 is the driver manager's
- * "data source name not found and no default driver specified", which is what a machine without
- * the Microsoft driver answers. Other failures (login failed, unreachable) stay as they are.
+ * Maps an ODBC connect failure to the missing-ODBC-driver reason: IM002 is the Windows driver
+ * manager's "data source name not found and no default driver specified", and unixODBC's is
+ * "Can't open lib '<driver>' : file not found" — what a machine without that driver answers. Other failures (login failed, unreachable) stay as they are.
  */
 export function isMissingOdbcDriver(message: string): boolean {
-  return /\bIM002\b/.test(message) || /data source name not found and no default driver/i.test(message);
+  return /\bIM002\b/.test(message) || /data source name not found and no default driver|can't open lib .* file not found/i.test(message);
 }
 
 /** ODBC values are wrapped in braces when they hold a `;`, `{` or `}` (closing braces doubled). */
@@ -104,21 +107,28 @@ function odbcValue(value: string): string {
 }
 
 /**
- * The ODBC connection string for msnodesqlv8 with the signed-in user (Trusted_Connection=yes).
- * Encrypt maps to ODBC Driver 18's keywords: mandatory→yes, optional→no, strict→strict (TDS 8).
+ * The ODBC connection string for a session: the signed-in user (Trusted_Connection=yes) for integrated
+ * authentication, otherwise UID/PWD (DOMAIN\\user for a Windows account). Encrypt maps to ODBC
+ * Driver 18's keywords: mandatory→yes, optional→no, strict→strict (TDS 8). The result holds the
+ * password: it goes to the driver only, never to a log or an error.
  */
-export function toMsnodesqlv8ConnectionString(t: IntegratedTarget): string {
-  const server = t.instance ? `${t.server}\\${t.instance}` : t.server;
-  const address = t.port !== undefined ? `${server},${t.port}` : server;
+export function toOdbcConnectionString(s: SqlConnectionSettings): string {
+  const server = s.instance ? `${s.server}\\${s.instance}` : s.server;
+  const address = s.port !== undefined ? `${server},${s.port}` : server;
   const parts: Array<[string, string]> = [
-    ['Driver', `{${(t.odbcDriver ?? DEFAULT_ODBC_DRIVER).replace(/}/g, '}}')}}`],
+    ['Driver', `{${(s.odbcDriver ?? DEFAULT_ODBC_DRIVER).replace(/}/g, '}}')}}`],
     ['Server', odbcValue(address)],
   ];
-  if (t.database) parts.push(['Database', odbcValue(t.database)]);
-  parts.push(['Trusted_Connection', 'yes']);
-  parts.push(['Encrypt', t.encrypt === 'mandatory' ? 'yes' : t.encrypt === 'strict' ? 'strict' : 'no']);
-  parts.push(['TrustServerCertificate', t.trustServerCertificate ? 'yes' : 'no']);
-  parts.push(['Connection Timeout', String(Math.max(1, Math.ceil(t.connectTimeoutMs / 1000)))]);
-  parts.push(['APP', odbcValue(t.applicationName)]);
+  if (s.database) parts.push(['Database', odbcValue(s.database)]);
+  if (s.integrated) parts.push(['Trusted_Connection', 'yes']);
+  else {
+    parts.push(['UID', odbcValue(s.authentication === 'windows' && s.domain ? `${s.domain}\\${s.user}` : s.user)]);
+    // Always braced: a password may hold anything, and braces make every character literal.
+    parts.push(['PWD', `{${s.password.replace(/}/g, '}}')}}`]);
+  }
+  parts.push(['Encrypt', s.encrypt === 'mandatory' ? 'yes' : s.encrypt === 'strict' ? 'strict' : 'no']);
+  parts.push(['TrustServerCertificate', s.trustServerCertificate ? 'yes' : 'no']);
+  parts.push(['Connection Timeout', String(Math.max(1, Math.ceil(s.connectTimeoutMs / 1000)))]);
+  parts.push(['APP', odbcValue(s.applicationName)]);
   return parts.map(([k, v]) => `${k}=${v}`).join(';') + ';';
 }

@@ -1,104 +1,124 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
-import { resolveConnectionSettings } from '../../../main/sql/connection-settings';
-import {
-  DEFAULT_ODBC_DRIVER,
-  isMissingOdbcDriver,
-  loadIntegratedDriver,
-  toMsnodesqlv8ConnectionString,
-  type IntegratedTarget,
-} from '../../../main/sql/sql-driver';
+import { resolveConnectionSettings, type SqlConnectionSettings } from '../../../main/sql/connection-settings';
+import { DEFAULT_ODBC_DRIVER, isMissingOdbcDriver, loadOdbcDriver, toOdbcConnectionString } from '../../../main/sql/sql-driver';
 import { rejectionOf } from '../../support/app-error-code';
 
-const base: IntegratedTarget = {
+const integrated: SqlConnectionSettings = {
   server: 'sql01.hospital.local',
   database: 'SSISDB',
+  authentication: 'windows',
+  user: '',
+  password: '',
+  integrated: true,
+  odbcDriver: DEFAULT_ODBC_DRIVER,
   encrypt: 'mandatory',
   trustServerCertificate: false,
   connectTimeoutMs: 15_000,
+  requestTimeoutMs: 0,
   applicationName: 'Drop Runner',
 };
 
-describe('toMsnodesqlv8ConnectionString', () => {
+describe('toOdbcConnectionString', () => {
   it('asks ODBC Driver 18 for the signed-in user, with no user or password keyword', () => {
-    const text = toMsnodesqlv8ConnectionString(base);
+    const text = toOdbcConnectionString(integrated);
     expect(text).toBe(
       `Driver={${DEFAULT_ODBC_DRIVER}};Server=sql01.hospital.local;Database=SSISDB;Trusted_Connection=yes;Encrypt=yes;TrustServerCertificate=no;Connection Timeout=15;APP=Drop Runner;`,
     );
     expect(text).not.toMatch(/\b(UID|PWD|User Id|Password)=/i);
   });
 
+  it('with a login, sends UID (DOMAIN\\user for a Windows account) and a braced PWD whose } are doubled', () => {
+    const sql = { ...integrated, integrated: false, authentication: 'sql' as const, user: 'cdh_deploy', password: 'a;b}c=d' };
+    expect(toOdbcConnectionString(sql)).toContain(';UID=cdh_deploy;PWD={a;b}}c=d};');
+    expect(toOdbcConnectionString(sql)).not.toContain('Trusted_Connection');
+    const windows = { ...sql, authentication: 'windows' as const, domain: 'HOSPITAL', user: 'svc_deploy' };
+    expect(toOdbcConnectionString(windows)).toContain(';UID=HOSPITAL\\svc_deploy;');
+  });
+
   it('maps each Encrypt mode and TrustServerCertificate to ODBC 18 keywords', () => {
-    expect(toMsnodesqlv8ConnectionString({ ...base, encrypt: 'optional' })).toContain(';Encrypt=no;');
-    expect(toMsnodesqlv8ConnectionString({ ...base, encrypt: 'strict' })).toContain(';Encrypt=strict;');
-    expect(toMsnodesqlv8ConnectionString({ ...base, trustServerCertificate: true })).toContain(';TrustServerCertificate=yes;');
+    expect(toOdbcConnectionString({ ...integrated, encrypt: 'optional' })).toContain(';Encrypt=no;');
+    expect(toOdbcConnectionString({ ...integrated, encrypt: 'strict' })).toContain(';Encrypt=strict;');
+    expect(toOdbcConnectionString({ ...integrated, trustServerCertificate: true })).toContain(';TrustServerCertificate=yes;');
   });
 
   it('writes named instances and ports the way ODBC expects, and brace-quotes values holding ; or }', () => {
-    expect(toMsnodesqlv8ConnectionString({ ...base, instance: 'SSIS', port: 1533 })).toContain(';Server=sql01.hospital.local\\SSIS,1533;');
-    expect(toMsnodesqlv8ConnectionString({ ...base, database: 'odd;db}' })).toContain(';Database={odd;db}}};');
-    expect(toMsnodesqlv8ConnectionString({ ...base, odbcDriver: 'ODBC Driver 17 for SQL Server' })).toMatch(/^Driver=\{ODBC Driver 17 for SQL Server\};/);
+    expect(toOdbcConnectionString({ ...integrated, instance: 'SSIS', port: 1533 })).toContain(';Server=sql01.hospital.local\\SSIS,1533;');
+    expect(toOdbcConnectionString({ ...integrated, database: 'odd;db}' })).toContain(';Database={odd;db}}};');
+    expect(toOdbcConnectionString({ ...integrated, odbcDriver: 'ODBC Driver 17 for SQL Server' })).toMatch(/^Driver=\{ODBC Driver 17 for SQL Server\};/);
   });
 
   it('rounds the connect timeout up to whole seconds and never writes 0 (which ODBC reads as "wait forever")', () => {
-    expect(toMsnodesqlv8ConnectionString({ ...base, connectTimeoutMs: 1500 })).toContain(';Connection Timeout=2;');
-    expect(toMsnodesqlv8ConnectionString({ ...base, connectTimeoutMs: 0 })).toContain(';Connection Timeout=1;');
+    expect(toOdbcConnectionString({ ...integrated, connectTimeoutMs: 1500 })).toContain(';Connection Timeout=2;');
+    expect(toOdbcConnectionString({ ...integrated, connectTimeoutMs: 0 })).toContain(';Connection Timeout=1;');
   });
 });
 
-describe('loadIntegratedDriver', () => {
-  it('off Windows refuses with reason not-windows and offers the Windows account method, without trying to load anything', async () => {
+describe('loadOdbcDriver', () => {
+  const open = () => {};
+  it('integrated off Windows refuses with reason not-windows and offers the Windows account method, without trying to load anything', async () => {
     let loads = 0;
-    const error = await rejectionOf(loadIntegratedDriver('linux', async () => { loads++; return {}; }));
+    const error = await rejectionOf(loadOdbcDriver(true, 'linux', async () => { loads++; return { open }; }));
     expect(error).toMatchObject({ code: 'SQL_INTEGRATED_AUTH_UNAVAILABLE', details: { reason: 'not-windows' } });
-    expect(error.message).toContain('not running Windows');
-    expect(error.hint).toMatch(/^Choose "Windows account"/);
+    expect(error.hint).toMatch(/Windows account/);
     expect(loads).toBe(0);
   });
 
-  it('on Windows without msnodesqlv8 refuses with reason driver-not-installed and the loader\'s own message', async () => {
-    const error = await rejectionOf(loadIntegratedDriver('win32', async () => { throw new Error("Cannot find module 'msnodesqlv8'"); }));
-    expect(error).toMatchObject({ code: 'SQL_INTEGRATED_AUTH_UNAVAILABLE', details: { reason: 'driver-not-installed', cause: "Cannot find module 'msnodesqlv8'" } });
-    expect(error.hint).toContain('Install msnodesqlv8');
-    expect(error.hint).toContain('DOMAIN\\user');
+  it('without msnodesqlv8 refuses with reason driver-not-installed and the loader\'s own message: integrated or Driver=', async () => {
+    const missing = async () => { throw new Error("Cannot find module 'msnodesqlv8'\nRequire stack: …"); };
+    const forIntegrated = await rejectionOf(loadOdbcDriver(true, 'win32', missing));
+    expect(forIntegrated).toMatchObject({ code: 'SQL_INTEGRATED_AUTH_UNAVAILABLE', details: { reason: 'driver-not-installed', cause: "Cannot find module 'msnodesqlv8'" } });
+    expect(forIntegrated.hint).toContain('Install msnodesqlv8');
+    const forDriverKeyword = await rejectionOf(loadOdbcDriver(false, 'linux', missing));
+    expect(forDriverKeyword).toMatchObject({ code: 'SQL_ODBC_DRIVER_UNAVAILABLE', details: { reason: 'driver-not-installed' } });
+    expect(forDriverKeyword.hint).toMatch(/remove Driver=/);
   });
 
-  it('really loading mssql/msnodesqlv8 on this machine fails as driver-not-installed, not as a crash', async () => {
-    // The default loader: mssql ships the adapter, but the native msnodesqlv8 package is not installed here.
-    const error = await rejectionOf(loadIntegratedDriver('win32'));
-    expect(error).toBeInstanceOf(AppError);
-    expect(error.details).toMatchObject({ reason: 'driver-not-installed' });
-  });
-
-  it('refuses a module without ConnectionPool and accepts one that has it (default export or not)', async () => {
-    const noPool = await rejectionOf(loadIntegratedDriver('win32', async () => ({ default: {} })));
-    expect(noPool.details).toMatchObject({ reason: 'driver-not-installed' });
-    class ConnectionPool {
-      connect = async () => this;
-      close = async () => undefined;
-    }
-    await expect(loadIntegratedDriver('win32', async () => ({ default: { ConnectionPool } }))).resolves.toMatchObject({ ConnectionPool });
-    await expect(loadIntegratedDriver('win32', async () => ({ ConnectionPool }))).resolves.toMatchObject({ ConnectionPool });
+  it('refuses a module without open() and accepts one that has it (default export or not)', async () => {
+    expect(await rejectionOf(loadOdbcDriver(true, 'win32', async () => ({ default: {} })))).toMatchObject({ details: { reason: 'driver-not-installed', cause: 'the msnodesqlv8 module has no open()' } });
+    await expect(loadOdbcDriver(true, 'win32', async () => ({ default: { open } }))).resolves.toMatchObject({ open });
+    await expect(loadOdbcDriver(false, 'linux', async () => ({ open }))).resolves.toMatchObject({ open });
   });
 });
 
 describe('isMissingOdbcDriver', () => {
-  it('recognises the driver manager\'s IM002 answer and nothing else', () => {
+  it("recognises the driver managers' answers for a missing driver (Windows IM002, unixODBC's Can't open lib) and nothing else", () => {
     expect(isMissingOdbcDriver('[Microsoft][ODBC Driver Manager] Data source name not found and no default driver specified')).toBe(true);
     expect(isMissingOdbcDriver('IM002: no driver')).toBe(true);
+    expect(isMissingOdbcDriver("[unixODBC][Driver Manager]Can't open lib 'ODBC Driver 18 for SQL Server' : file not found")).toBe(true);
     expect(isMissingOdbcDriver("Login failed for user 'HOSPITAL\\svc'.")).toBe(false);
   });
 });
 
-describe.skipIf(process.platform === 'win32')('Integrated Security=SSPI on this Linux machine', () => {
-  it('resolving the connection refuses with reason not-windows, never "no user is given"', () => {
+describe('Integrated Security=SSPI when the connection is resolved', () => {
+  it('off Windows: refused with reason not-windows, never "no user is given"', () => {
     let caught: unknown;
     try {
-      resolveConnectionSettings({ connectionString: 'Server=sql01;Database=SSISDB;Integrated Security=SSPI' });
+      resolveConnectionSettings({ connectionString: 'Server=sql01;Database=SSISDB;Integrated Security=SSPI' }, 'linux');
     } catch (error) {
       caught = error;
     }
     expect(caught).toMatchObject({ code: 'SQL_INTEGRATED_AUTH_UNAVAILABLE', details: { reason: 'not-windows' } });
     expect((caught as AppError).hint).toMatch(/^Choose "Windows account"/);
+  });
+
+  it('on Windows: the signed-in user through ODBC Driver 18 (or the Driver= the string names), with no user or password', () => {
+    expect(resolveConnectionSettings({ connectionString: 'Server=sql01;Database=SSISDB;Integrated Security=SSPI' }, 'win32')).toMatchObject({
+      integrated: true,
+      authentication: 'windows',
+      user: '',
+      password: '',
+      odbcDriver: DEFAULT_ODBC_DRIVER,
+      database: 'SSISDB',
+    });
+    expect(resolveConnectionSettings({ connectionString: 'Driver={ODBC Driver 17 for SQL Server};Server=sql01;Trusted_Connection=yes' }, 'win32')).toMatchObject({
+      integrated: true,
+      odbcDriver: 'ODBC Driver 17 for SQL Server',
+    });
+  });
+
+  it('a string with a login and Driver= keeps the login and goes through that ODBC driver; without Driver= it stays on tedious', () => {
+    expect(resolveConnectionSettings({ connectionString: 'Driver={FreeTDS};Server=db,1433;User Id=cdh;Password=pw' }, 'linux')).toMatchObject({ odbcDriver: 'FreeTDS', user: 'cdh', authentication: 'sql' });
+    expect(resolveConnectionSettings({ connectionString: 'Server=db,1433;User Id=cdh;Password=pw' }, 'linux').odbcDriver).toBeUndefined();
   });
 });

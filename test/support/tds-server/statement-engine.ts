@@ -208,6 +208,9 @@ function connectionProperty(session: EngineSession, name: string): SqlValue {
       return 'TCP';
     case 'protocol_type':
       return 'TSQL';
+    case 'encrypt_option':
+      // TRUE once the whole session runs in TLS (a login-only TLS exchange leaves the session in clear).
+      return session.connection.encryption === 'tls' || session.connection.encryption === 'strict' ? 'TRUE' : 'FALSE';
     default:
       return null;
   }

@@ -10,6 +10,7 @@ import { recordParams, type AuthKind, type NewRecord, type Recorder, type TdsRec
 import type { ResponderRegistry } from './responder-registry';
 import type { ConnectionInfo, ResponseSpec, TdsRequest } from './responder-types';
 import { ResponseWriter } from './response-writer';
+import { bindDeclaredParameters, nameFromDeclaration } from './declared-parameters';
 import { parseRpc, type RpcParam } from './rpc-parser';
 import { parseSqlBatch } from './sql-batch';
 import { runStatements, type EngineSession } from './statement-engine';
@@ -364,12 +365,17 @@ export class TdsSession {
     const isExecuteSql = rpc.procId === 10 || /(^|\.)\[?sp_executesql\]?$/i.test(rpc.procedure);
     let text: string | undefined;
     let params = rpc.params;
+    let named = new Map<RpcParam, RpcParam>();
     if (isExecuteSql && rpc.params.length > 0) {
       const stmt = rpc.params.find((p) => p.name.toLowerCase() === '@statement') ?? rpc.params[0]!;
       text = stmt.value === null ? '' : String(stmt.value);
       const decl = rpc.params.find((p) => p.name.toLowerCase() === '@params') ?? (rpc.params[1]?.name === '' ? rpc.params[1] : undefined);
-      params = rpc.params.filter((p) => p !== stmt && p !== decl);
+      // Positional values (FreeTDS sends them unnamed) take their names from @params, in order, as on SQL Server.
+      const given = rpc.params.filter((p) => p !== stmt && p !== decl);
+      params = nameFromDeclaration(given, decl?.value);
+      named = new Map(given.map((p, i) => [p, params[i]!]));
     }
+    const bound = isExecuteSql && text !== undefined ? bindDeclaredParameters(text, params) : undefined;
     const reset = (msg.status & (PacketStatus.RESET_CONNECTION | PacketStatus.RESET_CONNECTION_SKIP_TRAN)) !== 0;
     const rec = this.record({
       kind: 'rpc',
@@ -383,7 +389,11 @@ export class TdsSession {
     this.lastRequestSeq = rec.seq;
     const writer = new ResponseWriter('rpc', this.deps.settings.serverName, isExecuteSql ? '' : rpc.procedure);
     this.resetIfAsked(msg, writer);
-    await this.answer(this.request('rpc', rec.seq, text, rpc.procedure, params, rpc.params, ac.signal), writer);
+    const all = rpc.params.map((p) => named.get(p) ?? p);
+    const request = bound
+      ? this.request('rpc', rec.seq, bound.text, rpc.procedure, [...params, ...bound.declared], [...all, ...bound.declared], ac.signal)
+      : this.request('rpc', rec.seq, text, rpc.procedure, params, all, ac.signal);
+    await this.answer(request, writer);
   }
 
   private request(kind: 'batch' | 'rpc', seq: number, text: string | undefined, procedure: string | undefined, params: RpcParam[], allParams: RpcParam[], signal: AbortSignal): TdsRequest {
