@@ -5,8 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** Debian packages the suites use: the browser, the keyring, PDF text extraction, zip tools, a TDS client. */
-export const DEBIAN_PACKAGES = ['chromium', 'xvfb', 'xauth', 'dbus', 'gnome-keyring', 'libsecret-tools', 'poppler-utils', 'fonts-dejavu-core', 'fonts-liberation', 'zip', 'unzip', 'freetds-bin'];
+/**
+ * Debian packages the suites use: the browser, the keyring, PDF text extraction, zip tools, a TDS client,
+ * and for the ODBC session suite unixODBC with FreeTDS's ODBC driver plus what builds msnodesqlv8
+ * (scripts/build-odbc-driver.mjs).
+ */
+export const DEBIAN_PACKAGES = ['chromium', 'xvfb', 'xauth', 'dbus', 'gnome-keyring', 'libsecret-tools', 'poppler-utils', 'fonts-dejavu-core', 'fonts-liberation', 'zip', 'unzip', 'freetds-bin', 'unixodbc-dev', 'tdsodbc', 'g++', 'make', 'python3'];
 
 /** The packages dpkg does not know as installed; empty off Debian (dpkg absent). */
 export function missingDebianPackages() {

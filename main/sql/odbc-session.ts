@@ -14,7 +14,7 @@
  */
 import { AppError } from '../../common/errors';
 import { describeSqlTarget, type SqlConnectionSettings } from './connection-settings';
-import { integratedAuthUnavailable, isMissingOdbcDriver, loadOdbcDriver, toOdbcConnectionString } from './sql-driver';
+import { integratedAuthUnavailable, isMissingOdbcDriver, loadOdbcDriver, serverText, toOdbcConnectionString } from './sql-driver';
 import {
   DATABASE_HINT,
   loginFailureHint,
@@ -65,11 +65,6 @@ const DECLARED_TYPE: Record<SqlParameter['type'], string> = {
   bit: 'bit',
   datetime2: 'datetime2(7)',
 };
-
-/** `[FreeTDS][SQL Server]Login failed…` → `Login failed…`: the bracketed vendor prefixes are the driver's, not the server's. */
-function serverText(message: string): string {
-  return message.replace(/^(\[[^\]]*\])+\s*/, '');
-}
 
 function toMessage(d: OdbcDiagnostic, defaultClass: number): SqlServerMessage {
   return {

@@ -101,6 +101,11 @@ export function isMissingOdbcDriver(message: string): boolean {
   return /\bIM002\b/.test(message) || /data source name not found and no default driver|can't open lib .* file not found/i.test(message);
 }
 
+/** `[FreeTDS][SQL Server]Login failed…` → `Login failed…`: the bracketed prefixes are the ODBC layers', not the server's words. */
+export function serverText(message: string): string {
+  return message.replace(/^(\[[^\]]*\])+\s*/, '');
+}
+
 /** ODBC values are wrapped in braces when they hold a `;`, `{` or `}` (closing braces doubled). */
 function odbcValue(value: string): string {
   return /[;{}]|^\s|\s$/.test(value) ? `{${value.replace(/}/g, '}}')}}` : value;

@@ -7,6 +7,8 @@
 import sql from 'mssql';
 import { AppError } from '../../common/errors';
 import { describeSqlTarget, toMssqlConfig, type SqlConnectionSettings } from '../sql/connection-settings';
+import { openSqlSession } from '../sql/connect';
+import { serverText, toOdbcConnectionString } from '../sql/sql-driver';
 
 /** A typed parameter of a catalog call. */
 export interface CatalogParam {
@@ -52,7 +54,8 @@ export interface CatalogCallResult {
 
 function serverMessage(e: unknown): CatalogServerMessage {
   const x = e as { number?: number; state?: number; class?: number; message?: string };
-  return { number: x.number ?? 0, state: x.state ?? 0, class: x.class ?? 0, message: x.message ?? String(e) };
+  // Through ODBC the message carries the driver's "[vendor][SQL Server]" prefixes; the server's words follow.
+  return { number: x.number ?? 0, state: x.state ?? 0, class: x.class ?? 0, message: serverText(x.message ?? String(e)) };
 }
 
 function toRequestError(error: unknown, what: string): CatalogRequestError {
@@ -62,7 +65,7 @@ function toRequestError(error: unknown, what: string): CatalogRequestError {
   for (const p of e.precedingErrors ?? []) errors.push(serverMessage(p));
   if (typeof e.number === 'number') errors.push(serverMessage(e));
   const first = errors[0];
-  return new CatalogRequestError(first ? first.message : (e.message ?? String(error)), e.code ?? 'EREQUEST', errors, what);
+  return new CatalogRequestError(first ? first.message : serverText(e.message ?? String(error)), e.code ?? 'EREQUEST', errors, what);
 }
 
 /** A connection to the catalog's server; requests run one at a time and can be cancelled by a signal. */
@@ -72,6 +75,8 @@ export class CatalogClient {
 
   private constructor(
     private readonly pool: sql.ConnectionPool,
+    /** The Request class of the pool's driver flavour (tedious or msnodesqlv8). */
+    private readonly requestClass: typeof sql.Request,
     /** Safe to log: server, database and account, never the password. */
     readonly target: string,
     private readonly signal: AbortSignal | undefined,
@@ -79,14 +84,17 @@ export class CatalogClient {
     signal?.addEventListener('abort', this.onAbort);
   }
 
-  /** Opens the connection (database master); SQL_LOGIN_FAILED / SQL_CONNECT_FAILED with a hint otherwise. */
+  /**
+   * Opens the connection (database master); SQL_LOGIN_FAILED / SQL_CONNECT_FAILED with a hint otherwise.
+   * Windows integrated authentication and `Driver=` strings go through mssql's msnodesqlv8 (ODBC) flavour,
+   * everything else through its tedious flavour; the calls below are the same on both.
+   */
   static async open(settings: SqlConnectionSettings, options: { requestTimeoutMs: number; signal?: AbortSignal }): Promise<CatalogClient> {
     const resolved: SqlConnectionSettings = { ...settings, database: 'master', requestTimeoutMs: options.requestTimeoutMs };
-    const config = toMssqlConfig(resolved);
-    // The default validation sends SELECT 1 before every request; a socket check is enough on a dedicated connection.
-    (config as sql.config & { validateConnection?: unknown }).validateConnection = 'socket';
     const target = describeSqlTarget(resolved);
-    const pool = new sql.ConnectionPool(config);
+    const odbc = resolved.integrated === true || resolved.odbcDriver !== undefined;
+    const driver = odbc ? await openOdbcFlavour(resolved) : sql;
+    const pool = odbc ? new driver.ConnectionPool(odbcPoolConfig(resolved)) : new sql.ConnectionPool(tediousPoolConfig(resolved));
     pool.on('error', () => undefined);
     try {
       await pool.connect();
@@ -106,7 +114,7 @@ export class CatalogClient {
       }
       throw new AppError('SQL_CONNECT_FAILED', `Cannot connect to ${target}: ${detail}`, 'Check the server name and port, and that SQL Server accepts TCP connections from this machine.', { target, driverCode: e.code ?? '' });
     }
-    return new CatalogClient(pool, target, options.signal);
+    return new CatalogClient(pool, driver.Request, target, options.signal);
   }
 
   /** Runs a parameterised read query (sp_executesql) and returns its rows. */
@@ -146,9 +154,44 @@ export class CatalogClient {
 
   private request(params: CatalogParam[]): sql.Request {
     if (this.signal?.aborted) throw new CatalogRequestError('The step was cancelled.', 'ECANCEL', [], 'cancel');
-    const request = new sql.Request(this.pool);
+    const request = new this.requestClass(this.pool);
     for (const p of params) request.input(p.name, p.type, p.value);
     this.current = request;
     return request;
   }
+}
+
+/** The tedious pool: one connection, checked by its socket rather than a SELECT 1 before every request. */
+function tediousPoolConfig(s: SqlConnectionSettings): sql.config {
+  const config = toMssqlConfig(s);
+  (config as sql.config & { validateConnection?: unknown }).validateConnection = 'socket';
+  return config;
+}
+
+/**
+ * The msnodesqlv8 pool. No driver-side request timeout: msnodesqlv8 enforces one through the ODBC
+ * driver's asynchronous mode, which FreeTDS does not have ("Driver not capable"); the SSIS steps bound
+ * their waits themselves (they poll the catalog's operations).
+ */
+function odbcPoolConfig(s: SqlConnectionSettings): sql.config {
+  return {
+    server: s.server,
+    connectionString: toOdbcConnectionString(s),
+    connectionTimeout: s.connectTimeoutMs,
+    requestTimeout: 0,
+    pool: { min: 0, max: 1, idleTimeoutMillis: 30_000 },
+    options: { useUTC: true },
+  } as sql.config;
+}
+
+/**
+ * mssql's msnodesqlv8 flavour, after one login through the ODBC session: mssql's ODBC pool reports a
+ * failed login by its last ODBC record ("Unable to connect to data source"), while the session keeps
+ * the server's own answer (18456, 4060, a missing ODBC driver) and the same codes as every other step.
+ */
+async function openOdbcFlavour(s: SqlConnectionSettings): Promise<typeof sql> {
+  const probe = await openSqlSession(s);
+  await probe.close();
+  const loaded = (await import('mssql/msnodesqlv8' as string)) as { default?: typeof sql } & typeof sql;
+  return loaded.default ?? loaded;
 }

@@ -18,7 +18,8 @@ export interface ProjectRow {
   project_id: string;
   folder_id: string;
   name: string;
-  last_deployed_time: Date | null;
+  /** ISO 8601 with its offset (CONVERT style 127), e.g. 2026-12-03T13:30:05.1900000Z. */
+  last_deployed_time: string | null;
   deployed_by_name: string | null;
   object_version_lsn: string | null;
 }
@@ -67,14 +68,11 @@ export interface OperationRow {
   operation_id: string;
   operation_type: number;
   status: number;
-  start_time: Date | null;
-  end_time: Date | null;
 }
 
 /** catalog.operation_messages row. */
 export interface OperationMessageRow {
   operation_message_id: string;
-  message_time: Date | null;
   message_type: number;
   message_source_type: number | null;
   message: string | null;
@@ -88,17 +86,22 @@ const variantText = (column: string, alias: string) =>
   `WHEN SQL_VARIANT_PROPERTY(${column}, 'BaseType') IN ('datetime', 'datetime2', 'smalldatetime', 'date', 'datetimeoffset') THEN CONVERT(nvarchar(4000), CONVERT(datetime2, ${column}), 126) ` +
   `ELSE CONVERT(nvarchar(4000), ${column}) END AS ${alias}`;
 
-/** The query texts, exported so the SSISDB emulation in the tests and this code agree on them. */
+/**
+ * The query texts, exported so the SSISDB emulation in the tests and this code agree on them. The
+ * catalog's times are datetimeoffset; the one that is used is read as ISO 8601 text (style 127), so no
+ * driver has to decode datetimeoffset (FreeTDS's ODBC driver aborts the process on it) and every
+ * driver yields the same instant.
+ */
 export const CATALOG_QUERIES = {
   ssisdb: `SELECT DB_ID(N'SSISDB') AS database_id;`,
   folder: `SELECT folder_id, name FROM [SSISDB].[catalog].[folders] WHERE name = @folder_name;`,
-  project: `SELECT project_id, folder_id, name, last_deployed_time, deployed_by_name, object_version_lsn FROM [SSISDB].[catalog].[projects] WHERE folder_id = @folder_id AND name = @project_name;`,
+  project: `SELECT project_id, folder_id, name, CONVERT(nvarchar(40), last_deployed_time, 127) AS last_deployed_time, deployed_by_name, object_version_lsn FROM [SSISDB].[catalog].[projects] WHERE folder_id = @folder_id AND name = @project_name;`,
   environment: `SELECT environment_id, folder_id, name FROM [SSISDB].[catalog].[environments] WHERE folder_id = @folder_id AND name = @environment_name;`,
   variables: `SELECT variable_id, name, type, sensitive, description, ${variantText('value', 'value_text')} FROM [SSISDB].[catalog].[environment_variables] WHERE environment_id = @environment_id ORDER BY name;`,
   references: `SELECT reference_id, environment_name, environment_folder_name, reference_type FROM [SSISDB].[catalog].[environment_references] WHERE project_id = @project_id ORDER BY reference_id;`,
   parameters: `SELECT object_type, object_name, parameter_name, data_type, required, sensitive, value_type, value_set, referenced_variable_name, ${variantText('default_value', 'default_value_text')} FROM [SSISDB].[catalog].[object_parameters] WHERE project_id = @project_id ORDER BY object_type, object_name, parameter_name;`,
-  operation: `SELECT operation_id, operation_type, status, start_time, end_time FROM [SSISDB].[catalog].[operations] WHERE operation_id = @operation_id;`,
-  messages: `SELECT operation_message_id, message_time, message_type, message_source_type, message FROM [SSISDB].[catalog].[operation_messages] WHERE operation_id = @operation_id AND operation_message_id > @after_id ORDER BY operation_message_id;`,
+  operation: `SELECT operation_id, operation_type, status FROM [SSISDB].[catalog].[operations] WHERE operation_id = @operation_id;`,
+  messages: `SELECT operation_message_id, message_type, message_source_type, message FROM [SSISDB].[catalog].[operation_messages] WHERE operation_id = @operation_id AND operation_message_id > @after_id ORDER BY operation_message_id;`,
 } as const;
 
 const id = (name: string, value: string) => ({ name, type: sql.BigInt(), value });

@@ -123,6 +123,10 @@ function answerView(req: TdsRequest, options: SsisdbOptions, catalog: EmulatedCa
     rows: rows.map((row) =>
       query.items.map((i) => {
         const cell = row[i.column] ?? null;
+        if (i.asText && cell instanceof Date) {
+          // CONVERT(nvarchar, datetimeoffset, 127) of a UTC time: seven decimals and Z, as SQL Server writes it.
+          return cell.toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
+        }
         if (i.asText) {
           const variant = (cell as { variant: { baseType: string; value: SqlValue } | null }).variant;
           return variant ? variantText(variant.baseType, variant.value) : null;

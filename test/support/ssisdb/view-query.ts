@@ -63,7 +63,7 @@ function selectItem(text: string): SelectItem {
     const expr = aliased[1]!;
     const inner = /^(?:\w+\.)?\[?(\w+)\]?$/.exec(expr.trim());
     if (inner) return { alias: aliased[2]!, column: inner[1]!, asText: false };
-    const converted = [...expr.matchAll(/CONVERT\s*\(\s*nvarchar\s*\(\s*\d+\s*\)\s*,\s*(?:\w+\.)?\[?(\w+)\]?\s*\)/gi)].map((m) => m[1]!);
+    const converted = [...expr.matchAll(/CONVERT\s*\(\s*nvarchar\s*\(\s*\d+\s*\)\s*,\s*(?:\w+\.)?\[?(\w+)\]?\s*(?:,\s*(?:126|127)\s*)?\)/gi)].map((m) => m[1]!);
     const variants = [...expr.matchAll(/SQL_VARIANT_PROPERTY\s*\(\s*(?:\w+\.)?\[?(\w+)\]?/gi)].map((m) => m[1]!);
     const columns = new Set([...converted, ...variants]);
     if (columns.size === 1) return { alias: aliased[2]!, column: [...columns][0]!, asText: true };
@@ -83,7 +83,7 @@ function condition(text: string): Condition {
 
 /** Parses one catalog view query; undefined when the text is not a SELECT from catalog.<view>. */
 export function parseViewQuery(sql: string): ViewQuery | undefined {
-  const text = sql.replace(/\s+/g, ' ').trim().replace(/;$/, '');
+  const text = sql.replace(/\s+/g, ' ').trim().replace(/[;\s]+$/, '');
   const m = /^SELECT (.+?) FROM ((?:\[?\w+\]?\.)?\[?catalog\]?\.\[?\w+\]?)(?: (?:AS )?(\w+))?(?: WHERE (.+?))?(?: ORDER BY (.+?))?$/i.exec(text);
   if (!m) return undefined;
   const parts = m[2]!.split('.').map(unbracket);

@@ -10,7 +10,7 @@ import { recordParams, type AuthKind, type NewRecord, type Recorder, type TdsRec
 import type { ResponderRegistry } from './responder-registry';
 import type { ConnectionInfo, ResponseSpec, TdsRequest } from './responder-types';
 import { ResponseWriter } from './response-writer';
-import { bindDeclaredParameters, nameFromDeclaration } from './declared-parameters';
+import { nameFromDeclaration, unwrapScript, type UnwrappedScript } from './declared-parameters';
 import { parseRpc, type RpcParam } from './rpc-parser';
 import { parseSqlBatch } from './sql-batch';
 import { runStatements, type EngineSession } from './statement-engine';
@@ -375,7 +375,7 @@ export class TdsSession {
       params = nameFromDeclaration(given, decl?.value);
       named = new Map(given.map((p, i) => [p, params[i]!]));
     }
-    const bound = isExecuteSql && text !== undefined ? bindDeclaredParameters(text, params) : undefined;
+    const unwrapped = isExecuteSql && text !== undefined ? unwrapScript(text, params) : undefined;
     const reset = (msg.status & (PacketStatus.RESET_CONNECTION | PacketStatus.RESET_CONNECTION_SKIP_TRAN)) !== 0;
     const rec = this.record({
       kind: 'rpc',
@@ -389,9 +389,13 @@ export class TdsSession {
     this.lastRequestSeq = rec.seq;
     const writer = new ResponseWriter('rpc', this.deps.settings.serverName, isExecuteSql ? '' : rpc.procedure);
     this.resetIfAsked(msg, writer);
+    if (unwrapped?.kind === 'exec') {
+      await this.answerExec(rec.seq, unwrapped, ac.signal, writer);
+      return;
+    }
     const all = rpc.params.map((p) => named.get(p) ?? p);
-    const request = bound
-      ? this.request('rpc', rec.seq, bound.text, rpc.procedure, [...params, ...bound.declared], [...all, ...bound.declared], ac.signal)
+    const request = unwrapped
+      ? this.request('rpc', rec.seq, unwrapped.text, rpc.procedure, [...params, ...unwrapped.declared], [...all, ...unwrapped.declared], ac.signal)
       : this.request('rpc', rec.seq, text, rpc.procedure, params, all, ac.signal);
     await this.answer(request, writer);
   }
@@ -478,6 +482,45 @@ export class TdsSession {
     }
     const isProc = req.kind === 'rpc';
     this.send(writer.finish(isProc ? { returnStatus: spec?.returnStatus ?? 0, outputParams: this.outputParams(req, spec?.output) } : {}));
+  }
+
+  /**
+   * A procedure called from SQL text (`exec @___return___ = proc @a=@P1, @o=@o output; select …`, how
+   * mssql's ODBC driver calls procedures): the responders answer it as the RPC it stands for, and the
+   * return value and OUTPUT values come back in the final result set, as SQL Server's SELECT of them would.
+   */
+  private async answerExec(seq: number, call: Extract<UnwrappedScript, { kind: 'exec' }>, signal: AbortSignal, writer: ResponseWriter): Promise<void> {
+    const req = this.request('rpc', seq, undefined, call.procedure, call.args, call.args, signal);
+    let spec: ResponseSpec | undefined;
+    try {
+      spec = await this.deps.registry.respond(req);
+    } catch (err) {
+      spec = { error: { number: 50000, class: 16, message: `TDS double responder threw: ${err instanceof Error ? err.message : String(err)}` } };
+    }
+    if (spec?.delayMs) await sleep(spec.delayMs, signal);
+    if (signal.aborted) {
+      this.send(doneToken(DoneStatus.FINAL));
+      return;
+    }
+    for (const i of spec?.info ?? []) writer.info({ procedure: call.procedure, ...i });
+    const sets = spec?.resultSets ?? (spec?.rows || spec?.columns ? [{ ...(spec.columns ? { columns: spec.columns } : {}), rows: spec.rows ?? [] }] : []);
+    for (const rs of sets) writer.resultSet(rs);
+    const errors = spec?.error === undefined ? [] : Array.isArray(spec.error) ? spec.error : [spec.error];
+    for (const e of errors) {
+      writer.error({ procedure: call.procedure, ...e });
+      if (e.rollback) {
+        const tokens = this.engine.txn.rollback('error');
+        if (tokens) writer.push(tokens);
+      }
+    }
+    const given = new Map(Object.entries(spec?.output ?? {}).map(([k, v]) => [k.replace(/^@/, '').toLowerCase(), v]));
+    const initial = new Map(call.args.filter((a) => a.output).map((a) => [a.name.replace(/^@/, '').toLowerCase(), a.value]));
+    const key = (parameter: string) => parameter.replace(/^@/, '').toLowerCase();
+    writer.resultSet({
+      columns: [{ name: '___return___', type: 'int' }, ...call.outputs.map((o) => ({ name: o.alias, type: o.type, nullable: true }))],
+      rows: [[spec?.returnStatus ?? (errors.length ? -6 : 0), ...call.outputs.map((o) => (given.has(key(o.parameter)) ? given.get(key(o.parameter))! : (initial.get(key(o.parameter)) ?? null)))]],
+    });
+    this.send(writer.finish({ returnStatus: 0, outputParams: [] }));
   }
 
   private handleTransactionManager(payload: Buffer): void {
