@@ -118,6 +118,8 @@ export interface AppInfo {
   host: 'electron' | 'web';
   /** Set by `npm run demo`: the SQL Server is the bundled simulator, not a real one. */
   simulatedServer?: { port: number; note: string };
+  /** Whether "Windows integrated (the signed-in user)" can work on this machine, and why not. */
+  integratedAuth: { available: boolean; text: string; hint?: string };
 }
 
 export type DiagnosticStatus = 'ok' | 'warn' | 'fail';

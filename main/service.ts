@@ -17,6 +17,7 @@ import { appPackage } from './platform/app-version';
 import type { SecretStore } from './platform/secret-store';
 import { createConfSettingsStore, type SettingsStore } from './platform/settings-store';
 import { findSqlPackage } from './steps/dacpac/find-sqlpackage';
+import { integratedAuthAvailability } from './sql/sql-driver';
 import { createTenantStore } from './tenants/tenant-store';
 import { Redactor } from './variables/redactor';
 import { openDropIsolated } from './drop/worker/isolated-open';
@@ -68,7 +69,12 @@ export function createService(options: ServiceOptions): Service {
     ...(options.simulatedServer ? { simulatedServer: options.simulatedServer.note } : {}),
   });
   const handlers: ContractHandlers = {
-    'app.info': async () => ({ ...appPackage(), host: options.host, ...(options.simulatedServer ? { simulatedServer: options.simulatedServer } : {}) }),
+    'app.info': async () => ({
+      ...appPackage(),
+      host: options.host,
+      ...(options.simulatedServer ? { simulatedServer: options.simulatedServer } : {}),
+      integratedAuth: (({ available, text, hint }) => ({ available, text, ...(hint ? { hint } : {}) }))(integratedAuthAvailability()),
+    }),
     'diagnostics.get': () =>
       collectDiagnostics({ dataDir: options.dataDir, host: options.host, probeKeychain: () => options.secrets.probe(), findChromium: options.findChromium, findSqlPackage: () => findSqlPackage() }),
     'dialog.openDrop': async () => (options.pickDropFile ? { path: await options.pickDropFile() } : { path: null, unsupported: true }),

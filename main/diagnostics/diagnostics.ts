@@ -6,6 +6,7 @@ import type { DiagnosticItem, Diagnostics } from '../../common/contract';
 import { toErrorShape } from '../../common/errors';
 import { appPackage } from '../platform/app-version';
 import { ensureDirSync } from '../platform/ensure-dir';
+import { integratedAuthAvailability } from '../sql/sql-driver';
 import type { SecretStoreInfo } from '../platform/secret-store';
 
 /** The machine-specific probes; injected so each host passes its real ones (Electron, Node) and tests stay honest. */
@@ -79,6 +80,15 @@ export async function collectDiagnostics(probes: DiagnosticProbes): Promise<Diag
   }
 
   items.push({ id: 'sql-client', label: 'SQL client library', status: 'ok', value: `mssql ${packageVersion('mssql')}, tedious ${packageVersion('tedious')}`, required: false });
+  const integrated = integratedAuthAvailability();
+  items.push({
+    id: 'integrated-auth',
+    label: 'Windows integrated authentication',
+    status: integrated.available ? 'ok' : 'warn',
+    value: integrated.available ? `${integrated.text} (msnodesqlv8 ${packageVersion('msnodesqlv8')})` : integrated.text,
+    required: false,
+    ...(integrated.hint ? { hint: integrated.hint } : {}),
+  });
 
   const chromium = probes.findChromium();
   items.push(

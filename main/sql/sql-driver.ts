@@ -12,6 +12,7 @@
  * fresh-machine rule. The build/test machine gets it from `npm run odbc-driver`. It is loaded lazily
  * and its absence is a clear AppError, never a crash.
  */
+import { createRequire } from 'node:module';
 import { AppError } from '../../common/errors';
 import type { SqlConnectionSettings } from './connection-settings';
 
@@ -33,6 +34,30 @@ const REASON_HINT: Record<IntegratedUnavailableReason, string> = {
   'driver-not-installed': `Install msnodesqlv8 on this Windows machine (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
   'no-odbc-driver': `Install "Microsoft ODBC Driver 18 for SQL Server" (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
 };
+
+/** Whether Windows integrated authentication can be offered on this machine, and if not, why. */
+export interface IntegratedAvailability {
+  available: boolean;
+  /** What the editor and `doctor` show. */
+  text: string;
+  reason?: IntegratedUnavailableReason;
+  hint?: string;
+}
+
+/**
+ * What can be known before connecting: the platform, and whether msnodesqlv8 is installed (resolved,
+ * not loaded: loading a native module is left to the first connection). Whether Microsoft's ODBC
+ * driver is installed is only known when the driver manager is asked, at the first connection.
+ */
+export function integratedAuthAvailability(platform: NodeJS.Platform = process.platform, locate: () => string = () => createRequire(import.meta.url).resolve('msnodesqlv8')): IntegratedAvailability {
+  if (platform !== 'win32') return { available: false, reason: 'not-windows', text: `Not available: ${REASON_TEXT['not-windows']}.`, hint: WINDOWS_ACCOUNT_HINT };
+  try {
+    locate();
+  } catch {
+    return { available: false, reason: 'driver-not-installed', text: `Not available: ${REASON_TEXT['driver-not-installed']}.`, hint: REASON_HINT['driver-not-installed'] };
+  }
+  return { available: true, text: `Available through msnodesqlv8 and "${DEFAULT_ODBC_DRIVER}" (the ODBC driver is checked at the first connection).` };
+}
 
 /** SQL_INTEGRATED_AUTH_UNAVAILABLE carrying the exact reason in its message and details. */
 export function integratedAuthUnavailable(reason: IntegratedUnavailableReason, cause?: string): AppError {

@@ -10,6 +10,7 @@ import { MessageBar } from '../../ui/message-bar';
 import { Select } from '../../ui/select';
 import { TypedInput } from '../../ui/typed-input';
 import { fieldsProblem, readConnectionFields, writeConnectionFields, type AuthMethod, type ConnectionFields, type EncryptChoice } from './connection-fields';
+import { IntegratedAuthNotice } from './integrated-auth-notice';
 import { TestConnection } from './test-connection';
 
 export interface ConnectionEditorProps {
@@ -224,20 +225,7 @@ export function ConnectionEditor({ id, item, draftValue, describedBy, onChange, 
           {parsed.error} Fix it under “Advanced: raw connection string”.
         </MessageBar>
       )}
-      {fields?.auth === 'windows-integrated' && (
-        <MessageBar
-          intent="warning"
-          title="Windows integrated authentication is not available here"
-          actions={
-            <Button size="small" onClick={(e) => set({ auth: 'windows-account' }, e.timeStamp)}>
-              Use a Windows account instead
-            </Button>
-          }
-        >
-          It logs in as the Windows user signed in to this machine, which needs the msnodesqlv8 driver on Windows; this build connects with tedious, which cannot borrow that session. Give the
-          account as DOMAIN\user with its password (NTLM): SSISDB accepts it like the signed-in user.
-        </MessageBar>
-      )}
+      {fields?.auth === 'windows-integrated' && <IntegratedAuthNotice onUseWindowsAccount={(timeStamp) => set({ auth: 'windows-account' }, timeStamp)} />}
       {fields?.encrypt === 'strict' && <p className="small muted">Strict (TDS 8) always checks the server certificate: the issuing CA must be trusted on this machine.</p>}
       {problem && <p className="field__error">{problem}</p>}
       {resolved && (

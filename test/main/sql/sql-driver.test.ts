@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import { resolveConnectionSettings, type SqlConnectionSettings } from '../../../main/sql/connection-settings';
-import { DEFAULT_ODBC_DRIVER, isMissingOdbcDriver, loadOdbcDriver, toOdbcConnectionString } from '../../../main/sql/sql-driver';
+import { DEFAULT_ODBC_DRIVER, integratedAuthAvailability, isMissingOdbcDriver, loadOdbcDriver, serverText, toOdbcConnectionString } from '../../../main/sql/sql-driver';
 import { rejectionOf } from '../../support/app-error-code';
 
 const integrated: SqlConnectionSettings = {
@@ -120,5 +120,28 @@ describe('Integrated Security=SSPI when the connection is resolved', () => {
   it('a string with a login and Driver= keeps the login and goes through that ODBC driver; without Driver= it stays on tedious', () => {
     expect(resolveConnectionSettings({ connectionString: 'Driver={FreeTDS};Server=db,1433;User Id=cdh;Password=pw' }, 'linux')).toMatchObject({ odbcDriver: 'FreeTDS', user: 'cdh', authentication: 'sql' });
     expect(resolveConnectionSettings({ connectionString: 'Server=db,1433;User Id=cdh;Password=pw' }, 'linux').odbcDriver).toBeUndefined();
+  });
+});
+
+describe('integratedAuthAvailability (what the editor and doctor show before any connection)', () => {
+  it('off Windows: not available, the reason and the Windows-account hint', () => {
+    expect(integratedAuthAvailability('linux', () => '/x')).toMatchObject({ available: false, reason: 'not-windows', text: expect.stringMatching(/not running Windows/), hint: expect.stringMatching(/Windows account/) });
+  });
+  it('on Windows without msnodesqlv8: not available, driver-not-installed, with the install hint', () => {
+    const missing = () => {
+      throw new Error("Cannot find module 'msnodesqlv8'");
+    };
+    expect(integratedAuthAvailability('win32', missing)).toMatchObject({ available: false, reason: 'driver-not-installed', hint: expect.stringMatching(/Install msnodesqlv8/) });
+  });
+  it('on Windows with msnodesqlv8 resolvable: available, and says the ODBC driver is checked at the first connection', () => {
+    expect(integratedAuthAvailability('win32', () => 'C:/app/node_modules/msnodesqlv8/lib/sql.js')).toEqual({ available: true, text: expect.stringContaining('ODBC Driver 18 for SQL Server') });
+  });
+});
+
+describe('serverText', () => {
+  it('drops the ODBC layers\' bracketed prefixes and keeps the server\'s words', () => {
+    expect(serverText("[FreeTDS][SQL Server]Login failed for user 'x'.")).toBe("Login failed for user 'x'.");
+    expect(serverText('[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Invalid object name [dbo].[x].')).toBe('Invalid object name [dbo].[x].');
+    expect(serverText('No prefix [here]')).toBe('No prefix [here]');
   });
 });
