@@ -12,13 +12,18 @@
  * fresh-machine rule. The build/test machine gets it from `npm run odbc-driver`. It is loaded lazily
  * and its absence is a clear AppError, never a crash.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { SqlConnectionSettings } from './connection-settings';
 
-export type IntegratedUnavailableReason = 'not-windows' | 'driver-not-installed' | 'no-odbc-driver';
+export type IntegratedUnavailableReason = 'not-windows' | 'driver-not-installed' | 'driver-incompatible' | 'no-odbc-driver';
 
 export const DEFAULT_ODBC_DRIVER = 'ODBC Driver 18 for SQL Server';
+
+/** The Node-API version msnodesqlv8 5.5.0's prebuilt binaries declare; loading them on an older runtime crashes it. */
+export const PREBUILT_NAPI = 10;
 
 const WINDOWS_ACCOUNT_HINT =
   'Choose "Windows account" in the connection editor and give the account as DOMAIN\\user with its password (NTLM), or use a SQL login. SSISDB accepts the Windows account method.';
@@ -26,12 +31,14 @@ const WINDOWS_ACCOUNT_HINT =
 const REASON_TEXT: Record<IntegratedUnavailableReason, string> = {
   'not-windows': 'integrated authentication borrows the signed-in Windows user, and this machine is not running Windows',
   'driver-not-installed': 'the msnodesqlv8 driver (npm package "msnodesqlv8") is not installed next to Drop Runner',
+  'driver-incompatible': `the installed msnodesqlv8 has only its prebuilt binary, which needs Node-API ${PREBUILT_NAPI} (Electron, Node 22 and later), and this runtime has Node-API ${process.versions.napi ?? '?'}`,
   'no-odbc-driver': 'no Microsoft ODBC Driver for SQL Server is installed (msnodesqlv8 talks to SQL Server through it)',
 };
 
 const REASON_HINT: Record<IntegratedUnavailableReason, string> = {
   'not-windows': WINDOWS_ACCOUNT_HINT,
   'driver-not-installed': `Install msnodesqlv8 on this Windows machine (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
+  'driver-incompatible': `Use the Drop Runner desktop app, or build the driver for this Node with "npm run odbc-driver" (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
   'no-odbc-driver': `Install "Microsoft ODBC Driver 18 for SQL Server" (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
 };
 
@@ -51,11 +58,14 @@ export interface IntegratedAvailability {
  */
 export function integratedAuthAvailability(platform: NodeJS.Platform = process.platform, locate: () => string = () => createRequire(import.meta.url).resolve('msnodesqlv8')): IntegratedAvailability {
   if (platform !== 'win32') return { available: false, reason: 'not-windows', text: `Not available: ${REASON_TEXT['not-windows']}.`, hint: WINDOWS_ACCOUNT_HINT };
+  let entry: string;
   try {
-    locate();
+    entry = locate();
   } catch {
     return { available: false, reason: 'driver-not-installed', text: `Not available: ${REASON_TEXT['driver-not-installed']}.`, hint: REASON_HINT['driver-not-installed'] };
   }
+  const problem = msnodesqlv8LoadProblem(dirname(dirname(entry)));
+  if (problem) return { available: false, reason: problem, text: `Not available: ${REASON_TEXT[problem]}.`, hint: REASON_HINT[problem] };
   return { available: true, text: `Available through msnodesqlv8 and "${DEFAULT_ODBC_DRIVER}" (the ODBC driver is checked at the first connection).` };
 }
 
@@ -82,8 +92,31 @@ export interface OdbcDriverModule {
 
 export type DriverLoader = () => Promise<unknown>;
 
-/** Loads msnodesqlv8 only when asked: requiring it without the native package throws. */
-const defaultLoader: DriverLoader = () => import('msnodesqlv8' as string);
+/**
+ * Why msnodesqlv8 cannot be loaded into this process, or undefined when it can. Its prebuilt binaries
+ * declare Node-API 10; Node 20 (Node-API 9) does not refuse such a binary, it dies with SIGSEGV while
+ * registering it, so the check must come before the load. A binary built here (build/Release, as
+ * `npm run odbc-driver` makes) matches this runtime and is what node-gyp-build loads first.
+ */
+export function msnodesqlv8LoadProblem(packageDir: string, napi = Number(process.versions.napi ?? 0)): IntegratedUnavailableReason | undefined {
+  if (existsSync(join(packageDir, 'build', 'Release', 'sqlserver.node'))) return undefined;
+  return napi >= PREBUILT_NAPI ? undefined : 'driver-incompatible';
+}
+
+/** Loads msnodesqlv8 only when asked, and never a binary that would crash this runtime. */
+const defaultLoader: DriverLoader = async () => {
+  const resolve = createRequire(import.meta.url).resolve;
+  const problem = msnodesqlv8LoadProblem(dirname(dirname(resolve('msnodesqlv8'))));
+  if (problem) throw new DriverProblem(problem);
+  return import('msnodesqlv8' as string);
+};
+
+/** A reason found before loading, carried through the loader's catch. */
+class DriverProblem extends Error {
+  constructor(readonly reason: IntegratedUnavailableReason) {
+    super(REASON_TEXT[reason]);
+  }
+}
 
 /**
  * Returns the msnodesqlv8 module, or throws SQL_INTEGRATED_AUTH_UNAVAILABLE saying why. Integrated
@@ -100,6 +133,7 @@ export async function loadOdbcDriver(
   try {
     loaded = await load();
   } catch (error) {
+    if (error instanceof DriverProblem) throw driverMissing(integrated, error.message, error.reason);
     throw driverMissing(integrated, error instanceof Error ? error.message.split('\n')[0]! : String(error));
   }
   const mod = (loaded as { default?: unknown }).default ?? loaded;
@@ -107,13 +141,15 @@ export async function loadOdbcDriver(
   return mod as OdbcDriverModule;
 }
 
-function driverMissing(integrated: boolean, cause: string): AppError {
-  if (integrated) return integratedAuthUnavailable('driver-not-installed', cause);
+function driverMissing(integrated: boolean, cause: string, reason: IntegratedUnavailableReason = 'driver-not-installed'): AppError {
+  if (integrated) return integratedAuthUnavailable(reason, cause);
   return new AppError(
     'SQL_ODBC_DRIVER_UNAVAILABLE',
-    `The connection string names an ODBC driver (Driver=…), which Drop Runner reaches through the msnodesqlv8 package, and ${REASON_TEXT['driver-not-installed']}.`,
-    'Install msnodesqlv8 next to Drop Runner (docs/operations.md, section 5a), or remove Driver=… from the connection string to use the built-in driver.',
-    { reason: 'driver-not-installed', cause },
+    `The connection string names an ODBC driver (Driver=…), which Drop Runner reaches through the msnodesqlv8 package, and ${REASON_TEXT[reason]}.`,
+    reason === 'driver-incompatible'
+      ? 'Use the Drop Runner desktop app, or build the driver for this Node with "npm run odbc-driver", or remove Driver=… from the connection string to use the built-in driver.'
+      : 'Install msnodesqlv8 next to Drop Runner (docs/operations.md, section 5a), or remove Driver=… from the connection string to use the built-in driver.',
+    { reason, cause },
   );
 }
 

@@ -172,7 +172,10 @@ test.describe(`honest outcomes on the ${HOST.kind} host: skip, abort, Home, repo
     await backup.getByRole('button', { name: 'Back', exact: true }).click();
     await backup.getByRole('button', { name: 'Retry the backup' }).click();
     // The retried backup works; then the step itself fails as in the other tests, as a step failure.
-    const failure = page.getByRole('alertdialog', { name: `"${STAGING}" failed` });
+    // Exact name: '"X" failed' is also a substring of the backup dialog's 'The backup before "X" failed',
+    // which may still be closing (CI once read the backups before the retried one was recorded).
+    await expect(backup).toBeHidden({ timeout: 60_000 });
+    const failure = page.getByRole('alertdialog', { name: `"${STAGING}" failed`, exact: true });
     await expect(failure).toBeVisible({ timeout: 60_000 });
     expect(double.server.backups.operations.filter((o) => o.kind === 'backup').slice(-2).map((o) => o.ok)).toEqual([false, true]);
     await failure.getByRole('button', { name: 'Abort…' }).click();

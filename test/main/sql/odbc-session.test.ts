@@ -17,6 +17,7 @@ import { testSqlConnection } from '../../../main/sql/connection-test';
 import { runSqlScripts } from '../../../main/sql/script-runner';
 import { rejectionOf } from '../../support/app-error-code';
 import { FREETDS_DRIVER, whyNoOdbcPath } from '../../support/odbc-driver';
+import { runDropRunner } from '../../support/run-cli';
 import { startTdsServer, type TdsServer } from '../../support/tds-server/index';
 
 const reason = whyNoOdbcPath();
@@ -170,6 +171,18 @@ describe.skipIf(reason !== undefined)(`ODBC session: msnodesqlv8 â†’ unixODBC â†
     const result = await testSqlConnection(settings);
     expect(result).toMatchObject({ login: LOGIN.user, database: 'CDH_Staging', authScheme: 'SQL', encrypted: false, serverName: 'TDSDOUBLE' });
     expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+
+  it('drop-runner sql test --connection-stdin with Driver= connects through ODBC and says so, without the password', async () => {
+    const input = `Driver={${FREETDS_DRIVER}};Server=127.0.0.1,${server.port};Database=CDH_Staging;User Id=${LOGIN.user};Password="${SECRET}";Encrypt=False`;
+    const run = await runDropRunner(['sql', 'test', '--connection-stdin', '--json'], { input });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, result: { login: LOGIN.user, database: 'CDH_Staging', authScheme: 'SQL', encrypted: false, target: expect.stringContaining('ODBC FreeTDS') } });
+    expect(run.stdout + run.stderr).not.toContain(SECRET);
+    const wrong = await runDropRunner(['sql', 'test', '--connection-stdin'], { input: input.replace(SECRET, 'Wrong;pw=2') });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/error SQL_LOGIN_FAILED/);
+    expect(wrong.stdout + wrong.stderr).not.toContain('Wrong;pw=2');
   });
 
   it('the sql-scripts runner deploys over ODBC unchanged: PRINT in the log, one transaction per script, a failing batch rolled back', async () => {

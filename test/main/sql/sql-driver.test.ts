@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import { resolveConnectionSettings, type SqlConnectionSettings } from '../../../main/sql/connection-settings';
-import { DEFAULT_ODBC_DRIVER, integratedAuthAvailability, isMissingOdbcDriver, loadOdbcDriver, serverText, toOdbcConnectionString } from '../../../main/sql/sql-driver';
+import { DEFAULT_ODBC_DRIVER, integratedAuthAvailability, isMissingOdbcDriver, loadOdbcDriver, msnodesqlv8LoadProblem, serverText, toOdbcConnectionString } from '../../../main/sql/sql-driver';
 import { rejectionOf } from '../../support/app-error-code';
 
 const integrated: SqlConnectionSettings = {
@@ -133,8 +136,15 @@ describe('integratedAuthAvailability (what the editor and doctor show before any
     };
     expect(integratedAuthAvailability('win32', missing)).toMatchObject({ available: false, reason: 'driver-not-installed', hint: expect.stringMatching(/Install msnodesqlv8/) });
   });
-  it('on Windows with msnodesqlv8 resolvable: available, and says the ODBC driver is checked at the first connection', () => {
-    expect(integratedAuthAvailability('win32', () => 'C:/app/node_modules/msnodesqlv8/lib/sql.js')).toEqual({ available: true, text: expect.stringContaining('ODBC Driver 18 for SQL Server') });
+  it('on Windows with a loadable msnodesqlv8: available, and says the ODBC driver is checked at the first connection', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dr-msn-'));
+    try {
+      mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
+      writeFileSync(path.join(dir, 'build', 'Release', 'sqlserver.node'), '');
+      expect(integratedAuthAvailability('win32', () => path.join(dir, 'lib', 'sql.js'))).toEqual({ available: true, text: expect.stringContaining('ODBC Driver 18 for SQL Server') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -143,5 +153,34 @@ describe('serverText', () => {
     expect(serverText("[FreeTDS][SQL Server]Login failed for user 'x'.")).toBe("Login failed for user 'x'.");
     expect(serverText('[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Invalid object name [dbo].[x].')).toBe('Invalid object name [dbo].[x].');
     expect(serverText('No prefix [here]')).toBe('No prefix [here]');
+  });
+});
+
+describe('msnodesqlv8LoadProblem (checked before loading: a Node-API 10 prebuilt crashes Node 20 instead of failing)', () => {
+  it('only the prebuilt on a Node-API 9 runtime: driver-incompatible; on Node-API 10 (Electron): loadable', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dr-msn-'));
+    try {
+      mkdirSync(path.join(dir, 'prebuilds', 'win32-x64'), { recursive: true });
+      expect(msnodesqlv8LoadProblem(dir, 9)).toBe('driver-incompatible');
+      expect(msnodesqlv8LoadProblem(dir, 10)).toBeUndefined();
+      // A binary built for this runtime (npm run odbc-driver) is what node-gyp-build loads first.
+      mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
+      writeFileSync(path.join(dir, 'build', 'Release', 'sqlserver.node'), '');
+      expect(msnodesqlv8LoadProblem(dir, 9)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('availability on Windows names the incompatible prebuilt instead of crashing later', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dr-msn-'));
+    try {
+      const entry = path.join(dir, 'lib', 'sql.js');
+      const result = integratedAuthAvailability('win32', () => entry);
+      if (Number(process.versions.napi) < 10) expect(result).toMatchObject({ available: false, reason: 'driver-incompatible', hint: expect.stringContaining('npm run odbc-driver') });
+      else expect(result.available).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
