@@ -15,7 +15,9 @@ module.exports = {
   // The keyring binding is a native module: it must live outside the asar archive to be loadable. It is
   // N-API, so the prebuilt binary loads in Electron as in Node and nothing needs rebuilding. The drop worker
   // thread is started from a file path, which must be a real file too (it is bundled, so it needs no node_modules).
-  asarUnpack: ['node_modules/@napi-rs/keyring*/**', 'dist/main/drop-worker.cjs'],
+  // msnodesqlv8 (Windows integrated authentication) is a native module too; its win32-x64 prebuilt declares
+  // Node-API 10, which Electron's Node provides.
+  asarUnpack: ['node_modules/@napi-rs/keyring*/**', 'node_modules/msnodesqlv8/**', 'dist/main/drop-worker.cjs'],
   npmRebuild: false,
   // Hospitals change software through their own change control: no auto-update feed.
   publish: null,

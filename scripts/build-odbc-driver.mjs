@@ -10,8 +10,10 @@
 //    (not in Debian). The same constants and structs are in the ODBC section of sqlncli.h, which the
 //    package itself ships for its Windows build, so a stand-in msodbcsql.h is derived from that
 //    section at build time (nothing of it is kept in this repository).
-// The result is installed as node_modules/msnodesqlv8, exactly where `npm install msnodesqlv8` would
-// put it, and checked by loading it in a child process (a bad native module would crash this one).
+// msnodesqlv8 is an optional dependency whose install script allowScripts denies, so npm ci leaves only its
+// prebuilt binaries; this builds from that package (or, without it, from the registry) and puts the binary in
+// its build/Release, where node-gyp-build looks first, then checks it by loading it in a child process (a
+// bad native module would crash this one).
 // Exit codes: 0 built (or already there), 2 a prerequisite is missing (named), 1 the build failed.
 // It writes .tmp/odbc-driver/status.json either way, so the ODBC suite can say exactly why it skips.
 import { spawnSync } from 'node:child_process';
@@ -59,23 +61,29 @@ const nodeGyp = process.env.npm_config_node_gyp ?? join(nodeDir, 'lib/node_modul
 if (!existsSync(nodeGyp)) missing.push(`node-gyp (npm's own copy was not found at ${nodeGyp})`);
 if (missing.length > 0) finish(2, { ok: false, reason: `missing: ${missing.join('; ')}. On Debian: apt-get install -y unixodbc-dev tdsodbc g++ make python3` });
 
-// Fetch the exact release from the npm registry and unpack it.
+// The sources: the optional dependency npm ci installed (its install script is denied in allowScripts, so
+// it holds only the prebuilt binaries), or else the exact release fetched from the npm registry.
 rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
-const pack = run('npm', ['pack', `msnodesqlv8@${VERSION}`, '--pack-destination', WORK, '--silent']);
-if (!pack.ok) finish(1, { ok: false, reason: `npm pack msnodesqlv8@${VERSION} failed: ${pack.output.trim().slice(-400)}` });
-const tarball = readdirSync(WORK).find((f) => f.endsWith('.tgz'));
-const untar = run('tar', ['xzf', join(WORK, tarball), '-C', WORK]);
-if (!untar.ok) finish(1, { ok: false, reason: `could not unpack ${tarball}: ${untar.output.trim()}` });
 const source = join(WORK, 'package');
-
-// Only its two runtime dependencies are needed to build (node-addon-api's headers, node-gyp-build).
-const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
-delete manifest.devDependencies;
-delete manifest.scripts;
-writeFileSync(join(source, 'package.json'), JSON.stringify(manifest, null, 2));
-const deps = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: source });
-if (!deps.ok) finish(1, { ok: false, reason: `installing node-addon-api and node-gyp-build failed: ${deps.output.trim().slice(-400)}` });
+const installed = existsSync(join(TARGET, 'package.json')) ? JSON.parse(readFileSync(join(TARGET, 'package.json'), 'utf8')) : undefined;
+if (installed?.version === VERSION && existsSync(join(TARGET, 'binding.gyp'))) {
+  // node-addon-api and node-gyp-build are its dependencies, so npm ci installed them beside it.
+  cpSync(TARGET, source, { recursive: true });
+} else {
+  const pack = run('npm', ['pack', `msnodesqlv8@${VERSION}`, '--pack-destination', WORK, '--silent']);
+  if (!pack.ok) finish(1, { ok: false, reason: `npm pack msnodesqlv8@${VERSION} failed: ${pack.output.trim().slice(-400)}` });
+  const tarball = readdirSync(WORK).find((f) => f.endsWith('.tgz'));
+  const untar = run('tar', ['xzf', join(WORK, tarball), '-C', WORK]);
+  if (!untar.ok) finish(1, { ok: false, reason: `could not unpack ${tarball}: ${untar.output.trim()}` });
+  // Only its two runtime dependencies are needed to build (node-addon-api's headers, node-gyp-build).
+  const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
+  delete manifest.devDependencies;
+  delete manifest.scripts;
+  writeFileSync(join(source, 'package.json'), JSON.stringify(manifest, null, 2));
+  const deps = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: source });
+  if (!deps.ok) finish(1, { ok: false, reason: `installing node-addon-api and node-gyp-build failed: ${deps.output.trim().slice(-400)}` });
+}
 
 // The stand-in <msodbcsql.h>: the ODBC section of the package's own sqlncli.h, with the two Windows
 // packing includes written as the pragmas they stand for and the two Windows names it uses defined.
@@ -114,14 +122,20 @@ if (!build.ok || !existsSync(join(source, 'build/Release/sqlserver.node'))) {
   finish(1, { ok: false, reason: `the C++ build failed (full log .tmp/odbc-driver/build.log): ${firstError}` });
 }
 
-// Install it where `npm install msnodesqlv8` would, without the prebuilt that crashes Node 20.
-rmSync(TARGET, { recursive: true, force: true });
-for (const part of ['package.json', 'lib', 'build/Release/sqlserver.node', 'node_modules/node-gyp-build', 'LICENSE']) {
-  cpSync(join(source, part), join(TARGET, part), { recursive: true });
+// Install the binary where node-gyp-build looks first (build/Release, before the prebuilds), in the package
+// npm installed; or, without one, the package itself where `npm install msnodesqlv8` would put it.
+if (installed?.version === VERSION) {
+  mkdirSync(join(TARGET, 'build', 'Release'), { recursive: true });
+  cpSync(join(source, 'build/Release/sqlserver.node'), join(TARGET, 'build/Release/sqlserver.node'));
+} else {
+  rmSync(TARGET, { recursive: true, force: true });
+  for (const part of ['package.json', 'lib', 'build/Release/sqlserver.node', 'node_modules/node-gyp-build', 'LICENSE']) {
+    cpSync(join(source, part), join(TARGET, part), { recursive: true });
+  }
 }
 const loaded = loadsInChild();
 if (!loaded.ok) {
-  rmSync(TARGET, { recursive: true, force: true });
+  rmSync(join(TARGET, 'build'), { recursive: true, force: true });
   finish(1, { ok: false, reason: `the built driver does not load: ${loaded.why}` });
 }
 finish(0, { ok: true, message: `msnodesqlv8 ${VERSION} built against unixODBC and installed in node_modules/msnodesqlv8` });

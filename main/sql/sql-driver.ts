@@ -6,11 +6,11 @@
  * names an ODBC `Driver=` itself. Both open an OdbcSqlSession (odbc-session.ts) behind the same
  * SqlSession interface, so every step runs unchanged.
  *
- * msnodesqlv8 is deliberately NOT a dependency (not even optional): on Windows `npm install
- * msnodesqlv8` next to the app takes its prebuilt binary; on Linux its prebuilt needs Node-API 10
- * (Node 20 crashes loading it) and its source build needs a compiler, so `npm ci` would fail the
- * fresh-machine rule. The build/test machine gets it from `npm run odbc-driver`. It is loaded lazily
- * and its absence is a clear AppError, never a crash.
+ * msnodesqlv8 is an optional dependency whose install script allowScripts denies: npm never compiles it,
+ * and it arrives with its prebuilt binaries (win32-x64 among them, which the Windows installer carries).
+ * Those declare Node-API 10: Electron loads them, Node 20 would crash loading them, so the loader checks
+ * first (msnodesqlv8LoadProblem). The Linux build/test machine builds it for its Node with
+ * `npm run odbc-driver`. It is loaded lazily, and every missing piece is a clear AppError, never a crash.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,7 +37,7 @@ const REASON_TEXT: Record<IntegratedUnavailableReason, string> = {
 
 const REASON_HINT: Record<IntegratedUnavailableReason, string> = {
   'not-windows': WINDOWS_ACCOUNT_HINT,
-  'driver-not-installed': `Install msnodesqlv8 on this Windows machine (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
+  'driver-not-installed': `Reinstall Drop Runner with its optional msnodesqlv8 driver (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
   'driver-incompatible': `Use the Drop Runner desktop app, or build the driver for this Node with "npm run odbc-driver" (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
   'no-odbc-driver': `Install "Microsoft ODBC Driver 18 for SQL Server" (docs/operations.md, section 5a), or: ${WINDOWS_ACCOUNT_HINT}`,
 };
@@ -148,7 +148,7 @@ function driverMissing(integrated: boolean, cause: string, reason: IntegratedUna
     `The connection string names an ODBC driver (Driver=…), which Drop Runner reaches through the msnodesqlv8 package, and ${REASON_TEXT[reason]}.`,
     reason === 'driver-incompatible'
       ? 'Use the Drop Runner desktop app, or build the driver for this Node with "npm run odbc-driver", or remove Driver=… from the connection string to use the built-in driver.'
-      : 'Install msnodesqlv8 next to Drop Runner (docs/operations.md, section 5a), or remove Driver=… from the connection string to use the built-in driver.',
+      : 'Reinstall Drop Runner with its optional msnodesqlv8 driver (docs/operations.md, section 5a), or remove Driver=… from the connection string to use the built-in driver.',
     { reason, cause },
   );
 }

@@ -71,7 +71,7 @@ describe('loadOdbcDriver', () => {
     const missing = async () => { throw new Error("Cannot find module 'msnodesqlv8'\nRequire stack: …"); };
     const forIntegrated = await rejectionOf(loadOdbcDriver(true, 'win32', missing));
     expect(forIntegrated).toMatchObject({ code: 'SQL_INTEGRATED_AUTH_UNAVAILABLE', details: { reason: 'driver-not-installed', cause: "Cannot find module 'msnodesqlv8'" } });
-    expect(forIntegrated.hint).toContain('Install msnodesqlv8');
+    expect(forIntegrated.hint).toContain('Reinstall Drop Runner with its optional msnodesqlv8 driver');
     const forDriverKeyword = await rejectionOf(loadOdbcDriver(false, 'linux', missing));
     expect(forDriverKeyword).toMatchObject({ code: 'SQL_ODBC_DRIVER_UNAVAILABLE', details: { reason: 'driver-not-installed' } });
     expect(forDriverKeyword.hint).toMatch(/remove Driver=/);
@@ -134,7 +134,7 @@ describe('integratedAuthAvailability (what the editor and doctor show before any
     const missing = () => {
       throw new Error("Cannot find module 'msnodesqlv8'");
     };
-    expect(integratedAuthAvailability('win32', missing)).toMatchObject({ available: false, reason: 'driver-not-installed', hint: expect.stringMatching(/Install msnodesqlv8/) });
+    expect(integratedAuthAvailability('win32', missing)).toMatchObject({ available: false, reason: 'driver-not-installed', hint: expect.stringMatching(/optional msnodesqlv8 driver/) });
   });
   it('on Windows with a loadable msnodesqlv8: available, and says the ODBC driver is checked at the first connection', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dr-msn-'));
