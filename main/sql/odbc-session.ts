@@ -6,8 +6,8 @@
  * steps cannot tell the two apart. What ODBC changes, and how this file makes up for it:
  *  - ODBC has no named parameters: `query()` declares each parameter as a variable assigned from a `?`
  *    placeholder (`DECLARE @db nvarchar(max) = ?;`), so the statement text keeps its `@names`.
- *  - ODBC does not surface the transaction descriptor tedious tracks: after every request the session
- *    asks `SELECT @@TRANCOUNT` (one round trip, on this driver only) so `inTransaction` stays exact.
+ *  - ODBC does not surface the transaction descriptor tedious tracks: `transactionOpen()` asks
+ *    `SELECT @@TRANCOUNT` when a caller needs to know (after a script, before a commit, after a failure).
  *  - A running statement can only be interrupted in msnodesqlv8's polling (asynchronous) mode; the
  *    session turns it on when the ODBC driver supports it (Microsoft's does; FreeTDS's answers "Driver
  *    not capable", and then a cancel waits for the running batch to end).
@@ -90,7 +90,6 @@ export class OdbcSqlSession implements SqlSession {
   private running: OdbcQuery | undefined;
   private closed = false;
   private closeReason: string | undefined;
-  private tranCount = 0;
   private stopping: 'ECANCEL' | 'ETIMEOUT' | undefined;
 
   constructor(
@@ -110,8 +109,15 @@ export class OdbcSqlSession implements SqlSession {
     return !this.closed;
   }
 
-  get inTransaction(): boolean {
-    return this.tranCount > 0;
+  async transactionOpen(): Promise<boolean> {
+    if (this.closed || this.running) return false;
+    try {
+      const [row] = (await this.send('SELECT @@TRANCOUNT AS [trancount]', [], false)).rows;
+      return Number(row?.trancount ?? 0) > 0;
+    } catch {
+      // The connection failed under us: whatever was open is gone with it.
+      return false;
+    }
   }
 
   async batch(text: string): Promise<{ rowCount: number }> {
@@ -157,11 +163,7 @@ export class OdbcSqlSession implements SqlSession {
   private async request(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>>; rowCount: number }> {
     if (this.closed) throw new SqlRequestFailure(`The connection to ${this.target} is closed: ${this.closeReason ?? 'closed'}.`, 'ECLOSE', []);
     if (this.running) throw new SqlRequestFailure('Another request is still running on this connection.', 'EINVALIDSTATE', []);
-    try {
-      return await this.send(text, values, true);
-    } finally {
-      await this.refreshTranCount();
-    }
+    return this.send(text, values, true);
   }
 
   /** Sends one statement text; settles once the driver reports the last result (more = false). */
@@ -211,17 +213,6 @@ export class OdbcSqlSession implements SqlSession {
     }
     if (states.includes('HYT00')) return new SqlRequestFailure(`The request timed out: ${first.message}`, 'ETIMEOUT', []);
     return new SqlRequestFailure(first.message, 'EREQUEST', messages);
-  }
-
-  /** Reads @@TRANCOUNT after a request, since ODBC does not report the server's transaction changes. */
-  private async refreshTranCount(): Promise<void> {
-    if (this.closed) return;
-    try {
-      const [row] = (await this.send('SELECT @@TRANCOUNT AS [trancount]', [], false)).rows;
-      this.tranCount = Number(row?.trancount ?? 0);
-    } catch {
-      // The connection failed under us: the next request reports it with its own cause.
-    }
   }
 }
 

@@ -47,7 +47,7 @@ export async function sendScriptBatches(ctx: BatchLoopContext, p: PreparedScript
           const why = batch.onError === 'ignore' ? 'the script says :on error ignore' : 'the step continues on errors (ContinueOnError)';
           emit({ type: 'warning', stepId, message: `${failure.message} (ignored: ${why})` });
         } else {
-          if (mode !== 'none' && s.isOpen && s.inTransaction) {
+          if (mode !== 'none' && s.isOpen && (await s.transactionOpen())) {
             await s.rollback().catch(() => undefined);
             ctx.log('warn', `Rolled back ${mode === 'step' ? 'the step\'s transaction' : `${p.name}`}.`);
           }

@@ -197,7 +197,7 @@ export async function runSqlScripts(options: RunSqlScriptsOptions): Promise<RunS
       const loop = { session: s, mode, stepId, settings, emit, log, redact, cancelRequested: cancelGraceful, progress };
       if ((await sendScriptBatches(loop, p, skipFirst)) === 'cancelled') return await cancelled(s, mode, publicPlan, ran, !journal.exists, log);
       const durationMs = Date.now() - started;
-      tx.checkScriptKept(p.name);
+      await tx.checkScriptKept(p.name);
       if (p.action === 'apply') {
         await recordScript(s, journalName, { scriptName: p.name, contentHash: p.sha256, release: options.release ?? null, durationMs, applied: new Date() });
       }
@@ -235,7 +235,7 @@ async function cancelled(
   created: boolean,
   log: (level: 'warn', message: string) => void,
 ): Promise<RunSqlScriptsResult> {
-  if (mode !== 'none' && s.isOpen && s.inTransaction) {
+  if (mode !== 'none' && s.isOpen && (await s.transactionOpen())) {
     await s.rollback().catch(() => undefined);
     log('warn', 'Cancelled: the open transaction was rolled back.');
   } else log('warn', mode === 'none' ? 'Cancelled: the script that was running may be partly applied (transaction mode none).' : 'Cancelled.');

@@ -14,7 +14,7 @@ export interface TransactionStrategy {
   beginStep(scripts: number): Promise<void>;
   beginScript(): Promise<void>;
   /** After a script's last batch, before the journal-table record: its transaction must still be open. */
-  checkScriptKept(scriptName: string): void;
+  checkScriptKept(scriptName: string): Promise<void>;
   commitScript(): Promise<void>;
   /** Reports an applied script now, or (step mode) holds it until the step commits. */
   applied(artifact: StepArtifact, report: (artifact: StepArtifact) => void): void;
@@ -30,8 +30,8 @@ export function transactionStrategy(mode: TransactionMode, s: SqlSession): Trans
     async beginScript() {
       if (mode === 'per-script') await s.beginTransaction();
     },
-    checkScriptKept(scriptName) {
-      if (mode !== 'none' && !s.inTransaction) {
+    async checkScriptKept(scriptName) {
+      if (mode !== 'none' && !(await s.transactionOpen())) {
         throw new AppError(
           'SQL_TRANSACTION_LOST',
           `${scriptName} ended the ${mode === 'step' ? "step's" : "script's"} transaction itself (a COMMIT or ROLLBACK inside the script), so its changes cannot be applied atomically.`,
@@ -49,7 +49,7 @@ export function transactionStrategy(mode: TransactionMode, s: SqlSession): Trans
     },
     async commitStep(scripts, report) {
       if (mode !== 'step' || scripts === 0) return;
-      if (!s.inTransaction) {
+      if (!(await s.transactionOpen())) {
         throw new AppError('SQL_TRANSACTION_LOST', "A script ended the step's transaction itself (a COMMIT or ROLLBACK inside a script).", 'Remove the transaction control from the scripts, or set the transaction mode to "none".');
       }
       await s.commit();

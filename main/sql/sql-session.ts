@@ -65,8 +65,12 @@ export interface SqlSession {
   onMessage: ((message: SqlServerMessage) => void) | undefined;
   /** True until the connection ends or fails. */
   readonly isOpen: boolean;
-  /** True while the server has a transaction open on this session. */
-  readonly inTransaction: boolean;
+  /**
+   * Whether the server has a transaction open on this session now. tedious knows it from the server's
+   * ENVCHANGE tokens; ODBC does not surface those, so the ODBC session asks (@@TRANCOUNT) — only when a
+   * caller needs the answer (after a script, before a commit, after a failure), never after every batch.
+   */
+  transactionOpen(): Promise<boolean>;
   /** Sends one batch as-is; resolves with the row counts of its statements. */
   batch(text: string): Promise<{ rowCount: number }>;
   /** Runs a parameterised statement and returns its rows as objects. */

@@ -41,9 +41,9 @@ export class TediousSqlSession implements SqlSession {
     return !this.closed;
   }
 
-  /** True while the server reports an open transaction (tracked from its ENVCHANGE tokens). */
-  get inTransaction(): boolean {
-    return this.connection.inTransaction;
+  /** Tracked by tedious from the server's ENVCHANGE tokens, so no round trip is needed. */
+  transactionOpen(): Promise<boolean> {
+    return Promise.resolve(this.connection.inTransaction);
   }
 
   /** Sends one batch as-is (SQL_BATCH); resolves with the row counts of its statements. */

@@ -11,6 +11,10 @@
  * 2. Script-runner overhead: 5,000 small batches through runSqlScripts (one connection, per-script
  *    transaction, journal table, splitting, hashing, events) vs a bare tedious loop sending the same
  *    batches in one transaction, both against the same in-process TDS double. Target ratio <= 1.15.
+ * 3. (`-- --odbc`, or with the others when the ODBC driver loads) The same runner over the ODBC session
+ *    (msnodesqlv8 → unixODBC → FreeTDS) against a bare msnodesqlv8 loop sending the same batches in one
+ *    transaction, and against the tedious runner: what the ODBC path adds per batch (its @@TRANCOUNT
+ *    reads come once per script, not per batch). Target runner/bare over ODBC <= 1.15, as for tedious.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +25,8 @@ import { Connection, Request } from 'tedious';
 import { resolveConnectionSettings, toTediousConfig } from '../../main/sql/connection-settings';
 import { runSqlScripts } from '../../main/sql/script-runner';
 import { startTdsServer } from '../../test/support/tds-server/index';
+import { whyNoOdbcPath } from '../../test/support/odbc-driver';
+import { createRequire } from 'node:module';
 import type { ChildReport, SplitPath } from './sql-split-child';
 
 // This file runs bundled from .tmp/, so find the checkout by walking up to its package.json.
@@ -162,7 +168,73 @@ async function benchRunner(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
 }
 
-// `npm run bench:sql -- --splitter` or `-- --runner` runs one half.
-const only = process.argv.includes('--splitter') ? 'splitter' : process.argv.includes('--runner') ? 'runner' : 'both';
-if (only !== 'runner') benchSplitter();
-if (only !== 'splitter') await benchRunner();
+interface OdbcConnection {
+  query(sql: string, params: unknown[], cb: (e: unknown, rows?: unknown[], more?: boolean) => void): unknown;
+  close(cb: () => void): void;
+}
+
+async function benchOdbc(): Promise<void> {
+  const why = whyNoOdbcPath();
+  if (why) {
+    console.log(`ODBC runner: SKIPPED — ${why}`);
+    return;
+  }
+  const odbc = createRequire(path.join(repo, 'package.json'))('msnodesqlv8') as { open(d: { conn_str: string }, cb: (e: unknown, c: OdbcConnection) => void): void };
+  const BATCHES = 2000;
+  const server = await startTdsServer({ logins: [{ user: 'bench', password: 'bench-pw' }] });
+  const work = mkdtempSync(path.join(tmpdir(), 'dr-bench-odbc-'));
+  const pkg = path.join(work, 'pkg');
+  mkdirSync(pkg);
+  const texts = Array.from({ length: BATCHES }, (_, i) => `SELECT ${i + 1}`);
+  writeFileSync(path.join(pkg, '001-small-batches.sql'), texts.join('\nGO\n') + '\n');
+  const tedious = resolveConnectionSettings({ server: `127.0.0.1,${server.port}`, user: 'bench', password: 'bench-pw', database: 'Bench', encrypt: 'optional' });
+  const viaOdbc = { ...tedious, odbcDriver: 'FreeTDS' };
+  const connStr = `Driver={FreeTDS};Server=127.0.0.1,${server.port};Database=Bench;UID=bench;PWD=bench-pw;`;
+  const send = (c: OdbcConnection, text: string) => new Promise<void>((resolve, reject) => void c.query(text, [], (e, _r, more) => (e ? reject(e) : more ? undefined : resolve())));
+
+  const bare = async () => {
+    const t = performance.now();
+    const c = await new Promise<OdbcConnection>((resolve, reject) => odbc.open({ conn_str: connStr }, (e, conn) => (e ? reject(e) : resolve(conn))));
+    await send(c, 'BEGIN TRANSACTION');
+    for (const text of texts) await send(c, text);
+    await send(c, 'COMMIT TRANSACTION');
+    await new Promise<void>((resolve) => c.close(() => resolve()));
+    return performance.now() - t;
+  };
+  const runnerOn = (connection: typeof tedious) => async () => {
+    server.tables.clear();
+    const t = performance.now();
+    const result = await runSqlScripts({ stepId: 'bench', packageRoot: pkg, connection, onEvent: () => {} });
+    if (result.ran.length !== 1) throw new Error('the runner did not run the script');
+    return performance.now() - t;
+  };
+  const runnerOdbc = runnerOn(viaOdbc);
+  const runnerTedious = runnerOn(tedious);
+  await bare();
+  await runnerOdbc();
+  await runnerTedious(); // warm-up
+  const times = { bare: [] as number[], odbc: [] as number[], tedious: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    times.bare.push(await bare());
+    times.odbc.push(await runnerOdbc());
+    times.tedious.push(await runnerTedious());
+    server.clearRecords();
+  }
+  const b = median(times.bare);
+  const o = median(times.odbc);
+  const t = median(times.tedious);
+  console.log(`ODBC runner: ${BATCHES} small batches against the TDS double through msnodesqlv8 → unixODBC → FreeTDS (median of ${ROUNDS})`);
+  console.log(`  bare msnodesqlv8 loop:     ${b.toFixed(0)} ms  (${((b * 1000) / BATCHES).toFixed(0)} µs/batch)`);
+  console.log(`  runSqlScripts over ODBC:   ${o.toFixed(0)} ms  (${((o * 1000) / BATCHES).toFixed(0)} µs/batch)`);
+  console.log(`  runSqlScripts over tedious:${t.toFixed(0).padStart(5)} ms  (${((t * 1000) / BATCHES).toFixed(0)} µs/batch)`);
+  console.log(`  ratio ODBC runner / bare:  ${(o / b).toFixed(3)}  (target <= 1.15)`);
+  console.log(`  ratio ODBC / tedious runner: ${(o / t).toFixed(3)}`);
+  await server.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+// `npm run bench:sql -- --splitter`, `-- --runner` or `-- --odbc` runs one part.
+const only = process.argv.includes('--splitter') ? 'splitter' : process.argv.includes('--runner') ? 'runner' : process.argv.includes('--odbc') ? 'odbc' : 'all';
+if (only === 'all' || only === 'splitter') benchSplitter();
+if (only === 'all' || only === 'runner') await benchRunner();
+if (only === 'all' || only === 'odbc') await benchOdbc();

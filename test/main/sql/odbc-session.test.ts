@@ -105,21 +105,21 @@ describe.skipIf(reason !== undefined)(`ODBC session: msnodesqlv8 â†’ unixODBC â†
     }
   });
 
-  it('transactions: begin, commit, rollback and a rollback by the server are all seen by inTransaction', async () => {
+  it('transactions: begin, commit, rollback and a rollback by the server are all seen by transactionOpen()', async () => {
     server.addResponder({ sql: 'doomed', respond: { error: { number: 1205, message: 'Transaction was deadlocked.', rollback: true } } });
     const session = await openSqlSession(settings);
     try {
-      expect(session.inTransaction).toBe(false);
+      expect(await session.transactionOpen()).toBe(false);
       await session.beginTransaction();
-      expect(session.inTransaction).toBe(true);
+      expect(await session.transactionOpen()).toBe(true);
       await session.commit();
-      expect(session.inTransaction).toBe(false);
+      expect(await session.transactionOpen()).toBe(false);
       await session.beginTransaction();
       await session.rollback();
-      expect(session.inTransaction).toBe(false);
+      expect(await session.transactionOpen()).toBe(false);
       await session.beginTransaction();
       await expect(session.batch('UPDATE doomed SET a = 1')).rejects.toBeInstanceOf(SqlRequestFailure);
-      expect(session.inTransaction).toBe(false);
+      expect(await session.transactionOpen()).toBe(false);
     } finally {
       await session.close();
     }
@@ -210,6 +210,9 @@ describe.skipIf(reason !== undefined)(`ODBC session: msnodesqlv8 â†’ unixODBC â†
     // Per-script transactions, sent as T-SQL (ODBC has no transaction-manager request): the first
     // script committed, the second rolled back when its batch failed.
     expect(server.recordsOf('transaction').map((r) => `${r.op}:${r.source}`)).toEqual(['begin:batch', 'commit:batch', 'begin:batch', 'rollback:batch']);
+    // ODBC cannot see the transaction state, so the session asks â€” once after each script and once after
+    // the failure, never after every batch.
+    expect(server.recordsOf('batch').filter((r) => r.text === 'SELECT @@TRANCOUNT AS [trancount]')).toHaveLength(2);
     // Only one connection did the work (plus none other), as with tedious.
     expect(server.recordsOf('login').filter((l) => l.success)).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(SECRET);
