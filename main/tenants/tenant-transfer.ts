@@ -41,6 +41,8 @@ const payloadSchema = z.object({
     secrets: z.record(z.string(), z.string()).optional(),
     lastRelease: deploymentSchema.optional(),
     history: z.array(deploymentSchema),
+    /** "The default changed" decisions (keep the previous value / use the new default); absent in older files. */
+    decisions: z.record(z.string(), z.object({ decision: z.enum(['keep-previous', 'use-new']), fingerprint: z.string(), at: z.string() })).optional(),
   }),
 });
 type TenantPayload = z.infer<typeof payloadSchema>;
@@ -58,6 +60,8 @@ export interface ImportPreview {
   secretsNotIncluded: string[];
   /** Variables only this machine has: import keeps them. */
   keptLocal: Array<{ name: string; sensitive: boolean }>;
+  /** Changed-default decisions the file brings that this machine does not have yet (or has older ones of). */
+  decisionsAdded: number;
   historyAdded: number;
   exportedAt: string;
 }
@@ -77,6 +81,7 @@ export async function exportTenant(store: TenantStore, tenantId: string, options
       secretNames,
       history: record.history,
       ...(record.lastRelease ? { lastRelease: record.lastRelease } : {}),
+      ...(record.decisions && Object.keys(record.decisions).length > 0 ? { decisions: record.decisions } : {}),
     },
   };
   if (options.includeSecrets) {
@@ -118,6 +123,7 @@ export function importTenantPreview(store: TenantStore, file: Buffer, passphrase
     secretsNotIncluded: t.secrets === undefined ? [...t.secretNames].sort() : [],
     keptLocal: keptLocal.sort((a, b) => a.name.localeCompare(b.name)),
     historyAdded: t.history.filter((h) => !knownIds.has(h.deploymentId)).length,
+    decisionsAdded: Object.keys(mergeDecisions(local?.decisions, t.decisions).added).length,
     exportedAt: payload.exportedAt,
   };
 }
@@ -150,6 +156,8 @@ export async function applyImport(store: TenantStore, file: Buffer, passphrase: 
   record.history = mergeHistory(record.history, t.history as DeploymentRecord[]);
   const incomingLast = t.lastRelease as DeploymentRecord | undefined;
   if (incomingLast && (!record.lastRelease || record.lastRelease.at < incomingLast.at)) record.lastRelease = incomingLast;
+  const decisions = mergeDecisions(record.decisions, t.decisions).merged;
+  if (Object.keys(decisions).length > 0) record.decisions = decisions;
   store.putRecord(record);
   return { tenantId: t.id, applied: secrets.length + Object.keys(t.values).length };
 }
@@ -170,7 +178,7 @@ function decode(file: Buffer, passphrase: string): TenantPayload {
   const payload = parsed.data;
   try {
     assertTenantId(payload.tenant.id);
-    for (const name of [...Object.keys(payload.tenant.values), ...Object.keys(payload.tenant.secrets ?? {})]) assertVariableName(name);
+    for (const name of [...Object.keys(payload.tenant.values), ...Object.keys(payload.tenant.secrets ?? {}), ...Object.keys(payload.tenant.decisions ?? {})]) assertVariableName(name);
   } catch (error) {
     if (error instanceof AppError) {
       throw new AppError('TENANT_IMPORT_DAMAGED', `The tenant file holds an invalid entry: ${error.message} Nothing was imported.`, error.hint);
@@ -184,4 +192,23 @@ function mergeHistory(local: DeploymentRecord[], incoming: DeploymentRecord[]): 
   const byId = new Map(local.map((h) => [h.deploymentId, h]));
   for (const h of incoming) if (!byId.has(h.deploymentId)) byId.set(h.deploymentId, h);
   return [...byId.values()].sort((a, b) => a.at.localeCompare(b.at)).slice(-HISTORY_LIMIT);
+}
+
+/**
+ * Decisions from the file merged into this machine's: one this machine lacks, or decided earlier here,
+ * is taken from the file (the later decision wins, as a later deployment's values do). A decision only
+ * applies while its fingerprint matches the default change it answered, so an imported one for another
+ * change is simply not used.
+ */
+function mergeDecisions(local: TenantRecord['decisions'], incoming: TenantPayload['tenant']['decisions']): { merged: NonNullable<TenantRecord['decisions']>; added: NonNullable<TenantRecord['decisions']> } {
+  const merged = { ...(local ?? {}) };
+  const added: NonNullable<TenantRecord['decisions']> = {};
+  for (const [name, decision] of Object.entries(incoming ?? {})) {
+    const here = merged[name];
+    if (!here || here.at < decision.at) {
+      merged[name] = decision;
+      added[name] = decision;
+    }
+  }
+  return { merged, added };
 }

@@ -264,6 +264,7 @@ async function importCmd(ctx: CliContext, filePath: string): Promise<number> {
   if (preview.secretsNotIncluded.length > 0) ctx.stdout(`Secrets not included in the file (enter them here later): ${preview.secretsNotIncluded.join(', ')}\n`);
   if (preview.keptLocal.length > 0) ctx.stdout(`Kept as they are (only on this machine): ${preview.keptLocal.map((k) => k.name).join(', ')}\n`);
   if (preview.historyAdded > 0) ctx.stdout(`Deployment history: ${preview.historyAdded} record(s) added.\n`);
+  if (preview.decisionsAdded > 0) ctx.stdout(`Changed-default decisions (keep the previous value / use the new default): ${preview.decisionsAdded} taken from the file.\n`);
   if (!ctx.flags.has('yes') && !(await promptYesNo(ctx.stdin, ctx.stderr, 'Apply this import?'))) {
     ctx.stderr('Import not applied; nothing was changed.\n');
     return EXIT.cancelled;

@@ -98,6 +98,28 @@ describe('export/import without secrets (no keychain needed)', () => {
     expect(b.get('st-marys')!.history).toHaveLength(1);
   });
 
+  it('changed-default decisions travel with the tenant and apply on the other machine; an older one does not overwrite a newer one', async () => {
+    const { r1, r2 } = twoReleases();
+    const a = openTenantStore(scratchDir('machine-a'), { secrets: noKeychain() });
+    a.ensure('st-marys', "St Mary's Hospital");
+    a.recordDeployment('st-marys', { deploymentId: 'dep-1', release: { version: '1.0.0' }, dropId: r1.id, outcome: 'succeeded', at: '2026-03-01T10:00:00.000Z', templates: r1.variables });
+    await a.decideDefault('st-marys', r2, 'Timeout', 'keep-previous');
+    const file = await exportTenant(a, 'st-marys', { includeSecrets: false, passphrase: PASS });
+
+    const b = openTenantStore(scratchDir('machine-b'), { secrets: noKeychain() });
+    expect(importTenantPreview(b, file, PASS).decisionsAdded).toBe(1);
+    await applyImport(b, file, PASS);
+    // On machine B, release 2's changed default is already decided, exactly as on A.
+    const item = (await b.diffForDrop('st-marys', r2, { probeSecrets: false })).items.find((i) => i.name === 'Timeout')!;
+    expect(item).toMatchObject({ state: 'decided', decision: 'keep-previous', value: '30', attention: false });
+
+    // A later decision on B is not undone by importing A's older file again.
+    await b.decideDefault('st-marys', r2, 'Timeout', 'use-new');
+    expect(importTenantPreview(b, file, PASS).decisionsAdded).toBe(0);
+    await applyImport(b, file, PASS);
+    expect(b.get('st-marys')!.decisions!.Timeout).toMatchObject({ decision: 'use-new' });
+  });
+
   it('a wrong passphrase or a truncated file imports nothing', async () => {
     const { store: a } = machineWithPlainTenant('st-marys');
     await a.saveValues('st-marys', [{ name: 'DbServer', value: 'sql01' }], { remember: true });
