@@ -49,15 +49,22 @@ export async function removeStaleTemps(dataDir: string, now = Date.now()): Promi
 }
 
 /**
- * Moves a verified temp folder to `drops/<id>/files`. The same zip opened again has the same id and
- * identical content, so an earlier copy is replaced (it may have been altered since). Two opens of the
+ * Moves a verified temp folder to `drops/<id>/files`. The same zip opened again has the same id: when the
+ * kept copy still holds exactly the verified files (`keepsExisting`), it stays and the new extraction is
+ * discarded — a deployment running from it is never left without its folder, even for the moment between
+ * two renames, and on Windows a file it holds open cannot make the re-open fail. A kept copy altered
+ * since is replaced by the verified content. Two opens of the
  * same drop may commit at the same moment (two windows, the CLI beside the app): when our move-in finds
  * a copy that arrived after we set the old one aside, that copy was verified just now by the other
  * open and is the same drop, so it is kept and ours is dropped.
  */
-export async function commitTemp(dataDir: string, tempPath: string, id: string): Promise<string> {
+export async function commitTemp(dataDir: string, tempPath: string, id: string, keepsExisting?: (existing: string) => Promise<boolean>): Promise<string> {
   const target = dropFilesDir(dataDir, id);
   await ensureDir(join(dropsDir(dataDir), id));
+  if (keepsExisting && (await keepsExisting(target).catch(() => false))) {
+    await rm(tempPath, { recursive: true, force: true });
+    return target;
+  }
   let old: string | undefined = join(dropsDir(dataDir), `${OLD_PREFIX}${randomBytes(8).toString('hex')}`);
   try {
     await rename(target, old);

@@ -64,7 +64,7 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
   const { files, sha256 } = await extractZipSafely(sourcePath, temp, limits);
   try {
     const verified = await verifyContents(temp, files, { path: sourcePath, kind: 'zip', sha256 }, limits, options);
-    const root = await commitTemp(dataDir, temp, verified.id);
+    const root = await commitTemp(dataDir, temp, verified.id, (existing) => sameFiles(existing, temp, limits));
     await writeOpenedRecord(dataDir, verified);
     return { ...verified, root };
   } catch (error) {
@@ -79,6 +79,22 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
     }
     throw error;
   }
+}
+
+/**
+ * True when a kept drop folder holds exactly what the fresh extraction holds (same paths, sizes and
+ * SHA-256, nothing more or less). Both are hashed as they are on disk, so whatever an importer wrote
+ * into the extraction counts too.
+ */
+async function sameFiles(kept: string, fresh: string, limits: DropLimits): Promise<boolean> {
+  try {
+    await stat(kept);
+  } catch {
+    return false;
+  }
+  const key = (files: DropFile[]) => files.map((f) => `${f.path}\u0000${f.size}\u0000${f.sha256}`).sort().join('\n');
+  const [a, b] = await Promise.all([hashFolderSafely(kept, limits), hashFolderSafely(fresh, limits)]);
+  return key(a.files) === key(b.files);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOpenedDrops, openDrop, reopenDrop } from '../../../main/drop/open-drop';
@@ -231,6 +231,20 @@ describe('re-opening kept drops', () => {
     expect(again).toEqual(drop);
     // Trust is judged at re-open time.
     expect((await reopenDrop(drop.id, { dataDir })).provenance.signature.state).toBe('unknown-publisher');
+  });
+
+  it('opening the same zip again keeps an intact kept copy in place (a deployment may be running from it)', async () => {
+    const dataDir = join(env.base, 'data-keep');
+    const first = await openDrop(signedZip, { dataDir });
+    const script = join(first.root, 'packages/staging-db/001_create_schema.sql');
+    const before = await stat(script);
+    const beforeDir = await stat(first.root);
+    const second = await openDrop(signedZip, { dataDir });
+    expect(second.root).toBe(first.root);
+    // The very same folder and file (same inode), not a fresh copy renamed over it.
+    expect((await stat(first.root)).ino).toBe(beforeDir.ino);
+    expect((await stat(script)).ino).toBe(before.ino);
+    expect((await listTree(join(dataDir, 'drops'))).filter((p) => !p.includes('/'))).toEqual([first.id]);
   });
 
   it('refuses an unknown id, a path-like id and a kept copy altered after opening', async () => {
