@@ -89,6 +89,8 @@ export class OdbcSqlSession implements SqlSession {
   onMessage: ((message: SqlServerMessage) => void) | undefined;
   private running: OdbcQuery | undefined;
   private closed = false;
+  /** True once the native connection was closed (closed may be set earlier, by a dropped connection). */
+  private released = false;
   private closeReason: string | undefined;
   private stopping: 'ECANCEL' | 'ETIMEOUT' | undefined;
 
@@ -154,16 +156,38 @@ export class OdbcSqlSession implements SqlSession {
   }
 
   close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
     this.closed = true;
     this.closeReason ??= 'the connection was closed';
+    // A connection the server dropped is closed too: that frees the ODBC handles it still holds.
+    if (this.released) return Promise.resolve();
+    this.released = true;
     return new Promise((resolve) => this.connection.close(() => resolve()));
   }
 
   private async request(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>>; rowCount: number }> {
     if (this.closed) throw new SqlRequestFailure(`The connection to ${this.target} is closed: ${this.closeReason ?? 'closed'}.`, 'ECLOSE', []);
     if (this.running) throw new SqlRequestFailure('Another request is still running on this connection.', 'EINVALIDSTATE', []);
-    return this.send(text, values, true);
+    try {
+      return await this.send(text, values, true);
+    } catch (error) {
+      throw await this.explain(error);
+    }
+  }
+
+  /**
+   * A failure with no server error behind it (number 0) may be a connection the server dropped: FreeTDS
+   * reports that first as HY000 "Unknown error" and only the next call as 08S01. One cheap probe tells
+   * them apart, so a lost connection is ESOCKET (the session then closed), as with tedious.
+   */
+  private async explain(error: unknown): Promise<unknown> {
+    if (!(error instanceof SqlRequestFailure) || error.driverCode !== 'EREQUEST' || error.errors.some((e) => e.number !== 0) || this.closed) return error;
+    try {
+      await this.send('SELECT 1 AS [alive]', [], false);
+      return error;
+    } catch {
+      if (!this.closed) return error;
+      return new SqlRequestFailure(`The connection to ${this.target} was lost: ${error.message}`, 'ESOCKET', []);
+    }
   }
 
   /** Sends one statement text; settles once the driver reports the last result (more = false). */

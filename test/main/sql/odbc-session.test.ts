@@ -126,6 +126,20 @@ describe.skipIf(reason !== undefined)(`ODBC session: msnodesqlv8 â†’ unixODBC â†
     expect(server.recordsOf('transaction').map((r) => `${r.op}:${r.source}`)).toEqual(['begin:batch', 'commit:batch', 'begin:batch', 'rollback:batch', 'begin:batch', 'rollback:error']);
   });
 
+  it('a connection the server drops fails the request as ESOCKET; the session then says closed and refuses the next one', async () => {
+    server.addResponder({ sql: 'KILL_ME', respond: { drop: true } });
+    const session = await openSqlSession(settings);
+    try {
+      const failure = await session.batch('SELECT 1 -- KILL_ME').then(() => undefined, (e: unknown) => e);
+      expect(failure).toMatchObject({ driverCode: 'ESOCKET' });
+      expect(session.isOpen).toBe(false);
+      expect(await session.transactionOpen()).toBe(false);
+      await expect(session.batch('SELECT 2')).rejects.toMatchObject({ driverCode: 'ECLOSE' });
+    } finally {
+      await session.close();
+    }
+  });
+
   it('cancelCurrent answers false where the ODBC driver cannot run a statement asynchronously (FreeTDS), and the batch finishes', async () => {
     server.addResponder({ sql: 'WAITFOR', respond: { delayMs: 300 } });
     const session = await openSqlSession(settings);
