@@ -134,3 +134,9 @@ export function acquireDeploymentLock(dataDir: string, deploymentId: string): De
   }
   throw new AppError('DEPLOY_LOCK_FAILED', `Could not take the deployment lock ${file}.`, 'Check that the data folder is writable, then try again.', { path: file });
 }
+
+/** 'running' when the deployment lock names this deployment and its owner is alive; as any process sees it. */
+export function runningByLock(dataDir: string, deploymentId: string): 'running' | undefined {
+  const lock = readLock(dataDir);
+  return lock && lock.deploymentId === deploymentId && lockIsLive(lock) ? 'running' : undefined;
+}

@@ -16,7 +16,7 @@ import type { StepTools } from '../steps/step-executor';
 import { createStepRegistry, type StepRegistry } from '../steps/step-registry';
 import type { TenantStore } from '../tenants/tenant-store';
 import type { DecisionSlot, PendingDecisionView } from './decision-bridge';
-import { lockIsLive, readLock } from './deployment-lock';
+import { runningByLock } from './deployment-lock';
 import type { PreflightOutcome } from './preflight';
 
 /** Listener of the contract's 'journal' and 'deployment-state' events. */
@@ -102,12 +102,7 @@ export function createManagerContext(options: DeploymentManagerOptions): Manager
         }
       }
     },
-    liveState: (id) => {
-      const a = active.get(id);
-      if (a) return a.state;
-      const lock = readLock(dataDir);
-      return lock && lock.deploymentId === id && lockIsLive(lock) ? 'running' : undefined;
-    },
+    liveState: (id) => active.get(id)?.state ?? runningByLock(dataDir, id),
     tenantFacts: (drop, tenantId) => ({
       id: tenantId,
       name: tenants.get(tenantId)?.name ?? (drop.target.tenantId === tenantId ? drop.target.tenantName : tenantId),

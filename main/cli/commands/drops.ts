@@ -4,7 +4,11 @@ import { dropsInUse } from '../../deploy/drops-in-use';
 import { EXIT, type CliCommand } from '../cli-types';
 import { textTable } from '../text-table';
 import { printFailure } from '../failure';
-import { openDeployEngine } from './deploy-engine';
+import { recordedDeployments } from '../../deploy/recorded-deployments';
+import { DropLibrary } from '../../drop/drop-library';
+import { TrustStore } from '../../drop/trust-store';
+import { openDropIsolated } from '../../drop/worker/isolated-open';
+import { createConfSettingsStore } from '../../platform/settings-store';
 
 const USAGE = 'drop-runner drops [list] [--json] | drops remove <drop-id>… | drops remove --unused [--data-dir <dir>]';
 
@@ -18,8 +22,9 @@ export const dropsCommand: CliCommand = {
   usage: USAGE,
   run: async (ctx) => {
     const [action = 'list', ...ids] = ctx.args;
-    const engine = openDeployEngine(ctx);
-    const inUse = () => dropsInUse(engine.manager.history());
+    // Journals and the data folder only: listing or removing drops never loads the deployment engine.
+    const engine = { drops: new DropLibrary(ctx.dataDir, createConfSettingsStore(ctx.dataDir, 'settings'), () => ({ trustedKeys: TrustStore.open(ctx.dataDir).keys() }), openDropIsolated) };
+    const inUse = () => dropsInUse(recordedDeployments(ctx.dataDir));
     if (action === 'list') {
       if (ids.length > 0) throw usage('`drops list` takes no drop ids.');
       const kept = inUse();

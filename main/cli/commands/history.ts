@@ -1,6 +1,7 @@
 import { EXIT, type CliCommand } from '../cli-types';
 import { textTable } from '../text-table';
-import { openDeployEngine } from './deploy-engine';
+import { recordedDeployments } from '../../deploy/recorded-deployments';
+import { createConfSettingsStore } from '../../platform/settings-store';
 
 /** `drop-runner history`: the deployments on this machine with their state; interrupted ones say how to resume. */
 export const historyCommand: CliCommand = {
@@ -8,8 +9,9 @@ export const historyCommand: CliCommand = {
   summary: 'List the deployments on this machine (newest first) with their outcome; interrupted ones can be resumed',
   usage: 'drop-runner history [--tenant <id>] [--json] [--data-dir <dir>]',
   run: async (ctx) => {
-    const engine = openDeployEngine(ctx);
-    const list = engine.manager.history(ctx.flags.get('tenant'));
+    // Opened as every command opens it: a data folder this machine cannot use fails here with its code (exit 3).
+    createConfSettingsStore(ctx.dataDir, 'settings');
+    const list = recordedDeployments(ctx.dataDir, ctx.flags.get('tenant'));
     if (ctx.flags.has('json')) {
       // outcome: the finished deployment's outcome (succeeded | completed-with-skips | failed | aborted | cancelled | interrupted); null while it runs.
       const withOutcome = list.map((d) => ({ ...d, outcome: d.state === 'running' || d.state === 'awaiting-decision' ? null : d.state }));
