@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JournalEventInput } from '../../../common/journal-events';
+import type { SsisStepOptions } from '../../../main/ssis/index';
 import { resolveConnectionSettings, type SqlConnectionSettings } from '../../../main/sql/connection-settings';
 import { evaluate } from '../../../main/variables/evaluator';
 import { Redactor } from '../../../main/variables/redactor';
@@ -90,6 +91,17 @@ export async function startDouble(options: SsisdbOptions = {}): Promise<Double> 
     windows: resolveConnectionSettings({ ...base, authentication: 'windows', user: `${WIN.domain}\\${WIN.user}`, password: WIN.password }),
     sqlLogin: resolveConnectionSettings({ ...base, authentication: 'sql', user: SQL_LOGIN.user, password: SQL_LOGIN.password }),
   };
+}
+
+/** What each SSIS step test starts from: the sample drop on disk and a fresh double with SSISDB. */
+export async function openSsisWorld(options: SsisdbOptions = {}): Promise<{ drop: SampleDrop; double: Double }> {
+  return { drop: await sampleDrop(), double: await startDouble(options) };
+}
+
+/** The step options every SSIS test passes: the sample drop, the tenant's settings, a redactor, fast polling. */
+export function ssisStepOptions(drop: SampleDrop, connection: SqlConnectionSettings, extra: Partial<SsisStepOptions> = {}): SsisStepOptions {
+  const r = redactor();
+  return { stepId: 'ssis-feeds', dropRoot: drop.root, packagePath: drop.packagePath, settings: resolvedSettings(drop), connection, redact: (t) => r.redact(t), pollIntervalMs: 5, ...extra };
 }
 
 /** A redactor that knows the tenant's secrets (and the connection passwords). */

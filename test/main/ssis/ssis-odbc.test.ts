@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSsisStep, type SsisStepOptions } from '../../../main/ssis/index';
 import { FREETDS_DRIVER, whyNoOdbcPath } from '../../support/odbc-driver';
-import { eventLog, redactor, resolvedSettings, sampleDrop, SECRETS, startDouble, WIN, type Double, type SampleDrop } from './ssis-fixture';
+import { eventLog, openSsisWorld, SECRETS, ssisStepOptions, WIN, type Double, type SampleDrop } from './ssis-fixture';
 import { rejectionOf } from '../../support/app-error-code';
 
 const reason = whyNoOdbcPath();
@@ -17,17 +17,11 @@ describe.skipIf(reason !== undefined)(`the SSIS step through the ODBC driver (ms
   let double: Double;
   let drop: SampleDrop;
   beforeEach(async () => {
-    drop = await sampleDrop();
-    double = await startDouble();
+    ({ drop, double } = await openSsisWorld());
   });
-  afterEach(async () => {
-    await double.server.close();
-  });
+  afterEach(() => double.server.close());
 
-  function options(log = eventLog(), connection = { ...double.windows, odbcDriver: FREETDS_DRIVER }): SsisStepOptions {
-    const r = redactor();
-    return { stepId: 'ssis-feeds', dropRoot: drop.root, packagePath: drop.packagePath, settings: resolvedSettings(drop), connection, onEvent: log.onEvent, redact: (t) => r.redact(t), pollIntervalMs: 5 };
-  }
+  const options = (log = eventLog(), connection = { ...double.windows, odbcDriver: FREETDS_DRIVER }): SsisStepOptions => ssisStepOptions(drop, connection, { onEvent: log.onEvent });
 
   it('deploys the project, creates the environment with its typed and sensitive variables, and references it — unchanged from tedious', async () => {
     const log = eventLog();

@@ -1,23 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import { planSsisStep, runSsisStep, type SsisStepOptions } from '../../../main/ssis/index';
-import { eventLog, redactor, resolvedSettings, sampleDrop, SECRETS, startDouble, tenantValues, type Double, type SampleDrop } from './ssis-fixture';
+import { eventLog, openSsisWorld, resolvedSettings, sampleDrop, SECRETS, ssisStepOptions, tenantValues, type Double, type SampleDrop } from './ssis-fixture';
 
 let double: Double;
 let drop: SampleDrop;
 
 beforeEach(async () => {
-  drop = await sampleDrop();
-  double = await startDouble();
+  ({ drop, double } = await openSsisWorld());
 });
-afterEach(async () => {
-  await double.server.close();
-});
+afterEach(() => double.server.close());
 
-function options(extra: Partial<SsisStepOptions> = {}): SsisStepOptions {
-  const r = redactor();
-  return { stepId: 'ssis-feeds', dropRoot: drop.root, packagePath: drop.packagePath, settings: resolvedSettings(drop), connection: double.windows, redact: (t) => r.redact(t), pollIntervalMs: 5, ...extra };
-}
+const options = (extra: Partial<SsisStepOptions> = {}): SsisStepOptions => ssisStepOptions(drop, double.windows, extra);
 
 /** Catalog procedures the dry run called; only the read-only get_project is allowed. */
 const procedureCalls = (d: Double) => d.server.recordsOf('rpc').filter((r) => r.procedure !== 'sp_executesql').map((r) => r.procedure);

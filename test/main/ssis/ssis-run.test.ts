@@ -1,33 +1,17 @@
 import { rejectionOf } from '../../support/app-error-code';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSsisStep, type SsisStepOptions } from '../../../main/ssis/index';
-import { eventLog, redactor, resolvedSettings, sampleDrop, startDouble, tenantValues, type Double, type SampleDrop } from './ssis-fixture';
+import { eventLog, openSsisWorld, resolvedSettings, ssisStepOptions, startDouble, tenantValues, type Double, type SampleDrop } from './ssis-fixture';
 
 let double: Double;
 let drop: SampleDrop;
 
 beforeEach(async () => {
-  drop = await sampleDrop();
-  double = await startDouble();
+  ({ drop, double } = await openSsisWorld());
 });
-afterEach(async () => {
-  await double.server.close();
-});
+afterEach(() => double.server.close());
 
-function options(extra: Partial<SsisStepOptions> = {}, log = eventLog()): SsisStepOptions {
-  const r = redactor();
-  return {
-    stepId: 'ssis-feeds',
-    dropRoot: drop.root,
-    packagePath: drop.packagePath,
-    settings: resolvedSettings(drop),
-    connection: double.windows,
-    onEvent: log.onEvent,
-    redact: (t) => r.redact(t),
-    pollIntervalMs: 5,
-    ...extra,
-  };
-}
+const options = (extra: Partial<SsisStepOptions> = {}, log = eventLog()): SsisStepOptions => ssisStepOptions(drop, double.windows, { onEvent: log.onEvent, ...extra });
 
 
 const rpcNames = (d: Double) => d.server.recordsOf('rpc').filter((r) => r.procedure !== 'sp_executesql').map((r) => r.procedure.replace(/^\[SSISDB\]\.\[catalog\]\./, '').replace(/[[\]]/g, ''));
