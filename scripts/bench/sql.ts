@@ -115,15 +115,21 @@ function benchSplitter(): void {
   }
 }
 
-async function benchRunner(): Promise<void> {
-  const BATCHES = 5000;
+/** The runner benchmarks' world: a double, one script of `batches` small batches, and settings for it. */
+async function runnerWorld(batches: number) {
   const server = await startTdsServer({ logins: [{ user: 'bench', password: 'bench-pw' }] });
   const work = mkdtempSync(path.join(tmpdir(), 'dr-bench-sql-'));
   const pkg = path.join(work, 'pkg');
   mkdirSync(pkg);
-  const texts = Array.from({ length: BATCHES }, (_, i) => `SELECT ${i + 1}`);
+  const texts = Array.from({ length: batches }, (_, i) => `SELECT ${i + 1}`);
   writeFileSync(path.join(pkg, '001-small-batches.sql'), texts.join('\nGO\n') + '\n');
   const settings = resolveConnectionSettings({ server: `127.0.0.1,${server.port}`, user: 'bench', password: 'bench-pw', database: 'Bench', encrypt: 'optional' });
+  return { server, work, pkg, texts, settings };
+}
+
+async function benchRunner(): Promise<void> {
+  const BATCHES = 5000;
+  const { server, work, pkg, texts, settings } = await runnerWorld(BATCHES);
 
   const bare = async () => {
     const t = performance.now();
@@ -181,13 +187,7 @@ async function benchOdbc(): Promise<void> {
   }
   const odbc = createRequire(path.join(repo, 'package.json'))('msnodesqlv8') as { open(d: { conn_str: string }, cb: (e: unknown, c: OdbcConnection) => void): void };
   const BATCHES = 2000;
-  const server = await startTdsServer({ logins: [{ user: 'bench', password: 'bench-pw' }] });
-  const work = mkdtempSync(path.join(tmpdir(), 'dr-bench-odbc-'));
-  const pkg = path.join(work, 'pkg');
-  mkdirSync(pkg);
-  const texts = Array.from({ length: BATCHES }, (_, i) => `SELECT ${i + 1}`);
-  writeFileSync(path.join(pkg, '001-small-batches.sql'), texts.join('\nGO\n') + '\n');
-  const tedious = resolveConnectionSettings({ server: `127.0.0.1,${server.port}`, user: 'bench', password: 'bench-pw', database: 'Bench', encrypt: 'optional' });
+  const { server, work, pkg, texts, settings: tedious } = await runnerWorld(BATCHES);
   const viaOdbc = { ...tedious, odbcDriver: 'FreeTDS' };
   const connStr = `Driver={FreeTDS};Server=127.0.0.1,${server.port};Database=Bench;UID=bench;PWD=bench-pw;`;
   const send = (c: OdbcConnection, text: string) => new Promise<void>((resolve, reject) => void c.query(text, [], (e, _r, more) => (e ? reject(e) : more ? undefined : resolve())));

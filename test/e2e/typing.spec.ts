@@ -11,6 +11,16 @@ import { closeSampleHostWorld, openSampleHostWorld, type SampleHostWorld } from 
 
 const HOST = chooseHost();
 
+/** A slow hospital VM: the page's main thread is kept busy 25 ms of every 30. */
+function keepPageBusy(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    window.setInterval(() => {
+      const start = performance.now();
+      while (performance.now() - start < 25);
+    }, 30);
+  });
+}
+
 test.describe(`typing on a busy page (${HOST.kind} host)`, () => {
   const world: Partial<SampleHostWorld> = {};
   let host: AppHost;
@@ -49,13 +59,7 @@ test.describe(`typing on a busy page (${HOST.kind} host)`, () => {
     await page.getByRole('button', { name: 'Variables', exact: true }).click();
     await expect(page.getByRole('tab', { name: /Needs attention/ })).toBeVisible({ timeout: 30_000 });
 
-    // A slow hospital VM: the page's main thread is busy 25 ms of every 30.
-    await page.evaluate(() => {
-      window.setInterval(() => {
-        const start = performance.now();
-        while (performance.now() - start < 25);
-      }, 30);
-    });
+    await keepPageBusy(page);
 
     const values = tenantValues(double.server.port);
     const staging = page.locator('.var-row[data-variable="StagingConnection"]');
@@ -83,12 +87,7 @@ test.describe(`typing on a busy page (${HOST.kind} host)`, () => {
     await page.goto(host.startUrl());
     await page.getByRole('button', { name: 'Open a drop' }).first().click();
     await expect(page.getByRole('heading', { level: 1, name: 'Open a drop' })).toBeVisible();
-    await page.evaluate(() => {
-      window.setInterval(() => {
-        const start = performance.now();
-        while (performance.now() - start < 25);
-      }, 30);
-    });
+    await keepPageBusy(page);
     const wrong = await typeRounds(page.getByTestId('drop-path'), 'C:\\Drops\\St Brigid\\PatientFlow-2.4.0-st-brigid (approved CAB-4471).zip', 20);
     expect(wrong).toEqual([]);
   });
