@@ -64,7 +64,9 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
   const { files, sha256 } = await extractZipSafely(sourcePath, temp, limits);
   try {
     const verified = await verifyContents(temp, files, { path: sourcePath, kind: 'zip', sha256 }, limits, options);
-    const root = await commitTemp(dataDir, temp, verified.id, (existing) => sameFiles(existing, temp, limits));
+    // A native drop's extraction holds exactly the files hashed while extracting; an Octopus import also wrote its own.
+    const freshFiles = async () => (files.some((f) => f.path === MANIFEST_FILE) ? files : (await hashFolderSafely(temp, limits)).files);
+    const root = await commitTemp(dataDir, temp, verified.id, async (existing) => sameFiles(existing, await freshFiles(), limits));
     await writeOpenedRecord(dataDir, verified);
     return { ...verified, root };
   } catch (error) {
@@ -82,19 +84,17 @@ export async function openDrop(path: string, options: OpenDropOptions): Promise<
 }
 
 /**
- * True when a kept drop folder holds exactly what the fresh extraction holds (same paths, sizes and
- * SHA-256, nothing more or less). Both are hashed as they are on disk, so whatever an importer wrote
- * into the extraction counts too.
+ * True when a kept drop folder holds exactly the fresh extraction's files (same paths, sizes and
+ * SHA-256, nothing more or less), hashed as it is on disk now.
  */
-async function sameFiles(kept: string, fresh: string, limits: DropLimits): Promise<boolean> {
+async function sameFiles(kept: string, fresh: DropFile[], limits: DropLimits): Promise<boolean> {
   try {
     await stat(kept);
   } catch {
     return false;
   }
   const key = (files: DropFile[]) => files.map((f) => `${f.path}\u0000${f.size}\u0000${f.sha256}`).sort().join('\n');
-  const [a, b] = await Promise.all([hashFolderSafely(kept, limits), hashFolderSafely(fresh, limits)]);
-  return key(a.files) === key(b.files);
+  return key((await hashFolderSafely(kept, limits)).files) === key(fresh);
 }
 
 /**

@@ -56,7 +56,7 @@ export interface IntegratedAvailability {
  * not loaded: loading a native module is left to the first connection). Whether Microsoft's ODBC
  * driver is installed is only known when the driver manager is asked, at the first connection.
  */
-export function integratedAuthAvailability(platform: NodeJS.Platform = process.platform, locate: () => string = () => createRequire(import.meta.url).resolve('msnodesqlv8')): IntegratedAvailability {
+export function integratedAuthAvailability(platform: NodeJS.Platform = process.platform, locate: () => string = locateMsnodesqlv8): IntegratedAvailability {
   if (platform !== 'win32') return { available: false, reason: 'not-windows', text: `Not available: ${REASON_TEXT['not-windows']}.`, hint: WINDOWS_ACCOUNT_HINT };
   let entry: string;
   try {
@@ -92,6 +92,11 @@ export interface OdbcDriverModule {
 
 export type DriverLoader = () => Promise<unknown>;
 
+/** The entry file of the installed msnodesqlv8 (its lib/sql.js); throws when it is not installed. */
+function locateMsnodesqlv8(): string {
+  return createRequire(import.meta.url).resolve('msnodesqlv8');
+}
+
 /**
  * Why msnodesqlv8 cannot be loaded into this process, or undefined when it can. Its prebuilt binaries
  * declare Node-API 10; Node 20 (Node-API 9) does not refuse such a binary, it dies with SIGSEGV while
@@ -105,8 +110,7 @@ export function msnodesqlv8LoadProblem(packageDir: string, napi = Number(process
 
 /** Loads msnodesqlv8 only when asked, and never a binary that would crash this runtime. */
 const defaultLoader: DriverLoader = async () => {
-  const resolve = createRequire(import.meta.url).resolve;
-  const problem = msnodesqlv8LoadProblem(dirname(dirname(resolve('msnodesqlv8'))));
+  const problem = msnodesqlv8LoadProblem(dirname(dirname(locateMsnodesqlv8())));
   if (problem) throw new DriverProblem(problem);
   return import('msnodesqlv8' as string);
 };
