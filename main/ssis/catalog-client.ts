@@ -8,7 +8,7 @@ import sql from 'mssql';
 import { AppError } from '../../common/errors';
 import { describeSqlTarget, toMssqlConfig, type SqlConnectionSettings } from '../sql/connection-settings';
 import { openSqlSession } from '../sql/connect';
-import { serverText, toOdbcConnectionString } from '../sql/sql-driver';
+import { loadOdbcDriver, serverText, toOdbcConnectionString } from '../sql/sql-driver';
 
 /** A typed parameter of a catalog call. */
 export interface CatalogParam {
@@ -100,6 +100,7 @@ export class CatalogClient {
       await pool.connect();
     } catch (error) {
       await pool.close().catch(() => undefined);
+      if (odbc) throw await odbcConnectFailure(resolved, error);
       const e = error as { code?: string; message?: string; originalError?: { message?: string } };
       const detail = e.originalError?.message ?? e.message ?? String(error);
       if (e.code === 'ELOGIN') {
@@ -185,13 +186,27 @@ function odbcPoolConfig(s: SqlConnectionSettings): sql.config {
 }
 
 /**
- * mssql's msnodesqlv8 flavour, after one login through the ODBC session: mssql's ODBC pool reports a
- * failed login by its last ODBC record ("Unable to connect to data source"), while the session keeps
- * the server's own answer (18456, 4060, a missing ODBC driver) and the same codes as every other step.
+ * mssql's msnodesqlv8 flavour. loadOdbcDriver first: it refuses what cannot work here (integrated off
+ * Windows, no msnodesqlv8, a prebuilt this runtime would crash on) before anything native is loaded.
  */
 async function openOdbcFlavour(s: SqlConnectionSettings): Promise<typeof sql> {
-  const probe = await openSqlSession(s);
-  await probe.close();
+  await loadOdbcDriver(s.integrated === true);
   const loaded = (await import('mssql/msnodesqlv8' as string)) as { default?: typeof sql } & typeof sql;
   return loaded.default ?? loaded;
+}
+
+/**
+ * Why mssql's ODBC pool could not connect. It reports a failed login by the last ODBC record ("Unable to
+ * connect to data source"), so one login through the ODBC session, only after a failure, gets the
+ * server's own answer (18456, 4060, a missing ODBC driver) with the codes every other step gives.
+ */
+async function odbcConnectFailure(s: SqlConnectionSettings, poolError: unknown): Promise<unknown> {
+  try {
+    const probe = await openSqlSession(s);
+    await probe.close();
+  } catch (error) {
+    return error;
+  }
+  const detail = serverText((poolError as { message?: string }).message ?? String(poolError));
+  return new AppError('SQL_CONNECT_FAILED', `Cannot connect to ${describeSqlTarget(s)}: ${detail}`, 'Check the server name and port, and that SQL Server accepts TCP connections from this machine.', { target: describeSqlTarget(s), driverCode: 'EODBC' });
 }
